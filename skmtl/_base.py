@@ -1,0 +1,299 @@
+"""Shared estimator machinery: input validation, data layouts and task encoding.
+
+Two layouts reach every skmtl estimator:
+
+* wide: ``X`` of shape ``(n, d)`` and ``Y`` of shape ``(n, T)``, one column per
+  task, a missing label written as NaN (or None for object labels);
+* long: the task of each row is a column of ``X`` named by ``task_column`` and
+  ``y`` is 1-D.
+
+Nothing here modifies its inputs: conversions make copies.
+"""
+
+import numbers
+
+import numpy as np
+from sklearn.utils import check_array
+
+from skmtl.utils._sklearn_compat import (
+    _check_feature_names,
+    _check_n_features,
+    validate_data,
+)
+
+
+def is_dataframe(X):
+    """Return True for a pandas-like DataFrame."""
+    return hasattr(X, "columns") and hasattr(X, "iloc")
+
+
+def is_missing(values):
+    """Return a boolean array marking missing labels (NaN, None, pandas.NA)."""
+    values = np.asarray(values)
+    if values.dtype.kind in "fc":
+        return np.isnan(values)
+    if values.dtype.kind != "O":
+        return np.zeros(values.shape, dtype=bool)
+    flat = [_is_missing_scalar(v) for v in values.ravel()]
+    return np.asarray(flat, dtype=bool).reshape(values.shape)
+
+
+def homogeneous(labels):
+    """Return object-dtype labels of one kind (all numbers or all strings) unboxed.
+
+    A DataFrame column or a mixed-task array hands labels over as objects;
+    scikit-learn's target checks need them as a numeric or string array. Labels of
+    mixed kinds stay objects and are rejected by the target check.
+    """
+    if labels.dtype != object or len(labels) == 0:
+        return labels
+    if all(isinstance(v, numbers.Number) and not isinstance(v, bool) for v in labels):
+        return np.asarray(labels.tolist())
+    if all(isinstance(v, str) for v in labels):
+        return labels.astype(str)
+    return labels
+
+
+def _is_missing_scalar(value):
+    if value is None or type(value).__name__ in ("NAType", "NaTType"):
+        return True
+    return isinstance(value, float | np.floating) and value != value
+
+
+def _column_label(position, names):
+    if names is None:
+        return f"column {position}"
+    return f"column {position} ({names[position]!r})"
+
+
+def check_finite_features(X, names=None):
+    """Raise a ValueError naming the first column of ``X`` holding NaN or infinity."""
+    finite = np.isfinite(X)
+    if finite.all():
+        return
+    position = int(np.flatnonzero(~finite.all(axis=0))[0])
+    column = X[:, position]
+    kind = "NaN" if np.isnan(column).any() else "infinity"
+    raise ValueError(
+        f"Input X contains {kind} in {_column_label(position, names)}; skmtl "
+        "estimators need finite features: impute or drop them first (for example "
+        "with sklearn.impute.SimpleImputer in a Pipeline)."
+    )
+
+
+def check_numeric_columns(X, skip=None):
+    """Raise a ValueError naming the non-numeric columns of a DataFrame ``X``."""
+    from pandas.api.types import is_numeric_dtype
+
+    bad = [
+        name
+        for position, (name, dtype) in enumerate(X.dtypes.items())
+        if position != skip and not is_numeric_dtype(dtype)
+    ]
+    if bad:
+        raise ValueError(
+            f"Input X has non-numeric columns {bad}; skmtl estimators need numeric "
+            "features: encode them first (for example with OneHotEncoder in a "
+            "ColumnTransformer)."
+        )
+
+
+def task_column_position(X, task_column):
+    """Return the integer position of ``task_column`` in ``X``."""
+    n_columns = X.shape[1]
+    if is_dataframe(X) and not isinstance(task_column, numbers.Integral):
+        matches = np.flatnonzero(np.asarray(X.columns == task_column))
+        if len(matches) != 1:
+            raise ValueError(
+                f"task_column={task_column!r} is not a column of X; X has columns "
+                f"{list(X.columns)}."
+            )
+        return int(matches[0])
+    if not isinstance(task_column, numbers.Integral) or isinstance(task_column, bool):
+        raise ValueError(
+            f"task_column={task_column!r} names a column, but X is not a DataFrame; "
+            "give the task column's integer position instead."
+        )
+    if not -n_columns <= task_column < n_columns:
+        raise ValueError(
+            f"task_column={task_column} is out of range for X with {n_columns} columns."
+        )
+    return int(task_column) % n_columns
+
+
+def validate_features(estimator, X, *, reset):
+    """Validate ``X`` for ``estimator``; split off the task column in the long layout.
+
+    Sets ``n_features_in_`` and ``feature_names_in_`` when ``reset`` (counting the
+    task column, since it is a column of the ``X`` the user passes) and checks
+    them otherwise.
+
+    Returns
+    -------
+    features : ndarray of shape (n_samples, n_features), float32
+        A new array: the finite numeric features.
+    task_values : ndarray of shape (n_samples,) or None
+        The raw task id of each row (long layout), else None.
+    """
+    task_column = estimator.task_column
+    if task_column is None:
+        if is_dataframe(X):
+            check_numeric_columns(X)
+        features = validate_data(
+            estimator, X, reset=reset, dtype=np.float32, ensure_all_finite=False
+        )
+        check_finite_features(features, getattr(estimator, "feature_names_in_", None))
+        return features, None
+
+    _check_feature_names(estimator, X, reset=reset)
+    if is_dataframe(X):
+        position = task_column_position(X, task_column)
+        check_numeric_columns(X, skip=position)
+        task_values = X.iloc[:, position].to_numpy()
+        keep = [i for i in range(X.shape[1]) if i != position]
+        raw_features = X.iloc[:, keep]
+        n_columns = X.shape[1]
+        names = [str(c) for c in X.columns[keep]]
+    else:
+        X = check_array(
+            X,
+            dtype=None,
+            ensure_all_finite=False,
+            ensure_min_features=2,
+            estimator=estimator,
+        )
+        position = task_column_position(X, task_column)
+        task_values = X[:, position]
+        raw_features = np.delete(X, position, axis=1)
+        n_columns = X.shape[1]
+        names = None
+    _check_n_features(estimator, _Width(n_columns, len(task_values)), reset=reset)
+    features = check_array(
+        raw_features, dtype=np.float32, ensure_all_finite=False, estimator=estimator
+    )
+    check_finite_features(features, names)
+    return features, task_values
+
+
+class _Width:
+    """Stand-in with the shape of ``X`` for scikit-learn's n_features check."""
+
+    def __init__(self, n_columns, n_rows):
+        self.shape = (n_rows, n_columns)
+
+    def __len__(self):
+        return self.shape[0]
+
+
+def task_ids(task_values):
+    """Return the sorted distinct task ids of ``task_values`` (long layout).
+
+    Float ids that are all integral (a task column read from a numeric array) are
+    returned as integers. Missing ids are an error.
+    """
+    values = normalize_task_values(task_values)
+    try:
+        return np.unique(values)
+    except TypeError:
+        return np.asarray(list(dict.fromkeys(values.tolist())), dtype=object)
+
+
+def normalize_task_values(task_values):
+    """Return ``task_values`` as an array, integral floats converted to int64."""
+    values = np.asarray(task_values)
+    missing = is_missing(values)
+    if missing.any():
+        raise ValueError(
+            f"The task column holds {int(missing.sum())} missing task ids (e.g. at "
+            f"row {int(np.flatnonzero(missing)[0])}); every row needs its task."
+        )
+    if values.dtype.kind == "O":
+        if all(isinstance(v, numbers.Real) for v in values):
+            values = values.astype(np.float64)
+    if values.dtype.kind == "f" and np.all(values == np.round(values)):
+        values = values.astype(np.int64)
+    return values
+
+
+def encode_tasks(task_values, task_names):
+    """Map each row's task id to its index in ``task_names``.
+
+    Raises a ValueError naming the ids that were not seen in fit.
+    """
+    values = normalize_task_values(task_values)
+    index = {name: i for i, name in enumerate(python_list(task_names))}
+    codes = np.fromiter(
+        (index.get(v, -1) for v in values.tolist()), dtype=np.int64, count=len(values)
+    )
+    unknown = codes < 0
+    if unknown.any():
+        unseen = list(dict.fromkeys(values[unknown].tolist()))
+        raise ValueError(
+            f"Unknown task ids {unseen[:5]}{' ...' if len(unseen) > 5 else ''} in the "
+            f"task column: the estimator was fitted on tasks {_preview(task_names)}."
+        )
+    return codes
+
+
+def python_list(values):
+    """Return ``values`` as a list of plain Python scalars, types kept per item."""
+    return [v.item() if isinstance(v, np.generic) else v for v in values]
+
+
+def _preview(names, limit=10):
+    names = python_list(names)
+    if len(names) <= limit:
+        return names
+    return f"{names[:limit]} ... ({len(names)} tasks)"
+
+
+def wide_targets(y, n_samples):
+    """Return the wide targets as a 2-D array, their task names, and if y was 1-D.
+
+    Task names come from the columns of a DataFrame (or the name of a Series),
+    otherwise ``task_0``, ``task_1``, ...
+    """
+    if y is None:
+        raise ValueError("requires y to be passed, but the target y is None.")
+    names = None
+    if is_dataframe(y):
+        names = list(y.columns)
+    elif hasattr(y, "name") and hasattr(y, "to_numpy") and y.name is not None:
+        names = [y.name]
+    Y = y.to_numpy() if hasattr(y, "to_numpy") else np.asarray(y)
+    one_d = Y.ndim == 1
+    if one_d:
+        Y = Y.reshape(-1, 1)
+    if Y.ndim != 2:
+        raise ValueError(
+            f"y must be 1-D (one task) or 2-D (n_samples, n_tasks), got shape "
+            f"{Y.shape}."
+        )
+    if Y.shape[0] != n_samples:
+        raise ValueError(
+            f"X has {n_samples} rows but y has {Y.shape[0]}; they must match."
+        )
+    if Y.shape[1] == 0:
+        raise ValueError("y has no task column; expected at least one task.")
+    if names is None:
+        names = [f"task_{t}" for t in range(Y.shape[1])]
+    return Y, names, one_d
+
+
+def long_targets(y, n_samples, task_column):
+    """Return the long-layout targets as a 1-D array of length ``n_samples``."""
+    if y is None:
+        raise ValueError("requires y to be passed, but the target y is None.")
+    values = y.to_numpy() if hasattr(y, "to_numpy") else np.asarray(y)
+    if values.ndim == 2 and values.shape[1] == 1:
+        values = values[:, 0]
+    if values.ndim != 1:
+        raise ValueError(
+            f"In the long layout (task_column={task_column!r}) y must be 1-D, one "
+            f"label per row, got shape {values.shape}."
+        )
+    if values.shape[0] != n_samples:
+        raise ValueError(
+            f"X has {n_samples} rows but y has {values.shape[0]}; they must match."
+        )
+    return values

@@ -1,0 +1,80 @@
+"""The interface every sharing architecture implements."""
+
+from torch import nn
+
+
+class Architecture(nn.Module):
+    """Base class of the sharing architectures: maps features to per-task outputs.
+
+    Subclasses set the class attribute ``name`` (their registry name), build their
+    layers in ``__init__`` from the arguments below plus their own keyword
+    hyperparameters (given through the estimator's ``sharing_params``), and
+    implement :meth:`forward` and :meth:`shared_representation`.
+
+    Parameters
+    ----------
+    n_features : int
+        Number of input features.
+    n_tasks : int
+        Number of tasks.
+    n_outputs : int
+        Outputs per task: 1 for regression, the largest number of classes over
+        the tasks for classification (tasks with fewer classes are masked).
+    shared_layers : tuple of int, default=(100,)
+        Hidden layer sizes of the shared part (of each task's tower when nothing
+        is shared).
+    head_layers : tuple of int, default=()
+        Hidden layer sizes of each task head; empty gives linear heads.
+    activation : str or type, default="relu"
+        Activation after each hidden layer.
+    dropout : float, default=0.0
+        Dropout probability after each hidden layer.
+    """
+
+    name = None
+
+    def __init__(
+        self,
+        n_features,
+        n_tasks,
+        n_outputs,
+        *,
+        shared_layers=(100,),
+        head_layers=(),
+        activation="relu",
+        dropout=0.0,
+    ):
+        super().__init__()
+        self.n_features = n_features
+        self.n_tasks = n_tasks
+        self.n_outputs = n_outputs
+        self.shared_layers = tuple(shared_layers)
+        self.head_layers = tuple(head_layers)
+        self.activation = activation
+        self.dropout = dropout
+
+    def forward(self, X, task=None):
+        """Return the outputs of every task, or of each row's own task.
+
+        Parameters
+        ----------
+        X : Tensor of shape (batch, n_features)
+            Input features.
+        task : LongTensor of shape (batch,) or None
+            Task index of each row (long layout). None computes every task.
+
+        Returns
+        -------
+        Tensor
+            ``(batch, n_tasks, n_outputs)`` when ``task`` is None, else
+            ``(batch, n_outputs)``.
+        """
+        raise NotImplementedError
+
+    def shared_representation(self, X):
+        """Return the representation the tasks share, ``(batch, n_components)``."""
+        raise NotImplementedError
+
+    def shared_parameters(self):
+        """Return the parameters used by more than one task (a list)."""
+        raise NotImplementedError

@@ -1,0 +1,47 @@
+"""Hard parameter sharing: one shared trunk, one head per task.
+
+Caruana, R. (1997). Multitask learning. Machine Learning, 28(1), 41-75.
+"""
+
+from skmtl.architectures._base import Architecture
+from skmtl.architectures._layers import TaskMLP, mlp
+
+
+class HardSharing(Architecture):
+    """Shared MLP trunk (``shared_layers``) feeding stacked per-task heads.
+
+    Every task reads the same representation; the heads (``head_layers`` then a
+    linear output) are evaluated together as one batched matmul. See
+    :class:`~skmtl.architectures.Architecture` for the parameters.
+
+    References
+    ----------
+    Caruana, R. (1997). Multitask learning. Machine Learning, 28(1), 41-75.
+    """
+
+    name = "hard"
+
+    def __init__(self, n_features, n_tasks, n_outputs, **kwargs):
+        super().__init__(n_features, n_tasks, n_outputs, **kwargs)
+        self.trunk = mlp(n_features, self.shared_layers, self.activation, self.dropout)
+        trunk_out = self.shared_layers[-1] if self.shared_layers else n_features
+        self.heads = TaskMLP(
+            n_tasks,
+            trunk_out,
+            self.head_layers,
+            n_outputs,
+            self.activation,
+            self.dropout,
+        )
+
+    def forward(self, X, task=None):
+        """Run the trunk once, then every task head (or each row's own head)."""
+        return self.heads(self.trunk(X), task)
+
+    def shared_representation(self, X):
+        """Return the trunk output."""
+        return self.trunk(X)
+
+    def shared_parameters(self):
+        """Return the trunk parameters."""
+        return list(self.trunk.parameters())

@@ -1,0 +1,137 @@
+"""Building blocks shared by the architectures: activations, MLPs, stacked task layers.
+
+A :class:`TaskLinear` holds one linear map per task as a single ``(n_tasks, in, out)``
+tensor, so all task heads run as one batched matmul instead of a Python loop.
+"""
+
+import itertools
+import math
+
+import torch
+from torch import nn
+
+ACTIVATIONS = {
+    "relu": nn.ReLU,
+    "tanh": nn.Tanh,
+    "logistic": nn.Sigmoid,
+    "gelu": nn.GELU,
+    "elu": nn.ELU,
+    "selu": nn.SELU,
+    "leaky_relu": nn.LeakyReLU,
+    "identity": nn.Identity,
+}
+
+
+def make_activation(spec):
+    """Return a new activation module from a name in ``ACTIVATIONS`` or a class."""
+    if isinstance(spec, str):
+        try:
+            return ACTIVATIONS[spec]()
+        except KeyError:
+            raise ValueError(
+                f"Unknown activation={spec!r}; expected one of {sorted(ACTIVATIONS)} "
+                "or a torch.nn.Module subclass."
+            ) from None
+    if isinstance(spec, type) and issubclass(spec, nn.Module):
+        return spec()
+    raise TypeError(
+        f"activation must be a name in {sorted(ACTIVATIONS)} or a torch.nn.Module "
+        f"subclass, got {spec!r}."
+    )
+
+
+def mlp(n_inputs, layer_sizes, activation, dropout):
+    """Return a ``Sequential`` of ``Linear -> activation -> Dropout`` blocks.
+
+    An empty ``layer_sizes`` gives the identity, so the trunk can be skipped.
+    """
+    blocks = []
+    for size in layer_sizes:
+        blocks += [nn.Linear(n_inputs, size), make_activation(activation)]
+        if dropout > 0:
+            blocks.append(nn.Dropout(dropout))
+        n_inputs = size
+    return nn.Sequential(*blocks)
+
+
+class TaskLinear(nn.Module):
+    """One linear map per task, stored stacked and applied in one batched matmul.
+
+    Parameters
+    ----------
+    n_tasks : int
+        Number of tasks.
+    n_inputs, n_outputs : int
+        Input and output sizes of each task's map.
+
+    Notes
+    -----
+    Inputs and outputs use the task-major layout ``(n_tasks, batch, features)``.
+    A 2-D input ``(batch, n_inputs)`` is shared by every task. With ``task`` given
+    (the long layout), each row is mapped by its own task's weights only and the
+    result is ``(batch, n_outputs)``. Each task's weights are initialised like a
+    :class:`torch.nn.Linear` of the same size.
+    """
+
+    def __init__(self, n_tasks, n_inputs, n_outputs):
+        super().__init__()
+        bound = 1.0 / math.sqrt(n_inputs) if n_inputs > 0 else 0.0
+        self.weight = nn.Parameter(
+            torch.empty(n_tasks, n_inputs, n_outputs).uniform_(-bound, bound)
+        )
+        self.bias = nn.Parameter(
+            torch.empty(n_tasks, n_outputs).uniform_(-bound, bound)
+        )
+
+    def forward(self, x, task=None):
+        """Apply every task's map, or each row's own task map when ``task`` is given."""
+        if task is not None:
+            return torch.baddbmm(
+                self.bias[task].unsqueeze(1), x.unsqueeze(1), self.weight[task]
+            ).squeeze(1)
+        if x.dim() == 2:
+            x = x.unsqueeze(0).expand(self.weight.shape[0], -1, -1)
+        return torch.baddbmm(self.bias.unsqueeze(1), x, self.weight)
+
+
+class TaskMLP(nn.Module):
+    """A stack of :class:`TaskLinear` layers: one small MLP per task, run together.
+
+    Parameters
+    ----------
+    n_tasks : int
+        Number of tasks.
+    n_inputs : int
+        Size of the input shared by all tasks.
+    layer_sizes : sequence of int
+        Hidden layer sizes of every task's MLP.
+    n_outputs : int or None
+        Size of the final linear output layer; None ends on the last hidden layer.
+    activation, dropout
+        As for :func:`mlp`.
+    """
+
+    def __init__(self, n_tasks, n_inputs, layer_sizes, n_outputs, activation, dropout):
+        super().__init__()
+        sizes = [n_inputs, *layer_sizes]
+        self.hidden = nn.ModuleList(
+            TaskLinear(n_tasks, a, b) for a, b in itertools.pairwise(sizes)
+        )
+        self.activations = nn.ModuleList(
+            make_activation(activation) for _ in layer_sizes
+        )
+        self.dropout = nn.Dropout(dropout) if dropout > 0 else nn.Identity()
+        self.output = (
+            None if n_outputs is None else TaskLinear(n_tasks, sizes[-1], n_outputs)
+        )
+        self.n_features_out = sizes[-1] if n_outputs is None else n_outputs
+
+    def forward(self, x, task=None):
+        """Return ``(batch, n_tasks, out)``, or ``(batch, out)`` given ``task``."""
+        for layer, activation in zip(self.hidden, self.activations):
+            x = self.dropout(activation(layer(x, task)))
+        if self.output is not None:
+            x = self.output(x, task)
+        if task is None and x.dim() == 3:
+            x = x.transpose(0, 1)
+        return x

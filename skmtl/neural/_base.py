@@ -1,0 +1,472 @@
+"""The machinery shared by MultiTaskRegressor and MultiTaskClassifier."""
+
+from abc import ABCMeta, abstractmethod
+from numbers import Integral, Real
+
+import numpy as np
+import torch
+from sklearn.base import BaseEstimator
+from skorch.callbacks import EarlyStopping
+
+from skmtl._base import (
+    encode_tasks,
+    long_targets,
+    python_list,
+    task_ids,
+    validate_features,
+    wide_targets,
+)
+from skmtl.architectures import ARCHITECTURES
+from skmtl.metrics import per_task_scores
+from skmtl.neural._callbacks import EpochProgress
+from skmtl.neural._data import (
+    RandomFractionSplit,
+    TaskTensorDataset,
+    TensorBatchIterator,
+)
+from skmtl.neural._module import MultiTaskModule
+from skmtl.neural._net import MultiTaskNet
+from skmtl.utils._random import draw_seed, seeded_torch
+from skmtl.utils._sklearn_compat import (
+    Interval,
+    StrOptions,
+    _check_sample_weight,
+    _fit_context,
+    check_is_fitted,
+)
+from skmtl.utils._threads import torch_threads
+from skmtl.weighting import WEIGHTINGS
+
+OPTIMIZERS = {
+    "adam": torch.optim.Adam,
+    "adamw": torch.optim.AdamW,
+    "sgd": torch.optim.SGD,
+    "rmsprop": torch.optim.RMSprop,
+}
+
+# Rows per forward pass at predict time: large enough to amortise the call
+# overhead, small enough to bound the memory of the activations.
+_PREDICT_CHUNK = 8192
+
+
+def _check_layer_sizes(name, sizes):
+    sizes = tuple(sizes)
+    if not all(
+        isinstance(s, Integral) and not isinstance(s, bool) and s > 0 for s in sizes
+    ):
+        raise ValueError(
+            f"{name} must be a sequence of positive integers, got {sizes!r}."
+        )
+    return tuple(int(s) for s in sizes)
+
+
+class _BaseMultiTaskNeural(BaseEstimator, metaclass=ABCMeta):
+    """Shared fit/predict logic; subclasses encode and decode the targets."""
+
+    _parameter_constraints = {
+        "sharing": [str, type],
+        "sharing_params": [dict, None],
+        "shared_layers": ["array-like"],
+        "head_layers": ["array-like"],
+        "loss_weighting": [str, type],
+        "loss_weighting_params": [dict, None],
+        "activation": [str, type],
+        "dropout": [Interval(Real, 0, 1, closed="left")],
+        "batch_size": [Interval(Integral, 1, None, closed="left")],
+        "max_epochs": [Interval(Integral, 1, None, closed="left")],
+        "lr": [Interval(Real, 0, None, closed="neither")],
+        "optimizer": [StrOptions(set(OPTIMIZERS)), type],
+        "weight_decay": [Interval(Real, 0, None, closed="left")],
+        "early_stopping": ["boolean"],
+        "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
+        "n_iter_no_change": [Interval(Integral, 1, None, closed="left")],
+        "tol": [Interval(Real, 0, None, closed="left")],
+        "task_column": [Integral, str, None],
+        "random_state": ["random_state"],
+        "device": [str, torch.device],
+        "n_threads": [Interval(Integral, 1, None, closed="left"), None],
+        "verbose": ["verbose"],
+        "callbacks": [list, tuple, None],
+        "warm_start": ["boolean"],
+    }
+
+    def __init__(
+        self,
+        *,
+        sharing="hard",
+        sharing_params=None,
+        shared_layers=(100,),
+        head_layers=(),
+        loss_weighting="equal",
+        loss_weighting_params=None,
+        activation="relu",
+        dropout=0.0,
+        batch_size=200,
+        max_epochs=200,
+        lr=1e-3,
+        optimizer="adam",
+        weight_decay=0.0,
+        early_stopping=False,
+        validation_fraction=0.1,
+        n_iter_no_change=10,
+        tol=1e-4,
+        task_column=None,
+        random_state=None,
+        device="cpu",
+        n_threads=None,
+        verbose=0,
+        callbacks=None,
+        warm_start=False,
+    ):
+        self.sharing = sharing
+        self.sharing_params = sharing_params
+        self.shared_layers = shared_layers
+        self.head_layers = head_layers
+        self.loss_weighting = loss_weighting
+        self.loss_weighting_params = loss_weighting_params
+        self.activation = activation
+        self.dropout = dropout
+        self.batch_size = batch_size
+        self.max_epochs = max_epochs
+        self.lr = lr
+        self.optimizer = optimizer
+        self.weight_decay = weight_decay
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
+        self.n_iter_no_change = n_iter_no_change
+        self.tol = tol
+        self.task_column = task_column
+        self.random_state = random_state
+        self.device = device
+        self.n_threads = n_threads
+        self.verbose = verbose
+        self.callbacks = callbacks
+        self.warm_start = warm_start
+
+    # ----------------------------------------------------------------- targets
+    @abstractmethod
+    def _encode_targets(self, Y, task_index, *, reset):
+        """Return the training targets as a tensor (subclass: regression/classes)."""
+
+    @abstractmethod
+    def _criterion(self):
+        """Return the criterion class."""
+
+    @abstractmethod
+    def _output_sizes(self):
+        """Return ``(n_outputs, class_counts or None)`` for the module."""
+
+    # --------------------------------------------------------------------- fit
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y, sample_weight=None):
+        """Fit the multi-task network.
+
+        Parameters
+        ----------
+        X : array-like or DataFrame of shape (n_samples, n_features)
+            Features. In the long layout, the column named by ``task_column``
+            holds each row's task id.
+        y : array-like or DataFrame
+            Wide layout: shape (n_samples, n_tasks), NaN (or None) for a missing
+            label; a 1-D ``y`` is a single task. Long layout: 1-D, the label of
+            each row for its own task.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Non-negative weight of each row in its tasks' losses.
+
+        Returns
+        -------
+        self : object
+            The fitted estimator.
+        """
+        warm = bool(self.warm_start) and hasattr(self, "net_")
+        features, task_values = validate_features(self, X, reset=not warm)
+        n_samples = features.shape[0]
+        if self.task_column is None:
+            Y, names, one_d = wide_targets(y, n_samples)
+            task_index = None
+        else:
+            Y = long_targets(y, n_samples, self.task_column)
+            names = task_ids(task_values) if not warm else self.task_names_
+            task_index = encode_tasks(task_values, names)
+            one_d = False
+        if warm:
+            self._check_same_tasks(names)
+        else:
+            self.task_names_ = python_list(names)
+            self.n_tasks_ = len(self.task_names_)
+            self._y_one_d = one_d
+        targets = self._encode_targets(Y, task_index, reset=not warm)
+        weight = _check_sample_weight(
+            sample_weight, features, dtype=np.float32, ensure_non_negative=True
+        )
+        self._check_every_task_observed(targets, task_index, weight)
+
+        device = torch.device(self.device)
+        inputs = {"X": torch.from_numpy(features).to(device)}
+        if task_index is not None:
+            inputs["task"] = torch.from_numpy(task_index).to(device)
+        dataset = TaskTensorDataset(
+            inputs,
+            {"y": targets.to(device), "weight": torch.from_numpy(weight).to(device)},
+        )
+
+        seed = draw_seed(self.random_state)
+        if warm:
+            seed = (seed + len(self.net_.history)) % np.iinfo(np.int32).max
+        with torch_threads(self.n_threads), seeded_torch(seed, self.device):
+            if warm:
+                self.net_.set_params(
+                    iterator_train__generator=torch.Generator().manual_seed(seed),
+                    max_epochs=self.max_epochs,
+                )
+            else:
+                self.net_ = self._build_net(features.shape[1], seed)
+                self.net_.initialize()
+            self.net_.partial_fit(dataset)
+
+        self.history_ = self.net_.history
+        self.n_iter_ = len(self.history_)
+        self.task_weights_ = np.asarray(self.history_[:, "task_weights"], dtype=float)
+        return self
+
+    def _check_same_tasks(self, names):
+        if python_list(names) != list(self.task_names_):
+            raise ValueError(
+                f"warm_start=True continues a fit on tasks {self.task_names_}, but y "
+                f"now has tasks {list(names)}; refit with warm_start=False."
+            )
+
+    def _check_every_task_observed(self, targets, task_index, weight):
+        observed = self._observed_mask(targets).cpu().numpy()
+        if task_index is None:
+            totals = (observed * weight[:, None]).sum(axis=0)
+        else:
+            totals = np.bincount(
+                task_index, weights=observed * weight, minlength=self.n_tasks_
+            )
+        empty = [self.task_names_[t] for t in np.flatnonzero(totals <= 0)]
+        if empty:
+            raise ValueError(
+                f"Tasks {empty} have no observed label with a positive sample weight "
+                "(every label is missing); drop these tasks or provide labels."
+            )
+
+    @staticmethod
+    def _observed_mask(targets):
+        if targets.dtype.is_floating_point:
+            return ~torch.isnan(targets)
+        return targets >= 0
+
+    def _build_net(self, n_features, seed):
+        architecture_cls = ARCHITECTURES.resolve(self.sharing)
+        weighting_cls = WEIGHTINGS.resolve(self.loss_weighting)
+        n_outputs, class_counts = self._output_sizes()
+        architecture = _construct(
+            architecture_cls,
+            "sharing_params",
+            self.sharing_params,
+            n_features,
+            self.n_tasks_,
+            n_outputs,
+            shared_layers=_check_layer_sizes("shared_layers", self.shared_layers),
+            head_layers=_check_layer_sizes("head_layers", self.head_layers),
+            activation=self.activation,
+            dropout=self.dropout,
+        )
+        weighting = _construct(
+            weighting_cls,
+            "loss_weighting_params",
+            self.loss_weighting_params,
+            self.n_tasks_,
+            random_state=seed,
+        )
+        module = MultiTaskModule(architecture, weighting, class_counts)
+
+        callbacks = []
+        train_split = None
+        if self.early_stopping:
+            train_split = RandomFractionSplit(self.validation_fraction, seed)
+            callbacks.append(
+                (
+                    "early_stopping",
+                    EarlyStopping(
+                        monitor="valid_loss",
+                        patience=self.n_iter_no_change,
+                        threshold=self.tol,
+                        threshold_mode="abs",
+                        load_best=True,
+                    ),
+                )
+            )
+        if self.verbose:
+            callbacks.append(
+                (
+                    "progress",
+                    EpochProgress(max_tasks=None if self.verbose > 1 else 8),
+                )
+            )
+        callbacks.extend(self.callbacks or [])
+        optimizer = (
+            OPTIMIZERS[self.optimizer]
+            if isinstance(self.optimizer, str)
+            else self.optimizer
+        )
+        return MultiTaskNet(
+            module=module,
+            criterion=self._criterion(),
+            criterion__n_tasks=self.n_tasks_,
+            optimizer=optimizer,
+            lr=self.lr,
+            optimizer__weight_decay=self.weight_decay,
+            max_epochs=self.max_epochs,
+            batch_size=self.batch_size,
+            iterator_train=TensorBatchIterator,
+            iterator_train__shuffle=True,
+            iterator_train__generator=torch.Generator().manual_seed(seed),
+            iterator_valid=TensorBatchIterator,
+            train_split=train_split,
+            callbacks=callbacks,
+            device=self.device,
+            verbose=self.verbose,
+            task_names=self.task_names_,
+        )
+
+    # ----------------------------------------------------------------- predict
+    def _validate_for_predict(self, X):
+        """Return ``(features, task_index or None)`` for a fitted estimator."""
+        check_is_fitted(self)
+        features, task_values = validate_features(self, X, reset=False)
+        task_index = None
+        if self.task_column is not None:
+            task_index = encode_tasks(task_values, self.task_names_)
+        return features, task_index
+
+    def _forward(self, features, task_index=None, *, representation=False):
+        """Run the trained module on ``features`` in inference mode; numpy out."""
+        module = self.net_.module_
+        device = torch.device(self.net_.device)
+        was_training = module.training
+        module.eval()
+        outputs = []
+        try:
+            with torch_threads(self.n_threads), torch.inference_mode():
+                for start in range(0, features.shape[0], _PREDICT_CHUNK):
+                    rows = slice(start, start + _PREDICT_CHUNK)
+                    X = torch.from_numpy(features[rows]).to(device)
+                    if representation:
+                        out = module.architecture.shared_representation(X)
+                    else:
+                        task = None
+                        if task_index is not None:
+                            task = torch.from_numpy(task_index[rows]).to(device)
+                        out = module(X, task)
+                    outputs.append(out.cpu())
+        finally:
+            module.train(was_training)
+        return torch.cat(outputs).numpy()
+
+    def transform(self, X):
+        """Return the shared representation learned by the network.
+
+        Parameters
+        ----------
+        X : array-like or DataFrame of shape (n_samples, n_features)
+            Features (with the task column in the long layout; it is not used).
+
+        Returns
+        -------
+        Z : ndarray of shape (n_samples, n_components)
+            The output of the shared part of the network (for
+            ``sharing="independent"``, the task towers' features side by side).
+        """
+        features, _ = self._validate_for_predict(X)
+        return self._forward(features, representation=True).astype(np.float64)
+
+    # ------------------------------------------------------------------- score
+    def score_per_task(self, X, y, sample_weight=None, *, as_frame=False):
+        """Return the score of each task on its observed labels.
+
+        The metric is R² for the regressor and accuracy for the classifier.
+
+        Parameters
+        ----------
+        X : array-like or DataFrame of shape (n_samples, n_features)
+            Features.
+        y : array-like
+            True labels, in the layout used in ``fit`` (NaN or None = missing).
+        sample_weight : array-like of shape (n_samples,), default=None
+            Sample weights.
+        as_frame : bool, default=False
+            Return a pandas DataFrame indexed by task instead of a dict.
+
+        Returns
+        -------
+        scores : dict or DataFrame
+            Task name -> score; NaN for a task without observed labels in ``y``.
+        """
+        features, task_index = self._validate_for_predict(X)
+        y_pred = self._predict_from_features(features, task_index)
+        n_samples = features.shape[0]
+        if self.task_column is None:
+            y_true, _, _ = wide_targets(y, n_samples)
+            y_pred = y_pred.reshape(n_samples, -1)
+            task = None
+        else:
+            y_true = long_targets(y, n_samples, self.task_column)
+            task = np.asarray(self.task_names_, dtype=object)[task_index]
+        return per_task_scores(
+            y_true,
+            y_pred,
+            task=task,
+            task_names=self.task_names_,
+            metric=self._score_metric,
+            sample_weight=sample_weight,
+            as_frame=as_frame,
+        )
+
+    def score(self, X, y, sample_weight=None):
+        """Return the mean over tasks of the per-task score on observed labels.
+
+        Tasks without observed labels in ``y`` are left out. See
+        :meth:`score_per_task` for each task's value.
+
+        Parameters
+        ----------
+        X : array-like or DataFrame of shape (n_samples, n_features)
+            Features.
+        y : array-like
+            True labels, in the layout used in ``fit``.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Sample weights.
+
+        Returns
+        -------
+        score : float
+            Mean of the per-task scores.
+        """
+        scores = np.asarray(list(self.score_per_task(X, y, sample_weight).values()))
+        return float(np.nanmean(scores)) if np.isfinite(scores).any() else float("nan")
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.target_tags.multi_output = True
+        tags.target_tags.single_output = True
+        tags.input_tags.allow_nan = False
+        return tags
+
+
+def _construct(cls, params_name, params, *args, **kwargs):
+    """Instantiate a plugin; errors name the estimator parameter at fault."""
+    params = dict(params or {})
+    clash = sorted(set(params) & set(kwargs))
+    if clash:
+        raise ValueError(
+            f"{params_name} may not set {clash}: they are estimator parameters of "
+            "their own."
+        )
+    try:
+        return cls(*args, **kwargs, **params)
+    except TypeError as error:
+        raise TypeError(
+            f"{params_name}={params!r} does not fit {cls.__name__}: {error}"
+        ) from error

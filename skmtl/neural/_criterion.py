@@ -1,0 +1,86 @@
+"""Masked multi-task losses: one mean loss per task over its observed labels."""
+
+import torch
+from torch import nn
+from torch.nn import functional as F
+
+
+def per_task_means(elementwise, weight, observed, task, n_tasks):
+    """Return the weighted mean of ``elementwise`` per task and each task's weight sum.
+
+    Parameters
+    ----------
+    elementwise : Tensor
+        Loss of each label: ``(batch, n_tasks)`` in the wide layout, ``(batch,)``
+        in the long layout.
+    weight : Tensor of shape (batch,)
+        Sample weights.
+    observed : BoolTensor, same shape as ``elementwise``
+        Whether each label is observed.
+    task : LongTensor of shape (batch,) or None
+        Task index of each row (long layout) or None (wide layout).
+    n_tasks : int
+        Number of tasks.
+
+    Returns
+    -------
+    losses : Tensor of shape (n_tasks,)
+        Weighted mean loss per task; 0 where a task has no observed label.
+    totals : Tensor of shape (n_tasks,)
+        Sum of the weights of each task's observed labels.
+    """
+    elementwise = torch.where(observed, elementwise, 0.0)
+    if task is None:
+        w = weight.unsqueeze(1) * observed
+        sums, totals = (w * elementwise).sum(0), w.sum(0)
+    else:
+        w = weight * observed
+        sums = elementwise.new_zeros(n_tasks).index_add_(0, task, w * elementwise)
+        totals = elementwise.new_zeros(n_tasks).index_add_(0, task, w)
+    losses = torch.where(totals > 0, sums / totals.clamp_min(1e-12), 0.0)
+    return losses, totals
+
+
+class MaskedSquaredError(nn.Module):
+    """Per-task mean squared error; NaN targets are missing labels.
+
+    Parameters
+    ----------
+    n_tasks : int
+        Number of tasks.
+    """
+
+    def __init__(self, n_tasks):
+        super().__init__()
+        self.n_tasks = n_tasks
+
+    def forward(self, y_pred, y, weight, task=None):
+        """Return ``(losses, totals)`` as in :func:`per_task_means`."""
+        prediction = y_pred[..., 0]
+        observed = ~torch.isnan(y)
+        squared = (prediction - torch.nan_to_num(y)).square()
+        return per_task_means(squared, weight, observed, task, self.n_tasks)
+
+
+class MaskedCrossEntropy(nn.Module):
+    """Per-task cross-entropy; class code -1 marks a missing label.
+
+    The logits of classes a task does not have are ``-inf`` (masked by the module),
+    so each task's softmax runs over its own classes only.
+
+    Parameters
+    ----------
+    n_tasks : int
+        Number of tasks.
+    """
+
+    def __init__(self, n_tasks):
+        super().__init__()
+        self.n_tasks = n_tasks
+
+    def forward(self, y_pred, y, weight, task=None):
+        """Return ``(losses, totals)`` as in :func:`per_task_means`."""
+        observed = y >= 0
+        log_proba = F.log_softmax(y_pred, dim=-1)
+        nll = -log_proba.gather(-1, y.clamp_min(0).unsqueeze(-1)).squeeze(-1)
+        return per_task_means(nll, weight, observed, task, self.n_tasks)

@@ -1,0 +1,124 @@
+"""Tensors made once per fit, batched by slicing: no per-sample Python work.
+
+skorch's default Dataset indexes one sample at a time and collates; for tabular data
+that per-sample overhead dominates a small network's fit. Here a batch is one index
+operation per tensor.
+"""
+
+import math
+
+import torch
+from torch.utils.data import Dataset
+
+
+class TaskTensorDataset(Dataset):
+    """The training data of one fit as tensors: inputs and targets, row-aligned.
+
+    A torch ``Dataset`` (so skorch uses it as given), but batches come from
+    :meth:`batch`, one index operation per tensor, not from per-row
+    ``__getitem__`` calls.
+
+    Parameters
+    ----------
+    inputs : dict of str -> Tensor
+        Passed to the module's ``forward`` as keyword arguments (``X`` and, in the
+        long layout, ``task``).
+    targets : dict of str -> Tensor
+        Passed to the criterion (``y`` and ``weight``).
+    """
+
+    def __init__(self, inputs, targets):
+        self.inputs = inputs
+        self.targets = targets
+        self._n_rows = len(next(iter(inputs.values())))
+
+    def __len__(self):
+        return self._n_rows
+
+    def __getitem__(self, index):
+        return self.batch(index)
+
+    def subset(self, indices):
+        """Return a dataset holding only the rows ``indices``."""
+        return TaskTensorDataset(
+            {k: v[indices] for k, v in self.inputs.items()},
+            {k: v[indices] for k, v in self.targets.items()},
+        )
+
+    def batch(self, indices):
+        """Return ``(inputs, targets)`` of the rows ``indices`` (slice or tensor)."""
+        return (
+            {k: v[indices] for k, v in self.inputs.items()},
+            {k: v[indices] for k, v in self.targets.items()},
+        )
+
+
+class TensorBatchIterator:
+    """Iterate over a :class:`TaskTensorDataset` in mini-batches.
+
+    Plugged into skorch as ``iterator_train`` / ``iterator_valid``; skorch calls it
+    as ``TensorBatchIterator(dataset, batch_size=..., **iterator_params)``.
+
+    Parameters
+    ----------
+    dataset : TaskTensorDataset
+        The data.
+    batch_size : int
+        Rows per batch (the last batch may be smaller).
+    shuffle : bool, default=False
+        Draw a new permutation of the rows each epoch.
+    generator : torch.Generator or None, default=None
+        Source of the permutations, seeded by the estimator's ``random_state``.
+    """
+
+    def __init__(self, dataset, batch_size, shuffle=False, generator=None):
+        self.dataset = dataset
+        self.batch_size = batch_size
+        self.shuffle = shuffle
+        self.generator = generator
+
+    def __len__(self):
+        return math.ceil(len(self.dataset) / self.batch_size)
+
+    def __iter__(self):
+        n_rows = len(self.dataset)
+        if self.shuffle:
+            order = torch.randperm(n_rows, generator=self.generator)
+            device = next(iter(self.dataset.inputs.values())).device
+            order = order.to(device)
+            for start in range(0, n_rows, self.batch_size):
+                yield self.dataset.batch(order[start : start + self.batch_size])
+        else:
+            for start in range(0, n_rows, self.batch_size):
+                yield self.dataset.batch(slice(start, start + self.batch_size))
+
+
+class RandomFractionSplit:
+    """skorch ``train_split``: hold out a random fraction of rows for validation.
+
+    Parameters
+    ----------
+    fraction : float
+        Share of the rows held out, in (0, 1).
+    seed : int
+        Seed of the permutation.
+    """
+
+    def __init__(self, fraction, seed):
+        self.fraction = fraction
+        self.seed = seed
+
+    def __call__(self, dataset, y=None, **fit_params):
+        """Return ``(train, valid)`` datasets."""
+        n_rows = len(dataset)
+        n_valid = round(self.fraction * n_rows)
+        if n_valid < 1 or n_valid >= n_rows:
+            raise ValueError(
+                f"validation_fraction={self.fraction} of {n_rows} rows leaves "
+                f"{n_valid} validation rows and {n_rows - n_valid} training rows; "
+                "both need at least one: use more data or another fraction, or set "
+                "early_stopping=False."
+            )
+        generator = torch.Generator().manual_seed(self.seed)
+        order = torch.randperm(n_rows, generator=generator)
+        return dataset.subset(order[n_valid:]), dataset.subset(order[:n_valid])

@@ -1,0 +1,41 @@
+"""The torch module that skorch trains: an architecture plus a loss weighting."""
+
+import torch
+from torch import nn
+
+
+class MultiTaskModule(nn.Module):
+    """Wrap a sharing architecture and a loss weighting into one trainable module.
+
+    Keeping the weighting inside the module means its learnable parameters are
+    optimised, checkpointed and moved to the device together with the network.
+
+    Parameters
+    ----------
+    architecture : skmtl.architectures.Architecture
+        Maps features to per-task outputs.
+    weighting : skmtl.weighting.LossWeighting
+        Combines per-task losses.
+    class_counts : sequence of int or None
+        Classification only: the number of classes of each task. Outputs beyond a
+        task's own classes are masked to ``-inf``.
+    """
+
+    def __init__(self, architecture, weighting, class_counts=None):
+        super().__init__()
+        self.architecture = architecture
+        self.weighting = weighting
+        if class_counts is None:
+            self.register_buffer("class_mask", None)
+        else:
+            counts = torch.as_tensor(list(class_counts))
+            mask = torch.arange(int(counts.max())) < counts.unsqueeze(1)
+            self.register_buffer("class_mask", mask)
+
+    def forward(self, X, task=None):
+        """Return the per-task outputs (masked logits for classification)."""
+        outputs = self.architecture(X, task)
+        if self.class_mask is None:
+            return outputs
+        mask = self.class_mask if task is None else self.class_mask[task]
+        return outputs.masked_fill(~mask, float("-inf"))

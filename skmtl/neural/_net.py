@@ -1,0 +1,95 @@
+"""The skorch net: customised only through skorch's override points."""
+
+import numpy as np
+import torch
+from skorch import NeuralNet
+from skorch.callbacks import EpochTimer
+
+from skmtl.neural._callbacks import TaskLossRecorder
+
+
+class MultiTaskNet(NeuralNet):
+    """A skorch ``NeuralNet`` that trains a :class:`MultiTaskModule`.
+
+    Overrides :meth:`get_loss` (masked per-task losses combined by the module's
+    loss weighting) and :meth:`get_default_callbacks` (epoch-level per-task
+    history instead of skorch's per-batch loss scoring and table printing). The
+    training loop, callbacks, device handling and checkpointing are skorch's.
+
+    Parameters
+    ----------
+    *args, **kwargs
+        As for :class:`skorch.NeuralNet`.
+    task_names : sequence, default=()
+        Task names used as keys of the per-task history entries.
+    """
+
+    def __init__(self, *args, task_names=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.task_names = tuple(task_names)
+
+    def get_default_callbacks(self):
+        """Return the epoch timer and the per-task loss recorder."""
+        return [("epoch_timer", EpochTimer()), ("task_losses", TaskLossRecorder())]
+
+    def get_loss(self, y_pred, y_true, X=None, training=False):
+        """Return the weighted multi-task loss of a batch, recording per-task losses.
+
+        In training the module's loss weighting combines the per-task losses; in
+        validation the loss is their plain mean over the tasks in the batch.
+        """
+        task = X.get("task") if isinstance(X, dict) else None
+        losses, totals = self.criterion_(
+            y_pred, y_true["y"], y_true["weight"], task=task
+        )
+        present = totals > 0
+        if training:
+            loss, weights = self.module_.weighting(losses, present)
+        else:
+            weights = present.to(losses.dtype) / present.sum().clamp_min(1)
+            loss = (weights * losses).sum()
+        self._accumulate(training, losses.detach(), totals.detach(), weights.detach())
+        return loss
+
+    def reset_epoch_stats(self):
+        """Zero the per-epoch accumulators (called at the start of each epoch)."""
+        n_tasks = len(self.task_names)
+        self._stats = {
+            key: torch.zeros(n_tasks, device=self.device)
+            for key in (
+                "train_sum",
+                "train_total",
+                "valid_sum",
+                "valid_total",
+                "weights",
+            )
+        }
+        self._stats_batches = 0
+
+    def _accumulate(self, training, losses, totals, weights):
+        if not hasattr(self, "_stats"):
+            self.reset_epoch_stats()
+        prefix = "train" if training else "valid"
+        self._stats[f"{prefix}_sum"] += losses * totals
+        self._stats[f"{prefix}_total"] += totals
+        if training:
+            self._stats["weights"] += weights
+            self._stats_batches += 1
+
+    def epoch_task_losses(self, training):
+        """Return this epoch's mean loss per task as a tensor (NaN: no label seen)."""
+        prefix = "train" if training else "valid"
+        totals = self._stats[f"{prefix}_total"]
+        means = self._stats[f"{prefix}_sum"] / totals.clamp_min(1e-12)
+        return torch.where(totals > 0, means, torch.nan)
+
+    def epoch_stats(self):
+        """Return this epoch's per-task train/valid losses and mean task weights."""
+        return {
+            "train": self.epoch_task_losses(True).cpu().numpy(),
+            "valid": self.epoch_task_losses(False).cpu().numpy(),
+            "weights": (self._stats["weights"] / max(self._stats_batches, 1))
+            .cpu()
+            .numpy()
+            .astype(np.float64),
+        }

@@ -1,0 +1,97 @@
+"""Per-task target encoding for both layouts: numbers for regression, class codes."""
+
+import warnings
+
+import numpy as np
+from sklearn.utils.multiclass import check_classification_targets
+
+from skmtl._base import homogeneous, is_missing
+
+
+def task_columns(Y, task_index, n_tasks):
+    """Yield ``(t, rows, values)``: each task's rows and raw labels in either layout."""
+    for t in range(n_tasks):
+        if task_index is None:
+            yield t, (slice(None), t), Y[:, t]
+        else:
+            rows = np.flatnonzero(task_index == t)
+            yield t, rows, Y[rows]
+
+
+def require_observed(name, missing):
+    """Raise a ValueError naming the task when it has no observed label."""
+    if missing.all():
+        raise ValueError(
+            f"Task {name!r} has no observed label (every label is missing); drop the "
+            "task or provide labels for it."
+        )
+
+
+def regression_values(values, name):
+    """Return a task's labels as float64 with NaN for missing; errors name the task."""
+    missing = is_missing(values)
+    require_observed(name, missing)
+    try:
+        numbers = np.where(missing, np.nan, values).astype(np.float64)
+    except (TypeError, ValueError):
+        example = values[~missing][0]
+        raise ValueError(
+            f"Task {name!r} has non-numeric targets (e.g. {example!r}); a regressor "
+            "needs numbers: use MultiTaskClassifier for class labels."
+        ) from None
+    if np.isinf(numbers).any():
+        raise ValueError(f"Task {name!r} has infinite targets; labels must be finite.")
+    return numbers
+
+
+def class_codes(values, name, classes=None):
+    """Return ``(codes, classes)`` for a task's labels; code -1 marks a missing label.
+
+    With ``classes`` given (continued training), labels outside them are an error.
+    A task seen with a single class gets a warning: it is predicted constant.
+    """
+    missing = is_missing(values)
+    require_observed(name, missing)
+    observed = homogeneous(values[~missing])
+    if classes is None:
+        try:
+            check_classification_targets(observed)
+            classes = np.unique(observed)
+        except (ValueError, TypeError) as error:
+            raise ValueError(f"Task {name!r}: {error}") from error
+        if len(classes) == 1:
+            warnings.warn(
+                f"Task {name!r} has a single class ({classes[0]!r}) in the training "
+                "data; it will always be predicted.",
+                UserWarning,
+                stacklevel=4,
+            )
+    positions = np.clip(np.searchsorted(classes, observed), 0, len(classes) - 1)
+    unseen = classes[positions] != observed
+    if unseen.any():
+        raise ValueError(
+            f"Task {name!r} has labels {sorted(set(observed[unseen].tolist()))[:5]} "
+            f"that are not among its classes {classes.tolist()} seen in the first fit."
+        )
+    codes = np.full(len(values), -1, dtype=np.int64)
+    codes[~missing] = positions
+    return codes, classes
+
+
+def stack_labels(columns, n_rows):
+    """Return a 2-D label array from per-task columns, in a dtype they all fit."""
+    out = np.empty((n_rows, len(columns)), dtype=common_dtype(columns))
+    for t, column in enumerate(columns):
+        out[:, t] = column
+    return out
+
+
+def common_dtype(arrays):
+    """Return the promoted dtype of ``arrays``, object when numbers meet strings."""
+    kinds = {a.dtype.kind for a in arrays}
+    if len(kinds & {"U", "S", "O"}) and len(kinds - {"U", "S"}):
+        return np.dtype(object)
+    try:
+        return np.result_type(*[a.dtype for a in arrays])
+    except TypeError:
+        return np.dtype(object)

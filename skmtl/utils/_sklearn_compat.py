@@ -1,0 +1,27 @@
+"""The one place that imports scikit-learn's private helpers.
+
+scikit-learn moves its private helpers between releases; keeping every such import
+here means a release that moves one breaks one file, not the package.
+"""
+
+from sklearn.base import _fit_context
+from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
+from sklearn.utils.validation import (
+    _check_feature_names,
+    _check_n_features,
+    _check_sample_weight,
+    check_is_fitted,
+    validate_data,
+)
+
+__all__ = [
+    "HasMethods",
+    "Interval",
+    "StrOptions",
+    "_check_feature_names",
+    "_check_n_features",
+    "_check_sample_weight",
+    "_fit_context",
+    "check_is_fitted",
+    "validate_data",
+]

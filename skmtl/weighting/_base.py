@@ -1,0 +1,61 @@
+"""The interface every loss weighting implements."""
+
+from torch import nn
+
+
+class LossWeighting(nn.Module):
+    """Base class of the loss weightings: combine per-task losses into one loss.
+
+    A weighting is a :class:`torch.nn.Module` living inside the trained network, so
+    learnable weights (e.g. uncertainty weighting's log-variances) are optimised,
+    saved, restored by early stopping and moved to the device with it. Subclasses
+    set the class attribute ``name`` and implement :meth:`forward`; their own
+    hyperparameters arrive as keyword arguments (the estimator's
+    ``loss_weighting_params``).
+
+    Parameters
+    ----------
+    n_tasks : int
+        Number of tasks.
+    random_state : int
+        Seed for any randomness of the method; a weighting uses no other source.
+    """
+
+    name = None
+
+    def __init__(self, n_tasks, *, random_state=0):
+        super().__init__()
+        self.n_tasks = n_tasks
+        self.random_state = random_state
+
+    def forward(self, task_losses, present):
+        """Return the combined loss of a batch and the task weights applied.
+
+        Parameters
+        ----------
+        task_losses : Tensor of shape (n_tasks,)
+            Mean loss of each task over its observed labels in the batch; 0 for a
+            task with no label in the batch.
+        present : BoolTensor of shape (n_tasks,)
+            Whether each task has at least one observed label in the batch. An
+            absent task must contribute nothing.
+
+        Returns
+        -------
+        loss : scalar Tensor
+            The loss to back-propagate.
+        weights : Tensor of shape (n_tasks,)
+            The effective weight of each task's loss (recorded in
+            ``task_weights_``).
+        """
+        raise NotImplementedError
+
+    def end_epoch(self, epoch_task_losses):
+        """Update the method's state at the end of a training epoch.
+
+        Parameters
+        ----------
+        epoch_task_losses : Tensor of shape (n_tasks,)
+            Mean training loss of each task over the epoch (NaN for a task with
+            no label in the epoch). The default does nothing.
+        """

@@ -1,0 +1,23 @@
+"""Equal weighting: the plain average of the task losses."""
+
+import torch
+
+from skmtl.weighting._base import LossWeighting
+
+
+class EqualWeighting(LossWeighting):
+    """Average the losses of the tasks present in the batch, each with weight 1/k.
+
+    With ``k`` tasks observed in a batch, the loss is ``sum_t L_t / k`` over those
+    tasks; tasks with no label in the batch are left out of the average. This is
+    the usual multi-task baseline (e.g. Caruana, 1997).
+    """
+
+    name = "equal"
+
+    def forward(self, task_losses, present):
+        """Return the mean loss over present tasks and the weights 1/k."""
+        weights = present.to(task_losses.dtype)
+        weights = weights / weights.sum().clamp_min(1.0)
+        loss = (weights * torch.where(present, task_losses, 0.0)).sum()
+        return loss, weights
