@@ -145,7 +145,7 @@ class _BaseMultiTaskNeural(BaseEstimator, metaclass=ABCMeta):
 
     # ----------------------------------------------------------------- targets
     @abstractmethod
-    def _encode_targets(self, Y, task_index, *, reset):
+    def _encode_targets(self, Y, task_index, weight, *, reset):
         """Return the training targets as a tensor (subclass: regression/classes)."""
 
     @abstractmethod
@@ -195,10 +195,10 @@ class _BaseMultiTaskNeural(BaseEstimator, metaclass=ABCMeta):
             self.task_names_ = python_list(names)
             self.n_tasks_ = len(self.task_names_)
             self._y_one_d = one_d
-        targets = self._encode_targets(Y, task_index, reset=not warm)
         weight = _check_sample_weight(
             sample_weight, features, dtype=np.float32, ensure_non_negative=True
         )
+        targets = self._encode_targets(Y, task_index, weight, reset=not warm)
         self._check_every_task_observed(targets, task_index, weight)
 
         device = torch.device(self.device)

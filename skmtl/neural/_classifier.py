@@ -2,14 +2,14 @@
 
 import numpy as np
 import torch
-from sklearn.base import ClassifierMixin
+from sklearn.base import ClassifierMixin, TransformerMixin
 
 from skmtl.neural._base import _BaseMultiTaskNeural
 from skmtl.neural._criterion import MaskedCrossEntropy
 from skmtl.neural._targets import class_codes, common_dtype, stack_labels, task_columns
 
 
-class MultiTaskClassifier(ClassifierMixin, _BaseMultiTaskNeural):
+class MultiTaskClassifier(ClassifierMixin, TransformerMixin, _BaseMultiTaskNeural):
     r"""Multi-task neural network classifier trained with skorch.
 
     Each task has its own label set (binary or multiclass, numbers or strings),
@@ -162,12 +162,12 @@ class MultiTaskClassifier(ClassifierMixin, _BaseMultiTaskNeural):
         counts = [len(c) for c in self._task_classes]
         return max(counts), counts
 
-    def _encode_targets(self, Y, task_index, *, reset):
+    def _encode_targets(self, Y, task_index, weight, *, reset):
         codes = np.full(Y.shape, -1, dtype=np.int64)
         classes = []
-        for t, rows, column in task_columns(Y, task_index, self.n_tasks_):
+        for t, _, cells, column in task_columns(Y, task_index, self.n_tasks_):
             known = None if reset else self._task_classes[t]
-            codes[rows], task_classes = class_codes(column, self.task_names_[t], known)
+            codes[cells], task_classes = class_codes(column, self.task_names_[t], known)
             classes.append(task_classes)
         if reset:
             self._task_classes = classes

@@ -2,14 +2,14 @@
 
 import numpy as np
 import torch
-from sklearn.base import RegressorMixin
+from sklearn.base import RegressorMixin, TransformerMixin
 
 from skmtl.neural._base import _BaseMultiTaskNeural
 from skmtl.neural._criterion import MaskedSquaredError
 from skmtl.neural._targets import regression_values, task_columns
 
 
-class MultiTaskRegressor(RegressorMixin, _BaseMultiTaskNeural):
+class MultiTaskRegressor(RegressorMixin, TransformerMixin, _BaseMultiTaskNeural):
     r"""Multi-task neural network regressor trained with skorch.
 
     A network with a sharing architecture (by default a shared MLP trunk and one
@@ -214,16 +214,20 @@ class MultiTaskRegressor(RegressorMixin, _BaseMultiTaskNeural):
     def _output_sizes(self):
         return 1, None
 
-    def _encode_targets(self, Y, task_index, *, reset):
+    def _encode_targets(self, Y, task_index, weight, *, reset):
         values = np.empty(Y.shape, dtype=np.float64)
         means = np.zeros(self.n_tasks_)
         scales = np.ones(self.n_tasks_)
-        for t, rows, column in task_columns(Y, task_index, self.n_tasks_):
+        for t, samples, cells, column in task_columns(Y, task_index, self.n_tasks_):
             numbers = regression_values(column, self.task_names_[t])
-            values[rows] = numbers
-            if self.standardize_targets:
-                means[t] = np.nanmean(numbers)
-                spread = np.nanstd(numbers)
+            values[cells] = numbers
+            task_weight = np.where(np.isnan(numbers), 0.0, weight[samples])
+            if self.standardize_targets and task_weight.sum() > 0:
+                observed = np.nan_to_num(numbers)
+                means[t] = np.average(observed, weights=task_weight)
+                spread = np.sqrt(
+                    np.average((observed - means[t]) ** 2, weights=task_weight)
+                )
                 scales[t] = spread if spread > 0 else 1.0
         if reset:
             self._target_mean, self._target_scale = means, scales

@@ -9,13 +9,17 @@ from skmtl._base import homogeneous, is_missing
 
 
 def task_columns(Y, task_index, n_tasks):
-    """Yield ``(t, rows, values)``: each task's rows and raw labels in either layout."""
+    """Yield each task's labels in either layout.
+
+    Yields ``(t, samples, cells, values)``: the task index, the rows of ``X``
+    labelled for it, the index of its labels in ``Y`` and the labels themselves.
+    """
     for t in range(n_tasks):
         if task_index is None:
-            yield t, (slice(None), t), Y[:, t]
+            yield t, slice(None), (slice(None), t), Y[:, t]
         else:
             rows = np.flatnonzero(task_index == t)
-            yield t, rows, Y[rows]
+            yield t, rows, rows, Y[rows]
 
 
 def require_observed(name, missing):
