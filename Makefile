@@ -13,7 +13,7 @@ install:
 
 install-test:
 	$(PYTHON) -m pip install --quiet "$(TORCH_SPEC)"
-	$(PYTHON) -m pip install --quiet -e ".[test]"
+	$(PYTHON) -m pip install --quiet -e ".[test,docs]"
 
 demo: install
 	$(PYTHON) -m skmtl demo

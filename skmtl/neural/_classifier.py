@@ -62,9 +62,9 @@ class MultiTaskClassifier(ClassifierMixin, TransformerMixin, _BaseMultiTaskNeura
         Passes over the training data (per call to ``fit`` with ``warm_start``).
     lr : float, default=1e-3
         Learning rate.
-    optimizer : {"adam", "adamw", "sgd", "rmsprop"} or torch optimizer class, \
-            default="adam"
-        The optimizer.
+    optimizer : str or torch optimizer class, default="adam"
+        The optimizer: ``"adam"``, ``"adamw"``, ``"sgd"``, ``"rmsprop"`` or a
+        :class:`torch.optim.Optimizer` subclass.
     weight_decay : float, default=0.0
         Weight decay (L2 penalty) passed to the optimizer.
     early_stopping : bool, default=False
@@ -116,13 +116,13 @@ class MultiTaskClassifier(ClassifierMixin, TransformerMixin, _BaseMultiTaskNeura
         layout, else ``task_0, task_1, ...``.
     n_features_in_ : int
         Number of columns of ``X`` seen in fit (including the task column).
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Column names of ``X``, when it is a DataFrame with string names.
     history_ : skorch.History
         Per-epoch records: ``train_loss``, ``train_task_loss`` (task -> loss),
         ``valid_loss`` and ``valid_task_loss`` with early stopping,
         ``task_weights`` and ``dur``.
-    task_weights_ : ndarray of shape (n_iter_, n_tasks_)
+    task_weights_ : ndarray of shape (`n_iter_`, `n_tasks_`)
         Mean weight the loss weighting gave each task in each epoch.
     n_iter_ : int
         Number of epochs trained (in total, with ``warm_start``).
