@@ -215,10 +215,11 @@ class _BaseMultiTaskNeural(BaseEstimator, metaclass=ABCMeta):
             seed = (seed + len(self.net_.history)) % np.iinfo(np.int32).max
         with torch_threads(self.n_threads), seeded_torch(seed, self.device):
             if warm:
-                self.net_.set_params(
-                    iterator_train__generator=torch.Generator().manual_seed(seed),
-                    max_epochs=self.max_epochs,
+                # Plain attributes: skorch's set_params would re-initialise parts.
+                self.net_.iterator_train__generator = torch.Generator().manual_seed(
+                    seed
                 )
+                self.net_.max_epochs = self.max_epochs
             else:
                 self.net_ = self._build_net(features.shape[1], seed)
                 self.net_.initialize()

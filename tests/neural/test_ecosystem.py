@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 import skorch
 import torch
+from joblib import parallel_config
 from sklearn.base import clone
 from sklearn.metrics import accuracy_score, r2_score
 from sklearn.model_selection import (
@@ -117,14 +118,16 @@ def _recorded_threads(estimator):
 
 def test_joblib_workers_train_single_threaded(wide_regression):
     X, Y = wide_regression
-    result = cross_validate(
-        MultiTaskRegressor(**FAST, callbacks=[RecordThreads()]),
-        X,
-        Y,
-        cv=KFold(2),
-        n_jobs=2,
-        return_estimator=True,
-    )
+    # Without skmtl's own limit, these workers would run torch with 2 threads each.
+    with parallel_config(backend="loky", inner_max_num_threads=2):
+        result = cross_validate(
+            MultiTaskRegressor(**FAST, callbacks=[RecordThreads()]),
+            X,
+            Y,
+            cv=KFold(2),
+            n_jobs=2,
+            return_estimator=True,
+        )
     assert len(result["estimator"]) == 2
     assert [_recorded_threads(est) for est in result["estimator"]] == [1, 1]
 
@@ -196,7 +199,8 @@ def test_feature_names_from_dataframe(wide_regression):
     frame = pd.DataFrame(X, columns=columns)
     model = MultiTaskRegressor(**FAST).fit(frame, Y)
     assert list(model.feature_names_in_) == columns
-    np.testing.assert_array_equal(model.predict(frame), model.predict(X))
+    with pytest.warns(UserWarning, match="valid feature names"):
+        np.testing.assert_array_equal(model.predict(frame), model.predict(X))
 
     with pytest.raises(ValueError, match="feature names"):
         model.predict(frame[columns[::-1]])
@@ -215,6 +219,11 @@ def test_task_names_from_dataframe_y(wide_regression):
     assert list(frame.index) == ["price", "demand"]
     np.testing.assert_allclose(frame.iloc[:, 0].to_numpy(), list(scores.values()))
 
+    series = pd.Series(Y[:, 0], name="price")
+    single = MultiTaskRegressor(**FAST).fit(X, series)
+    assert single.task_names_ == ["price"]
+    assert single.predict(X).shape == (len(X),)
+
 
 def test_long_layout_with_string_task_column():
     X, y = make_multitask_regression(
@@ -229,6 +238,9 @@ def test_long_layout_with_string_task_column():
     predictions = by_name.predict(frame)
     assert predictions.shape == (90,)
     assert np.all(np.isfinite(predictions))
+
+    with pytest.raises(ValueError, match="feature names"):
+        by_name.predict(frame[["school", "a", "b", "c", "d"]])
 
     by_position = MultiTaskRegressor(**FAST, task_column=2).fit(frame, y)
     assert by_position.task_names_ == ["s1", "s2", "s3"]
@@ -257,19 +269,18 @@ def test_long_layout_with_string_task_column_classifier():
 
 
 @pytest.mark.parametrize(
-    ("estimator_cls", "sharing", "width"),
+    ("estimator_cls", "data", "sharing", "width"),
     [
-        (MultiTaskRegressor, "hard", 16),
-        (MultiTaskRegressor, "independent", 3 * 16),
-        (MultiTaskClassifier, "hard", 16),
-        (MultiTaskClassifier, "independent", 3 * 16),
+        (MultiTaskRegressor, "wide_regression", "hard", 16),
+        (MultiTaskRegressor, "wide_regression", "independent", 3 * 16),
+        (MultiTaskClassifier, "wide_classification", "hard", 16),
+        (MultiTaskClassifier, "wide_classification", "independent", 3 * 16),
     ],
 )
 def test_transform_gives_the_shared_representation(
-    estimator_cls, sharing, width, wide_regression, wide_classification
+    estimator_cls, data, sharing, width, request
 ):
-    data = wide_regression if estimator_cls is MultiTaskRegressor else wide_classification
-    X, Y = data
+    X, Y = request.getfixturevalue(data)
     model = estimator_cls(**FAST, sharing=sharing).fit(X, Y)
     Z = model.transform(X)
     assert Z.shape == (len(X), width)

@@ -1,0 +1,135 @@
+"""Contract tests for every registered sharing architecture, plus the layers."""
+
+import pickle
+
+import numpy as np
+import pytest
+import torch
+from sklearn.base import clone
+
+from skmtl import MultiTaskClassifier, MultiTaskRegressor
+from skmtl.architectures import ARCHITECTURES, Architecture, HardSharing
+from skmtl.architectures._layers import TaskLinear, TaskMLP
+from skmtl.utils import Registry
+from tests.conftest import FAST
+
+NAMES = ARCHITECTURES.names()
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_architecture_shapes_and_row_gathering(name):
+    torch.manual_seed(0)
+    architecture = ARCHITECTURES.resolve(name)(
+        6, 4, 3, shared_layers=(8,), head_layers=(5,), activation="tanh"
+    )
+    assert isinstance(architecture, Architecture)
+    assert architecture.name == name
+    X = torch.randn(10, 6)
+    task = torch.tensor([0, 1, 2, 3, 0, 1, 2, 3, 3, 3])
+    every = architecture(X)
+    own = architecture(X, task)
+    assert every.shape == (10, 4, 3)
+    assert own.shape == (10, 3)
+    torch.testing.assert_close(every[torch.arange(10), task], own, atol=1e-6, rtol=1e-5)
+    assert architecture.shared_representation(X).shape[0] == 10
+    for parameter in architecture.shared_parameters():
+        assert isinstance(parameter, torch.nn.Parameter)
+
+
+@pytest.mark.parametrize("name", NAMES)
+@pytest.mark.parametrize("estimator_cls", [MultiTaskRegressor, MultiTaskClassifier])
+def test_every_architecture_fits_predicts_and_pickles(
+    name, estimator_cls, wide_regression
+):
+    X, Y = wide_regression
+    if estimator_cls is MultiTaskClassifier:
+        Y = np.where(np.isnan(Y), np.nan, (Y > 0).astype(float))
+    model = estimator_cls(**FAST, sharing=name).fit(X, Y)
+    prediction = model.predict(X)
+    assert prediction.shape == Y.shape
+    assert model.task_weights_.shape == (FAST["max_epochs"], Y.shape[1])
+    restored = pickle.loads(pickle.dumps(model))
+    np.testing.assert_array_equal(restored.predict(X), prediction)
+    cloned = clone(model)
+    assert cloned.get_params() == model.get_params()
+    assert not hasattr(cloned, "net_")
+
+
+def test_hard_sharing_shares_the_trunk_and_independent_shares_nothing():
+    hard = ARCHITECTURES.resolve("hard")(6, 3, 1, shared_layers=(8,))
+    independent = ARCHITECTURES.resolve("independent")(6, 3, 1, shared_layers=(8,))
+    assert {id(p) for p in hard.shared_parameters()} == {
+        id(p) for p in hard.trunk.parameters()
+    }
+    assert independent.shared_parameters() == []
+    # The independent towers: one (6 -> 8) layer per task, stacked.
+    assert independent.towers.hidden[0].weight.shape == (3, 6, 8)
+
+
+def test_independent_tasks_do_not_influence_each_other():
+    torch.manual_seed(0)
+    architecture = ARCHITECTURES.resolve("independent")(4, 2, 1, shared_layers=(5,))
+    X = torch.randn(7, 4)
+    loss = architecture(X)[:, 0].sum()
+    loss.backward()
+    first_layer = architecture.towers.hidden[0].weight.grad
+    assert first_layer[0].abs().sum() > 0
+    assert first_layer[1].abs().sum() == 0
+
+
+def test_task_linear_equals_one_linear_layer_per_task():
+    torch.manual_seed(0)
+    layer = TaskLinear(3, 4, 2)
+    X = torch.randn(5, 4)
+    stacked = layer(X)  # task-major (3, 5, 2)
+    for t in range(3):
+        expected = X @ layer.weight[t] + layer.bias[t]
+        torch.testing.assert_close(stacked[t], expected)
+
+
+def test_task_mlp_heads_run_without_a_python_loop_over_tasks():
+    # 1000 tasks cost one batched op per layer: the module holds one tensor per
+    # layer, not one submodule per task.
+    heads = TaskMLP(1000, 16, (8,), 1, "relu", 0.0)
+    assert len(list(heads.parameters())) == 4
+    assert heads(torch.randn(3, 16)).shape == (3, 1000, 1)
+
+
+def test_sharing_params_reach_a_custom_architecture(wide_regression):
+    class ScaledHard(HardSharing):
+        name = "scaled_hard"
+
+        def __init__(self, n_features, n_tasks, n_outputs, *, scale=1.0, **kwargs):
+            super().__init__(n_features, n_tasks, n_outputs, **kwargs)
+            self.scale = scale
+
+        def forward(self, X, task=None):
+            return self.scale * super().forward(X, task)
+
+    X, Y = wide_regression
+    model = MultiTaskRegressor(
+        **FAST, sharing=ScaledHard, sharing_params={"scale": 0.5}
+    )
+    model.fit(X, Y)
+    assert model.net_.module_.architecture.scale == 0.5
+    with pytest.raises(TypeError, match="sharing_params"):
+        MultiTaskRegressor(**FAST, sharing="hard", sharing_params={"scale": 2}).fit(
+            X, Y
+        )
+
+
+def test_registry_rejects_duplicates_and_non_plugins():
+    registry = Registry("sharing architecture", Architecture, "sharing")
+    registry.register(HardSharing)
+    assert registry.resolve("hard") is HardSharing
+    assert registry.resolve(HardSharing) is HardSharing
+    with pytest.raises(ValueError, match="already taken"):
+
+        class Other(Architecture):
+            name = "hard"
+
+        registry.register(Other)
+    with pytest.raises(TypeError, match="subclass of Architecture"):
+        registry.register(int)
+    with pytest.raises(ValueError, match="Unknown sharing architecture sharing='x'"):
+        registry.resolve("x")

@@ -1,0 +1,70 @@
+"""Per-task scores and relative gain."""
+
+import numpy as np
+import pytest
+from sklearn.metrics import accuracy_score, r2_score
+
+from skmtl.metrics import per_task_scores, relative_gain
+
+
+def test_wide_scores_use_observed_labels_only():
+    y_true = np.array([[1.0, 0.0], [2.0, np.nan], [3.0, 2.0], [4.0, 1.0]])
+    y_pred = np.array([[1.1, 0.0], [2.0, 99.0], [2.8, 2.0], [4.2, 1.5]])
+    scores = per_task_scores(y_true, y_pred, task_names=["a", "b"])
+    assert scores["a"] == pytest.approx(r2_score(y_true[:, 0], y_pred[:, 0]))
+    observed = [0, 2, 3]
+    assert scores["b"] == pytest.approx(
+        r2_score(y_true[observed, 1], y_pred[observed, 1])
+    )
+
+
+def test_long_scores_group_rows_by_task():
+    y_true = np.array(["x", "y", "x", "y", "y"], dtype=object)
+    y_pred = np.array(["x", "x", "x", "y", "y"], dtype=object)
+    task = np.array(["s1", "s1", "s2", "s2", "s2"])
+    scores = per_task_scores(y_true, y_pred, task=task, metric="accuracy")
+    assert scores == {"s1": 0.5, "s2": 1.0}
+    assert scores["s2"] == accuracy_score(y_true[2:], y_pred[2:])
+
+
+def test_task_without_labels_scores_nan_and_frame_output():
+    pytest.importorskip("pandas")
+    y_true = np.array([[1.0, np.nan], [2.0, np.nan], [3.0, np.nan]])
+    frame = per_task_scores(y_true, y_true, as_frame=True, metric="mean_absolute_error")
+    assert list(frame.index) == ["task_0", "task_1"]
+    assert frame.loc["task_0", "mean_absolute_error"] == 0.0
+    assert np.isnan(frame.loc["task_1", "mean_absolute_error"])
+
+
+def test_sample_weight_and_custom_metric():
+    y_true = np.array([[0.0], [1.0], [1.0]])
+    y_pred = np.array([[0.0], [0.0], [1.0]])
+
+    def weighted_errors(y, p, sample_weight=None):
+        return float(np.sum(sample_weight * (y != p)))
+
+    scores = per_task_scores(
+        y_true, y_pred, metric=weighted_errors, sample_weight=[1, 5, 1]
+    )
+    assert scores == {"task_0": 5.0}
+
+
+def test_shape_mismatch_and_unknown_metric_are_errors():
+    with pytest.raises(ValueError, match="y_true has shape"):
+        per_task_scores(np.zeros((3, 2)), np.zeros((3, 1)))
+    with pytest.raises(ValueError, match="Unknown metric"):
+        per_task_scores(np.zeros(3), np.zeros(3), metric="nope")
+
+
+def test_relative_gain_signs_and_per_task():
+    mtl = {"a": 0.9, "b": 0.4}
+    stl = {"a": 0.6, "b": 0.5}
+    assert relative_gain(mtl, stl) == pytest.approx((50.0 - 20.0) / 2)
+    assert relative_gain(mtl, stl, per_task=True) == pytest.approx(
+        {"a": 50.0, "b": -20.0}
+    )
+    errors = relative_gain({"a": 1.0}, {"a": 2.0}, higher_is_better=False)
+    assert errors == pytest.approx(50.0)
+    assert relative_gain({"a": 0.5}, {"a": -1.0}) == pytest.approx(150.0)
+    with pytest.raises(ValueError, match="No task"):
+        relative_gain({"a": 1.0}, {"b": 1.0})

@@ -1,0 +1,144 @@
+"""Wide layout with missing labels and long layout with task_column."""
+
+import numpy as np
+import pytest
+import torch
+
+from skmtl import MultiTaskClassifier, MultiTaskRegressor
+from tests.conftest import FAST
+
+
+def test_missing_labels_do_not_influence_the_fit(wide_regression):
+    X, Y = wide_regression
+    missing = np.isnan(Y)
+    assert missing.any()
+    filled = Y.copy()
+    filled[missing] = 1e6  # would dominate the loss if it were used
+    reference = MultiTaskRegressor(**FAST).fit(X, Y)
+    # The same labels with another value in the missing cells, marked missing again.
+    again = np.where(missing, np.nan, filled)
+    other = MultiTaskRegressor(**FAST).fit(X, again)
+    np.testing.assert_array_equal(reference.predict(X), other.predict(X))
+    assert np.isfinite(reference.predict(X)).all()
+
+
+def test_per_task_loss_averages_observed_labels_only():
+    from skmtl.neural._criterion import MaskedSquaredError
+
+    criterion = MaskedSquaredError(n_tasks=2)
+    y_pred = torch.zeros(3, 2, 1)
+    y = torch.tensor([[1.0, np.nan], [3.0, 2.0], [np.nan, np.nan]])
+    losses, totals = criterion(y_pred, y, torch.ones(3))
+    np.testing.assert_allclose(losses.numpy(), [(1 + 9) / 2, 4.0])
+    np.testing.assert_allclose(totals.numpy(), [2.0, 1.0])
+
+
+def test_task_absent_from_batch_contributes_nothing():
+    from skmtl.neural._criterion import MaskedSquaredError
+
+    criterion = MaskedSquaredError(n_tasks=3)
+    y_pred = torch.zeros(2, 1)
+    losses, totals = criterion(
+        y_pred, torch.tensor([1.0, 2.0]), torch.ones(2), task=torch.tensor([0, 0])
+    )
+    np.testing.assert_allclose(losses.numpy(), [2.5, 0.0, 0.0])
+    np.testing.assert_allclose(totals.numpy(), [2.0, 0.0, 0.0])
+
+
+def test_long_layout_predicts_each_row_with_its_own_head(long_regression):
+    X, y = long_regression
+    model = MultiTaskRegressor(**FAST, task_column=0).fit(X, y)
+    prediction = model.predict(X)
+    assert prediction.shape == (len(y),)
+    assert model.n_tasks_ == 4
+    assert model.task_names_ == [0, 1, 2, 3]
+    # Every head evaluated on every row, then each row's own head picked.
+    module = model.net_.module_.eval()
+    with torch.no_grad():
+        all_heads = module(torch.from_numpy(X[:, 1:].astype(np.float32)))[..., 0]
+    rows = np.arange(len(y))
+    task = X[:, 0].astype(int)
+    expected = all_heads.numpy()[rows, task] * model._target_scale[task]
+    expected += model._target_mean[task]
+    np.testing.assert_allclose(prediction, expected, rtol=1e-5, atol=1e-5)
+
+
+def test_long_layout_matches_wide_layout_of_the_same_data(long_regression):
+    X, y = long_regression
+    task = X[:, 0].astype(int)
+    wide = np.full((len(y), 4), np.nan)
+    wide[np.arange(len(y)), task] = y
+    params = {**FAST, "standardize_targets": False}
+    long_model = MultiTaskRegressor(**params, task_column=0).fit(X, y)
+    wide_model = MultiTaskRegressor(**params).fit(X[:, 1:], wide)
+    long_prediction = long_model.predict(X)
+    wide_prediction = wide_model.predict(X[:, 1:])[np.arange(len(y)), task]
+    np.testing.assert_allclose(long_prediction, wide_prediction, rtol=1e-4, atol=1e-4)
+
+
+@pytest.mark.parametrize("position", [0, -4])
+def test_task_column_position_and_negative_position(position):
+    rng = np.random.RandomState(0)
+    features = rng.normal(size=(60, 3))
+    task = rng.choice([7, 8, 9], size=60)
+    X = np.insert(features, position % 4, task, axis=1)
+    y = features[:, 0] + task
+    model = MultiTaskRegressor(**FAST, task_column=position).fit(X, y)
+    assert model.task_names_ == [7, 8, 9]
+    assert model.n_features_in_ == 4
+    assert model.predict(X).shape == (60,)
+
+
+def test_long_layout_with_string_task_ids_and_missing_labels():
+    pd = pytest.importorskip("pandas")
+    rng = np.random.RandomState(0)
+    X = pd.DataFrame(
+        {
+            "school": rng.choice(["north", "south", "east"], size=90),
+            "hours": rng.normal(size=90),
+            "age": rng.normal(size=90),
+        }
+    )
+    y = X["hours"].to_numpy() * 2
+    y[::10] = np.nan
+    model = MultiTaskRegressor(**FAST, task_column="school").fit(X, y)
+    assert model.task_names_ == ["east", "north", "south"]
+    assert list(model.feature_names_in_) == ["school", "hours", "age"]
+    scores = model.score_per_task(X, y)
+    assert set(scores) == {"east", "north", "south"}
+    assert np.isfinite(list(scores.values())).all()
+
+
+def test_long_layout_classifier_has_per_task_classes():
+    rng = np.random.RandomState(0)
+    features = rng.normal(size=(150, 4))
+    task = np.repeat([0, 1, 2], 50)
+    labels = np.empty(150, dtype=object)
+    labels[:50] = np.where(features[:50, 0] > 0, "yes", "no")
+    labels[50:100] = np.where(features[50:100, 1] > 0, 1, 0)
+    labels[100:] = rng.choice(["a", "b", "c"], size=50)
+    X = np.column_stack([task, features])
+    model = MultiTaskClassifier(**FAST, task_column=0).fit(X, labels)
+    assert [list(c) for c in model.classes_] == [["no", "yes"], [0, 1], ["a", "b", "c"]]
+    prediction = model.predict(X)
+    assert prediction.shape == (150,)
+    assert set(prediction[:50]) <= {"no", "yes"}
+    assert set(prediction[50:100]) <= {0, 1}
+    proba = model.predict_proba(X)
+    assert [p.shape for p in proba] == [(150, 2), (150, 2), (150, 3)]
+    # Each task's probabilities exist only on its own rows.
+    for t, p in enumerate(proba):
+        own = task == t
+        assert np.isnan(p[~own]).all()
+        np.testing.assert_allclose(p[own].sum(axis=1), 1.0)
+
+
+def test_single_task_wide_y_one_d_vs_column():
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(50, 3))
+    y = X @ [1.0, -2.0, 0.5]
+    one_d = MultiTaskRegressor(**FAST).fit(X, y)
+    column = MultiTaskRegressor(**FAST).fit(X, y[:, None])
+    assert one_d.predict(X).shape == (50,)
+    assert column.predict(X).shape == (50, 1)
+    np.testing.assert_array_equal(one_d.predict(X), column.predict(X)[:, 0])
