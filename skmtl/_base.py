@@ -66,14 +66,19 @@ def _column_label(position, names):
     return f"column {position} ({names[position]!r})"
 
 
-def check_finite_features(X, names=None):
-    """Raise a ValueError naming the first column of ``X`` holding NaN or infinity."""
+def check_finite_features(X, names=None, positions=None):
+    """Raise a ValueError naming the first column of ``X`` holding NaN or infinity.
+
+    ``positions`` maps the columns of ``X`` to the columns of the user's input
+    (which differ once the task column is split off); ``names`` is indexed by the
+    user's positions.
+    """
     finite = np.isfinite(X)
     if finite.all():
         return
-    position = int(np.flatnonzero(~finite.all(axis=0))[0])
-    column = X[:, position]
-    kind = "NaN" if np.isnan(column).any() else "infinity"
+    column_index = int(np.flatnonzero(~finite.all(axis=0))[0])
+    kind = "NaN" if np.isnan(X[:, column_index]).any() else "infinity"
+    position = column_index if positions is None else positions[column_index]
     raise ValueError(
         f"Input X contains {kind} in {_column_label(position, names)}; skmtl "
         "estimators need finite features: impute or drop them first (for example "
@@ -139,21 +144,28 @@ def validate_features(estimator, X, *, reset):
     if task_column is None:
         if is_dataframe(X):
             check_numeric_columns(X)
+        # copy=True: the tensors made from this array must never share memory
+        # with the caller's (possibly read-only) input.
         features = validate_data(
-            estimator, X, reset=reset, dtype=np.float32, ensure_all_finite=False
+            estimator,
+            X,
+            reset=reset,
+            dtype=np.float32,
+            ensure_all_finite=False,
+            copy=True,
         )
         check_finite_features(features, getattr(estimator, "feature_names_in_", None))
         return features, None
 
     _check_feature_names(estimator, X, reset=reset)
+    names = None
     if is_dataframe(X):
         position = task_column_position(X, task_column)
         check_numeric_columns(X, skip=position)
         task_values = X.iloc[:, position].to_numpy()
         keep = [i for i in range(X.shape[1]) if i != position]
         raw_features = X.iloc[:, keep]
-        n_columns = X.shape[1]
-        names = [str(c) for c in X.columns[keep]]
+        names = [str(c) for c in X.columns]
     else:
         X = check_array(
             X,
@@ -164,14 +176,17 @@ def validate_features(estimator, X, *, reset):
         )
         position = task_column_position(X, task_column)
         task_values = X[:, position]
-        raw_features = np.delete(X, position, axis=1)
-        n_columns = X.shape[1]
-        names = None
-    _check_n_features(estimator, _Width(n_columns, len(task_values)), reset=reset)
+        keep = [i for i in range(X.shape[1]) if i != position]
+        raw_features = X[:, keep]
+    _check_n_features(estimator, _Width(X.shape[1], len(task_values)), reset=reset)
     features = check_array(
-        raw_features, dtype=np.float32, ensure_all_finite=False, estimator=estimator
+        raw_features,
+        dtype=np.float32,
+        ensure_all_finite=False,
+        copy=True,
+        estimator=estimator,
     )
-    check_finite_features(features, names)
+    check_finite_features(features, names, positions=keep)
     return features, task_values
 
 

@@ -196,7 +196,11 @@ class _BaseMultiTaskNeural(BaseEstimator, metaclass=ABCMeta):
             self.n_tasks_ = len(self.task_names_)
             self._y_one_d = one_d
         weight = _check_sample_weight(
-            sample_weight, features, dtype=np.float32, ensure_non_negative=True
+            sample_weight,
+            features,
+            dtype=np.float32,
+            ensure_non_negative=True,
+            copy=True,
         )
         targets = self._encode_targets(Y, task_index, weight, reset=not warm)
         self._check_every_task_observed(targets, task_index, weight)

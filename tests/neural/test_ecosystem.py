@@ -41,12 +41,6 @@ def torch_threads_restored():
     torch.set_num_threads(before)
 
 
-def _long_classification():
-    return make_multitask_classification(
-        n_samples=90, n_features=5, n_tasks=3, layout="long", random_state=0
-    )
-
-
 # --- pipelines and cross-validation ------------------------------------------------
 
 
@@ -150,15 +144,6 @@ def test_n_threads_is_used_and_restored(wide_regression, torch_threads_restored)
 # --- clone and pickle --------------------------------------------------------------
 
 
-@pytest.mark.parametrize("estimator_cls", [MultiTaskRegressor, MultiTaskClassifier])
-def test_clone_is_unfitted_with_equal_params(estimator_cls):
-    model, _, _ = _fitted(estimator_cls, "wide", sharing="independent", dropout=0.1)
-    cloned = clone(model)
-    assert cloned.get_params() == model.get_params()
-    assert not hasattr(cloned, "net_")
-    assert not hasattr(cloned, "n_tasks_")
-
-
 def _fitted(estimator_cls, layout, **params):
     if estimator_cls is MultiTaskRegressor:
         X, Y = make_multitask_regression(
@@ -171,6 +156,15 @@ def _fitted(estimator_cls, layout, **params):
     if layout == "long":
         params["task_column"] = 0
     return estimator_cls(**FAST, **params).fit(X, Y), X, Y
+
+
+@pytest.mark.parametrize("estimator_cls", [MultiTaskRegressor, MultiTaskClassifier])
+def test_clone_is_unfitted_with_equal_params(estimator_cls):
+    model, _, _ = _fitted(estimator_cls, "wide", sharing="independent", dropout=0.1)
+    cloned = clone(model)
+    assert cloned.get_params() == model.get_params()
+    assert not hasattr(cloned, "net_")
+    assert not hasattr(cloned, "n_tasks_")
 
 
 @pytest.mark.parametrize("estimator_cls", [MultiTaskRegressor, MultiTaskClassifier])
@@ -251,7 +245,9 @@ def test_long_layout_with_string_task_column():
 
 
 def test_long_layout_with_string_task_column_classifier():
-    X, y = _long_classification()
+    X, y = make_multitask_classification(
+        n_samples=90, n_features=5, n_tasks=3, layout="long", random_state=0
+    )
     frame = pd.DataFrame(X[:, 1:], columns=[f"x{j}" for j in range(5)])
     frame["school"] = ["s" + str(int(t) + 1) for t in X[:, 0]]
     model = MultiTaskClassifier(**FAST, task_column="school").fit(frame, y)
@@ -305,10 +301,6 @@ def test_transform_in_long_layout_ignores_the_task(long_regression):
 # --- score -------------------------------------------------------------------------
 
 
-def _observed_mean(scores):
-    return np.mean(list(scores.values()))
-
-
 def test_regressor_score_is_mean_r2_over_tasks(wide_regression):
     X, Y = wide_regression
     model = MultiTaskRegressor(**FAST).fit(X, Y)
@@ -318,7 +310,7 @@ def test_regressor_score_is_mean_r2_over_tasks(wide_regression):
         observed = ~np.isnan(Y[:, t])
         expected = r2_score(Y[observed, t], predictions[observed, t])
         assert per_task[name] == pytest.approx(expected)
-    assert model.score(X, Y) == pytest.approx(_observed_mean(per_task))
+    assert model.score(X, Y) == pytest.approx(np.mean(list(per_task.values())))
 
     y = Y[:, 0]
     observed = ~np.isnan(y)
@@ -336,7 +328,7 @@ def test_classifier_score_is_mean_accuracy_over_tasks(wide_classification):
     for t, name in enumerate(model.task_names_):
         expected = accuracy_score(Y[:, t], predictions[:, t])
         assert per_task[name] == pytest.approx(expected)
-    assert model.score(X, Y) == pytest.approx(_observed_mean(per_task))
+    assert model.score(X, Y) == pytest.approx(np.mean(list(per_task.values())))
 
     y = Y[:, 1]
     single = MultiTaskClassifier(**FAST).fit(X, y)
@@ -352,4 +344,4 @@ def test_long_layout_score_is_mean_over_tasks(long_regression):
     for task, score in per_task.items():
         rows = X[:, 0] == task
         assert score == pytest.approx(r2_score(y[rows], predictions[rows]))
-    assert model.score(X, y) == pytest.approx(_observed_mean(per_task))
+    assert model.score(X, y) == pytest.approx(np.mean(list(per_task.values())))

@@ -309,7 +309,6 @@ def _inputs(estimator_cls, layout, container):
     params = {"task_column": 0} if layout == "long" else {}
     if estimator_cls is MultiTaskClassifier:
         Y = Y.astype(np.float64)
-    Y = Y.copy()
     if layout == "wide":
         Y[[0, 5, 9], 1] = np.nan
     else:
@@ -437,10 +436,6 @@ def test_bad_parameter_fails_at_fit_not_init(estimator_cls, params, error, patte
         model.fit(X, Y)
 
 
-def test_invalid_parameter_error_is_a_value_error():
-    assert issubclass(InvalidParameterError, ValueError)
-
-
 @pytest.mark.parametrize("estimator_cls", ESTIMATORS)
 def test_negative_sample_weight_is_rejected(estimator_cls):
     X, Y = _data(estimator_cls)
@@ -472,11 +467,8 @@ def test_zero_weight_for_a_whole_task_in_long_layout():
 
 @pytest.mark.parametrize("estimator_cls", ESTIMATORS)
 def test_early_stopping_with_too_few_rows(estimator_cls):
-    X, Y = _data(estimator_cls, n_samples=20)
+    X = np.array([[0.0, 1.0], [1.0, 0.0]])
+    Y = np.array([[0, 1], [1, 0]])
     model = estimator_cls(**FAST, early_stopping=True, validation_fraction=0.1)
-    if estimator_cls is MultiTaskClassifier:
-        X, Y = X[:2], np.array([[0, 1], [1, 0]])
-    else:
-        X, Y = X[:2], Y[:2]
     with pytest.raises(ValueError, match="validation_fraction"):
         model.fit(X, Y)
