@@ -65,7 +65,7 @@ def class_codes(values, name, classes=None):
             raise ValueError(f"Task {name!r}: {error}") from error
         if len(classes) == 1:
             warnings.warn(
-                f"Task {name!r} has a single class ({classes[0]!r}) in the training "
+                f"Task {name!r} has a single class ({classes.tolist()[0]!r}) in the training "
                 "data; it will always be predicted.",
                 UserWarning,
                 stacklevel=4,
