@@ -97,3 +97,16 @@ def test_binary_and_multiclass_learn_their_signal():
     assert scores["task_0"] > 0.9
     assert scores["task_1"] > 0.8
     assert scores["task_2"] > 0.9
+
+
+def test_cross_validation_with_missing_labels_uses_an_explicit_splitter():
+    from sklearn.model_selection import KFold, cross_val_score
+
+    X, Y = _mixed_labels()
+    Y = np.where(X[:, :2] > 0, 1.0, 0.0)
+    Y[::5, 0] = np.nan
+    scores = cross_val_score(MultiTaskClassifier(**FAST), X, Y, cv=KFold(3))
+    assert scores.shape == (3,) and np.isfinite(scores).all()
+    # scikit-learn's default (stratified) splitter rejects NaN in y, as documented.
+    with pytest.raises(ValueError, match="NaN"):
+        cross_val_score(MultiTaskClassifier(**FAST), X, Y, cv=3)
