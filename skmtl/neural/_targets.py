@@ -64,9 +64,10 @@ def class_codes(values, name, classes=None):
         except (ValueError, TypeError) as error:
             raise ValueError(f"Task {name!r}: {error}") from error
         if len(classes) == 1:
+            only = classes.tolist()[0]
             warnings.warn(
-                f"Task {name!r} has a single class ({classes.tolist()[0]!r}) in the training "
-                "data; it will always be predicted.",
+                f"Task {name!r} has a single class ({only!r}) in the training data; "
+                "it will always be predicted.",
                 UserWarning,
                 stacklevel=4,
             )
