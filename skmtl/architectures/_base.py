@@ -69,6 +69,16 @@ class Architecture(nn.Module):
             ``(batch, n_tasks, n_outputs)`` when ``task`` is None, else
             ``(batch, n_outputs)``.
         """
+        return self.forward_with_shared(X, task)[0]
+
+    def forward_with_shared(self, X, task=None):
+        """Return ``(outputs, shared)``: the outputs and the shared representation.
+
+        ``shared`` is the tensor that every task's output is computed from (the
+        trunk output for hard sharing). Gradient-level loss weightings aggregate
+        the per-task gradients at this tensor. Subclasses implement this method;
+        ``outputs`` is as returned by :meth:`forward`.
+        """
         raise NotImplementedError
 
     def shared_representation(self, X):
@@ -78,3 +88,28 @@ class Architecture(nn.Module):
     def shared_parameters(self):
         """Return the parameters used by more than one task (a list)."""
         raise NotImplementedError
+
+    def penalty(self):
+        """Return a regularization term added to the training loss, or None.
+
+        Soft parameter sharing, for instance, pulls the task towers together with
+        a penalty. The default is None (no penalty).
+        """
+        return None
+
+    def summary(self, X=None):
+        """Return what the architecture learned about the tasks, as named arrays.
+
+        Parameters
+        ----------
+        X : Tensor of shape (batch, n_features) or None
+            Inputs for input-dependent quantities (e.g. gate weights); None
+            returns only input-independent ones.
+
+        Returns
+        -------
+        summary : dict of str -> ndarray
+            E.g. a task-similarity matrix or per-task gate weights. Empty by
+            default.
+        """
+        return {}

@@ -34,9 +34,10 @@ class HardSharing(Architecture):
             self.dropout,
         )
 
-    def forward(self, X, task=None):
+    def forward_with_shared(self, X, task=None):
         """Run the trunk once, then every task head (or each row's own head)."""
-        return self.heads(self.trunk(X), task)
+        shared = self.trunk(X)
+        return self.heads(shared, task), shared
 
     def shared_representation(self, X):
         """Return the trunk output."""

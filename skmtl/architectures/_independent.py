@@ -35,12 +35,16 @@ class IndependentNetworks(Architecture):
             self.dropout,
         )
 
-    def forward(self, X, task=None):
-        """Run every task's tower and head, or each row's own ones."""
+    def forward_with_shared(self, X, task=None):
+        """Run every task's tower and head, or each row's own ones.
+
+        The "shared" tensor is the towers' output: nothing is shared, so the
+        gradient of each task reaches only its own tower's slice of it.
+        """
         features = self.towers(X, task)
         if task is None:
             features = features.transpose(0, 1)
-        return self.heads(features, task)
+        return self.heads(features, task), features
 
     def shared_representation(self, X):
         """Return every tower's features, concatenated over tasks."""

@@ -35,7 +35,7 @@ from skmtl.utils._sklearn_compat import (
     check_is_fitted,
 )
 from skmtl.utils._threads import torch_threads
-from skmtl.weighting import WEIGHTINGS
+from skmtl.weighting import WEIGHTINGS, FixedWeighting
 
 OPTIMIZERS = {
     "adam": torch.optim.Adam,
@@ -68,7 +68,7 @@ class _BaseMultiTaskNeural(BaseEstimator, metaclass=ABCMeta):
         "sharing_params": [dict, None],
         "shared_layers": ["array-like"],
         "head_layers": ["array-like"],
-        "loss_weighting": [str, type],
+        "loss_weighting": [str, type, dict, "array-like"],
         "loss_weighting_params": [dict, None],
         "activation": [str, type],
         "dropout": [Interval(Real, 0, 1, closed="left")],
@@ -264,7 +264,11 @@ class _BaseMultiTaskNeural(BaseEstimator, metaclass=ABCMeta):
 
     def _build_net(self, n_features, seed):
         architecture_cls = ARCHITECTURES.resolve(self.sharing)
-        weighting_cls = WEIGHTINGS.resolve(self.loss_weighting)
+        weighting_cls = (
+            WEIGHTINGS.resolve(self.loss_weighting)
+            if isinstance(self.loss_weighting, str | type)
+            else FixedWeighting
+        )
         n_outputs, class_counts = self._output_sizes()
         architecture = _construct(
             architecture_cls,
@@ -278,13 +282,23 @@ class _BaseMultiTaskNeural(BaseEstimator, metaclass=ABCMeta):
             activation=self.activation,
             dropout=self.dropout,
         )
+        weighting_kwargs = {}
+        if weighting_cls is FixedWeighting and not isinstance(self.loss_weighting, str):
+            weighting_kwargs["weights"] = self._fixed_task_weights()
         weighting = _construct(
             weighting_cls,
             "loss_weighting_params",
             self.loss_weighting_params,
             self.n_tasks_,
             random_state=seed,
+            **weighting_kwargs,
         )
+        if weighting.requires_features and not _exposes_shared(architecture):
+            raise ValueError(
+                f"loss_weighting={self.loss_weighting!r} aggregates per-task "
+                "gradients at the shared representation, which the "
+                f"{type(architecture).__name__} architecture does not expose."
+            )
         module = MultiTaskModule(architecture, weighting, class_counts)
 
         callbacks = []
@@ -336,6 +350,27 @@ class _BaseMultiTaskNeural(BaseEstimator, metaclass=ABCMeta):
             task_names=self.task_names_,
         )
 
+    def _fixed_task_weights(self):
+        """Return the per-task weights given as a dict or array in loss_weighting."""
+        given = self.loss_weighting
+        if isinstance(given, dict):
+            unknown = [name for name in given if name not in self.task_names_]
+            missing = [name for name in self.task_names_ if name not in given]
+            if unknown or missing:
+                raise ValueError(
+                    f"loss_weighting gives weights by task name; unknown tasks "
+                    f"{unknown}, tasks without a weight {missing} (tasks: "
+                    f"{self.task_names_})."
+                )
+            return [float(given[name]) for name in self.task_names_]
+        weights = np.asarray(given, dtype=float).reshape(-1)
+        if weights.shape[0] != self.n_tasks_:
+            raise ValueError(
+                f"loss_weighting has {weights.shape[0]} weights for "
+                f"{self.n_tasks_} tasks {self.task_names_}."
+            )
+        return weights.tolist()
+
     # ----------------------------------------------------------------- predict
     def _validate_for_predict(self, X):
         """Return ``(features, task_index or None)`` for a fitted estimator."""
@@ -386,6 +421,40 @@ class _BaseMultiTaskNeural(BaseEstimator, metaclass=ABCMeta):
         """
         features, _ = self._validate_for_predict(X)
         return self._forward(features, representation=True).astype(np.float64)
+
+    def sharing_summary(self, X=None):
+        """Return what the sharing architecture learned about the tasks.
+
+        Parameters
+        ----------
+        X : array-like or DataFrame of shape (n_samples, n_features), default=None
+            Inputs for input-dependent quantities such as the gate weights of a
+            mixture of experts; None returns only input-independent ones.
+
+        Returns
+        -------
+        summary : dict of str -> ndarray
+            Architecture-specific arrays, e.g. ``"task_similarity"`` for soft
+            sharing. Empty for architectures with nothing to report (``"hard"``,
+            ``"independent"``).
+        """
+        check_is_fitted(self)
+        architecture = self.net_.module_.architecture
+        inputs = None
+        if X is not None:
+            features, _ = self._validate_for_predict(X)
+            inputs = torch.from_numpy(features).to(torch.device(self.net_.device))
+        was_training = architecture.training
+        architecture.eval()
+        try:
+            with torch.inference_mode():
+                summary = architecture.summary(inputs)
+        finally:
+            architecture.train(was_training)
+        return {
+            key: value.detach().cpu().numpy() if torch.is_tensor(value) else value
+            for key, value in summary.items()
+        }
 
     # ------------------------------------------------------------------- score
     def score_per_task(self, X, y, sample_weight=None, *, as_frame=False):
@@ -458,6 +527,17 @@ class _BaseMultiTaskNeural(BaseEstimator, metaclass=ABCMeta):
         tags.target_tags.single_output = True
         tags.input_tags.allow_nan = False
         return tags
+
+
+def _exposes_shared(architecture):
+    """Return whether the architecture's forward pass yields a shared tensor."""
+    architecture.eval()
+    try:
+        with torch.no_grad():
+            probe = torch.zeros(1, architecture.n_features)
+            return architecture.forward_with_shared(probe)[1] is not None
+    finally:
+        architecture.train()
 
 
 def _construct(cls, params_name, params, *args, **kwargs):

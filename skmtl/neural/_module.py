@@ -34,8 +34,12 @@ class MultiTaskModule(nn.Module):
 
     def forward(self, X, task=None):
         """Return the per-task outputs (masked logits for classification)."""
-        outputs = self.architecture(X, task)
+        return self.forward_with_shared(X, task)[0]
+
+    def forward_with_shared(self, X, task=None):
+        """Return the per-task outputs and the shared representation."""
+        outputs, shared = self.architecture.forward_with_shared(X, task)
         if self.class_mask is None:
-            return outputs
+            return outputs, shared
         mask = self.class_mask if task is None else self.class_mask[task]
-        return outputs.masked_fill(~mask, float("-inf"))
+        return outputs.masked_fill(~mask, float("-inf")), shared

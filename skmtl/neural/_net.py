@@ -4,6 +4,7 @@ import numpy as np
 import torch
 from skorch import NeuralNet
 from skorch.callbacks import EpochTimer
+from skorch.utils import to_tensor
 
 from skmtl.neural._callbacks import TaskLossRecorder
 
@@ -32,6 +33,16 @@ class MultiTaskNet(NeuralNet):
         """Return the epoch timer and the per-task loss recorder."""
         return [("epoch_timer", EpochTimer()), ("task_losses", TaskLossRecorder())]
 
+    def infer(self, x, **fit_params):
+        """Run the module on a batch, keeping its shared representation.
+
+        The representation is kept until :meth:`get_loss` for loss weightings
+        that aggregate per-task gradients there, then released.
+        """
+        x = to_tensor(x, device=self.device)
+        outputs, self._shared = self.module_.forward_with_shared(**x, **fit_params)
+        return outputs
+
     def get_loss(self, y_pred, y_true, X=None, training=False):
         """Return the weighted multi-task loss of a batch, recording per-task losses.
 
@@ -39,12 +50,18 @@ class MultiTaskNet(NeuralNet):
         validation the loss is their plain mean over the tasks in the batch.
         """
         task = X.get("task") if isinstance(X, dict) else None
+        shared, self._shared = getattr(self, "_shared", None), None
         losses, totals = self.criterion_(
             y_pred, y_true["y"], y_true["weight"], task=task
         )
         present = totals > 0
         if training:
-            loss, weights = self.module_.weighting(losses, present)
+            weighting = self.module_.weighting
+            features = shared if weighting.requires_features else None
+            loss, weights = weighting(losses, present, features=features)
+            penalty = self.module_.architecture.penalty()
+            if penalty is not None:
+                loss = loss + penalty
         else:
             weights = present.to(losses.dtype) / present.sum().clamp_min(1)
             loss = (weights * losses).sum()

@@ -22,13 +22,16 @@ class LossWeighting(nn.Module):
     """
 
     name = None
+    #: Whether :meth:`forward` needs ``features``, the shared representation of the
+    #: batch (gradient-level methods aggregate per-task gradients there).
+    requires_features = False
 
     def __init__(self, n_tasks, *, random_state=0):
         super().__init__()
         self.n_tasks = n_tasks
         self.random_state = random_state
 
-    def forward(self, task_losses, present):
+    def forward(self, task_losses, present, features=None):
         """Return the combined loss of a batch and the task weights applied.
 
         Parameters
@@ -39,6 +42,11 @@ class LossWeighting(nn.Module):
         present : BoolTensor of shape (n_tasks,)
             Whether each task has at least one observed label in the batch. An
             absent task must contribute nothing.
+        features : Tensor or None
+            The shared representation of the batch (see
+            :meth:`skmtl.architectures.Architecture.forward_with_shared`), part
+            of the graph of ``task_losses``; given only when
+            ``requires_features`` is True.
 
         Returns
         -------
@@ -46,7 +54,8 @@ class LossWeighting(nn.Module):
             The loss to back-propagate.
         weights : Tensor of shape (n_tasks,)
             The effective weight of each task's loss (recorded in
-            ``task_weights_``).
+            ``task_weights_``). Gradient-level methods return the weights of the
+            per-task gradients in the aggregated gradient.
         """
         raise NotImplementedError
 

@@ -15,7 +15,7 @@ class EqualWeighting(LossWeighting):
 
     name = "equal"
 
-    def forward(self, task_losses, present):
+    def forward(self, task_losses, present, features=None):
         """Return the mean loss over present tasks and the weights 1/k."""
         weights = present.to(task_losses.dtype)
         weights = weights / weights.sum().clamp_min(1.0)
