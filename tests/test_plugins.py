@@ -1,0 +1,70 @@
+"""Every sharing architecture with every loss weighting, from the registries.
+
+A new plugin registered in ``skmtl.architectures`` or ``skmtl.weighting`` is
+tested here without new test code.
+"""
+
+import pickle
+
+import numpy as np
+import pytest
+from sklearn.base import clone
+from sklearn.model_selection import GridSearchCV, KFold
+
+from skmtl import MultiTaskClassifier, MultiTaskRegressor
+from skmtl.architectures import ARCHITECTURES
+from skmtl.weighting import WEIGHTINGS
+
+TINY = {"shared_layers": (8,), "max_epochs": 3, "batch_size": 16, "random_state": 0}
+
+
+@pytest.mark.parametrize("weighting", WEIGHTINGS.names())
+@pytest.mark.parametrize("sharing", ARCHITECTURES.names())
+def test_every_architecture_with_every_weighting(sharing, weighting, wide_regression):
+    X, Y = wide_regression
+    model = MultiTaskRegressor(**TINY, sharing=sharing, loss_weighting=weighting)
+    model.fit(X, Y)
+    prediction = model.predict(X)
+    assert prediction.shape == Y.shape and np.isfinite(prediction).all()
+    assert model.task_weights_.shape == (TINY["max_epochs"], Y.shape[1])
+    assert np.isfinite(model.task_weights_).all()
+    assert np.isfinite(model.history_[:, "train_loss"]).all()
+    restored = pickle.loads(pickle.dumps(model))
+    np.testing.assert_array_equal(restored.predict(X), prediction)
+    params = model.get_params()
+    assert clone(model).set_params(**params).get_params() == params
+
+
+@pytest.mark.parametrize("weighting", WEIGHTINGS.names())
+@pytest.mark.parametrize("sharing", ARCHITECTURES.names())
+def test_every_combination_in_the_long_layout(sharing, weighting, long_regression):
+    X, y = long_regression
+    model = MultiTaskRegressor(
+        **TINY, sharing=sharing, loss_weighting=weighting, task_column=0
+    ).fit(X, y)
+    assert np.isfinite(model.predict(X)).all()
+
+
+@pytest.mark.parametrize("sharing", ARCHITECTURES.names())
+def test_every_architecture_classifies_with_missing_labels(sharing, wide_regression):
+    X, Y = wide_regression
+    labels = np.where(np.isnan(Y), np.nan, (Y > 0).astype(float))
+    model = MultiTaskClassifier(**TINY, sharing=sharing).fit(X, labels)
+    for proba in model.predict_proba(X):
+        np.testing.assert_allclose(proba.sum(axis=1), 1.0)
+    summary = model.sharing_summary(X)
+    assert isinstance(summary, dict)
+    for value in summary.values():
+        assert np.isfinite(np.asarray(value, dtype=float)).all()
+
+
+def test_grid_search_over_sharing_and_weighting_by_name(wide_regression):
+    X, Y = wide_regression
+    grid = GridSearchCV(
+        MultiTaskRegressor(**TINY),
+        {"sharing": ARCHITECTURES.names(), "loss_weighting": WEIGHTINGS.names()},
+        cv=KFold(2),
+    ).fit(X, Y)
+    n_candidates = len(ARCHITECTURES.names()) * len(WEIGHTINGS.names())
+    assert len(grid.cv_results_["params"]) == n_candidates
+    assert np.isfinite(grid.cv_results_["mean_test_score"]).all()
