@@ -9,7 +9,9 @@ class Architecture(nn.Module):
     Subclasses set the class attribute ``name`` (their registry name), build their
     layers in ``__init__`` from the arguments below plus their own keyword
     hyperparameters (given through the estimator's ``sharing_params``), and
-    implement :meth:`forward` and :meth:`shared_representation`.
+    implement :meth:`forward_with_shared` (``forward`` is derived from it),
+    :meth:`shared_representation` and :meth:`shared_parameters`; optionally
+    :meth:`penalty` and :meth:`summary`.
 
     Parameters
     ----------

@@ -43,7 +43,7 @@ class IndependentNetworks(Architecture):
         """
         features = self.towers(X, task)
         if task is None:
-            features = features.transpose(0, 1)
+            features = features.transpose(0, 1).contiguous()
         return self.heads(features, task), features
 
     def shared_representation(self, X):

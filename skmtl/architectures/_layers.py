@@ -113,6 +113,7 @@ class TaskMLP(nn.Module):
 
     def __init__(self, n_tasks, n_inputs, layer_sizes, n_outputs, activation, dropout):
         super().__init__()
+        self.n_tasks = n_tasks
         sizes = [n_inputs, *layer_sizes]
         self.hidden = nn.ModuleList(
             TaskLinear(n_tasks, a, b) for a, b in itertools.pairwise(sizes)
@@ -132,6 +133,9 @@ class TaskMLP(nn.Module):
             x = self.dropout(activation(layer(x, task)))
         if self.output is not None:
             x = self.output(x, task)
-        if task is None and x.dim() == 3:
+        if task is None and x.dim() == 2:
+            # No layer at all: every task sees the shared input unchanged.
+            return x.unsqueeze(1).expand(-1, self.n_tasks, -1)
+        if task is None:
             x = x.transpose(0, 1)
         return x

@@ -452,7 +452,9 @@ class _BaseMultiTaskNeural(BaseEstimator, metaclass=ABCMeta):
         finally:
             architecture.train(was_training)
         return {
-            key: value.detach().cpu().numpy() if torch.is_tensor(value) else value
+            key: value.detach().cpu().numpy().copy()
+            if torch.is_tensor(value)
+            else np.array(value, copy=True)
             for key, value in summary.items()
         }
 

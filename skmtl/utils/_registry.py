@@ -17,8 +17,10 @@ class Registry:
     Examples
     --------
     >>> from skmtl.architectures import ARCHITECTURES
-    >>> sorted(ARCHITECTURES.names())[:2]
-    ['hard', 'independent']
+    >>> "hard" in ARCHITECTURES
+    True
+    >>> ARCHITECTURES.resolve("hard").__name__
+    'HardSharing'
     """
 
     def __init__(self, kind, base, parameter):

@@ -6,11 +6,34 @@ estimators' ``loss_weighting`` parameter to the classes.
 
 from skmtl.utils._registry import Registry
 from skmtl.weighting._base import LossWeighting
+from skmtl.weighting._dwa import DynamicWeightAverage
 from skmtl.weighting._equal import EqualWeighting
+from skmtl.weighting._famo import FAMO
 from skmtl.weighting._fixed import FixedWeighting
+from skmtl.weighting._gradnorm import GradNorm
+from skmtl.weighting._rlw import RandomLossWeighting
+from skmtl.weighting._uncertainty import UncertaintyWeighting
 
 WEIGHTINGS = Registry("loss weighting", LossWeighting, "loss_weighting")
-for _cls in (EqualWeighting, FixedWeighting):
+for _cls in (
+    EqualWeighting,
+    FixedWeighting,
+    UncertaintyWeighting,
+    DynamicWeightAverage,
+    GradNorm,
+    RandomLossWeighting,
+    FAMO,
+):
     WEIGHTINGS.register(_cls)
 
-__all__ = ["WEIGHTINGS", "EqualWeighting", "FixedWeighting", "LossWeighting"]
+__all__ = [
+    "FAMO",
+    "WEIGHTINGS",
+    "DynamicWeightAverage",
+    "EqualWeighting",
+    "FixedWeighting",
+    "GradNorm",
+    "LossWeighting",
+    "RandomLossWeighting",
+    "UncertaintyWeighting",
+]

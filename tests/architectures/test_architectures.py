@@ -133,3 +133,13 @@ def test_registry_rejects_duplicates_and_non_plugins():
         registry.register(int)
     with pytest.raises(ValueError, match="Unknown sharing architecture sharing='x'"):
         registry.resolve("x")
+
+
+@pytest.mark.parametrize("sharing", ["hard", "independent"])
+def test_no_hidden_layer_gives_linear_models(sharing, wide_regression):
+    X, Y = wide_regression
+    model = MultiTaskRegressor(**{**FAST, "shared_layers": ()}, sharing=sharing)
+    prediction = model.fit(X, Y).predict(X)
+    assert prediction.shape == Y.shape and np.isfinite(prediction).all()
+    width = X.shape[1] * (Y.shape[1] if sharing == "independent" else 1)
+    assert model.transform(X).shape == (len(X), width)

@@ -1,0 +1,189 @@
+"""Multi-gate mixture of experts (MMoE): shared experts, one softmax gate per task.
+
+Ma, J., Zhao, Z., Yi, X., Chen, J., Hong, L. and Chi, E. H. (2018). Modeling task
+relationships in multi-task learning with multi-gate mixture-of-experts. In
+Proceedings of KDD 2018, 1930-1939.
+"""
+
+from numbers import Integral
+
+import torch
+
+from skmtl.architectures._base import Architecture
+from skmtl.architectures._layers import TaskLinear, TaskMLP
+
+
+class MultiGateMixtureOfExperts(Architecture):
+    r"""Experts shared by all tasks, mixed by a softmax gate of each task.
+
+    ``n_experts`` MLPs (hidden sizes ``shared_layers``) read the input; each task
+    :math:`t` mixes their outputs with its own gate, a softmax over a linear map
+    of the input, and feeds the mixture to its head (``head_layers`` then a
+    linear output):
+
+    .. math::
+
+        f_t(x) = h_t\Big(\sum_{e=1}^{E} g_{t,e}(x)\, f_e(x)\Big), \qquad
+        g_t(x) = \operatorname{softmax}(W_t x + b_t).
+
+    The gates learn how much each task relies on each expert, so related tasks
+    can share experts and unrelated ones can keep apart. The experts, the gates
+    and the heads are each one stacked layer per depth, evaluated as batched
+    matrix products (no Python loop over experts or tasks).
+
+    Parameters
+    ----------
+    n_features, n_tasks, n_outputs : int
+        Numbers of input features, of tasks and of outputs per task, as for
+        :class:`~skmtl.architectures.Architecture`.
+    shared_layers : tuple of int, default=(100,)
+        Hidden layer sizes of every expert; must not be empty.
+    head_layers : tuple of int, default=()
+        Hidden layer sizes of each task head; empty gives linear heads.
+    activation : str or type, default="relu"
+        Activation after each hidden layer.
+    dropout : float, default=0.0
+        Dropout probability after each hidden layer.
+    n_experts : int, default=4
+        Number of experts.
+
+    See Also
+    --------
+    ProgressiveLayeredExtraction : Adds task-specific experts and several levels.
+    HardSharing : A single expert that every task uses fully.
+
+    Notes
+    -----
+    The shared tensor of :meth:`forward_with_shared` is the experts' outputs,
+    ``(n_experts, batch, shared_layers[-1])``: every parameter before it (the
+    experts, :meth:`shared_parameters`) serves all tasks, every parameter after
+    it (a gate, a head) serves one task. :meth:`shared_representation` returns
+    the same outputs side by side. :meth:`summary` reports the gate weights of
+    each task.
+
+    References
+    ----------
+    Ma, J., Zhao, Z., Yi, X., Chen, J., Hong, L. and Chi, E. H. (2018). Modeling
+    task relationships in multi-task learning with multi-gate mixture-of-experts.
+    In Proceedings of KDD 2018, 1930-1939.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from skmtl.architectures import MultiGateMixtureOfExperts
+    >>> net = MultiGateMixtureOfExperts(5, 3, 1, shared_layers=(8,), n_experts=2)
+    >>> X = torch.randn(4, 5)
+    >>> net(X).shape
+    torch.Size([4, 3, 1])
+    >>> net.summary(X)["gate_weights"].shape
+    torch.Size([3, 2])
+    """
+
+    name = "mmoe"
+
+    def __init__(self, n_features, n_tasks, n_outputs, *, n_experts=4, **kwargs):
+        if (
+            not isinstance(n_experts, Integral)
+            or isinstance(n_experts, bool)
+            or n_experts < 1
+        ):
+            raise ValueError(
+                f"n_experts must be a positive integer, got {n_experts!r}."
+            )
+        super().__init__(n_features, n_tasks, n_outputs, **kwargs)
+        if not self.shared_layers:
+            raise ValueError(
+                "MultiGateMixtureOfExperts needs at least one expert layer, got "
+                "shared_layers=()."
+            )
+        self.n_experts = int(n_experts)
+        self.experts = TaskMLP(
+            self.n_experts,
+            n_features,
+            self.shared_layers,
+            None,
+            self.activation,
+            self.dropout,
+        )
+        self.gates = TaskLinear(n_tasks, n_features, self.n_experts)
+        self.heads = TaskMLP(
+            n_tasks,
+            self.shared_layers[-1],
+            self.head_layers,
+            n_outputs,
+            self.activation,
+            self.dropout,
+        )
+
+    def expert_outputs(self, X):
+        """Return every expert's output.
+
+        Parameters
+        ----------
+        X : Tensor of shape (batch, n_features)
+            Input features.
+
+        Returns
+        -------
+        experts : Tensor of shape (n_experts, batch, shared_layers[-1])
+            Expert-major, as the gates consume them.
+        """
+        return self.experts(X).transpose(0, 1)
+
+    def gate_weights(self, X):
+        """Return each task's softmax weights over the experts for every row.
+
+        Parameters
+        ----------
+        X : Tensor of shape (batch, n_features)
+            Input features.
+
+        Returns
+        -------
+        gates : Tensor of shape (batch, n_tasks, n_experts)
+            Non-negative, summing to 1 over the experts.
+        """
+        return torch.softmax(self.gates(X), dim=-1).transpose(0, 1)
+
+    def forward_with_shared(self, X, task=None):
+        """Mix the experts with every task's gate (or each row's own) and run the heads.
+
+        Returns the outputs and the experts' outputs (the shared tensor).
+        """
+        experts = self.expert_outputs(X)
+        if task is None:
+            gates = torch.softmax(self.gates(X), dim=-1)
+            mixed = torch.einsum("tbe,ebh->tbh", gates, experts)
+        else:
+            gates = torch.softmax(self.gates(X, task), dim=-1)
+            mixed = torch.einsum("be,ebh->bh", gates, experts)
+        return self.heads(mixed, task), experts
+
+    def shared_representation(self, X):
+        """Return the experts' outputs side by side, ``(batch, n_experts * h)``."""
+        return self.experts(X).flatten(1)
+
+    def shared_parameters(self):
+        """Return the experts' parameters."""
+        return list(self.experts.parameters())
+
+    def summary(self, X=None):
+        """Return the gate weights of every task on ``X``.
+
+        Parameters
+        ----------
+        X : Tensor of shape (batch, n_features) or None
+            Rows on which to evaluate the gates; None returns an empty dict.
+
+        Returns
+        -------
+        summary : dict of str -> Tensor
+            ``"gate_weights"``: ``(n_tasks, n_experts)``, each task's gate weights
+            averaged over the rows of ``X``; ``"gates"``: ``(batch, n_tasks,
+            n_experts)``, the gate weights of every row (see
+            :meth:`gate_weights`).
+        """
+        if X is None:
+            return {}
+        gates = self.gate_weights(X)
+        return {"gate_weights": gates.mean(dim=0), "gates": gates}
