@@ -10,6 +10,8 @@ import numpy as np
 import pytest
 from sklearn.base import clone
 from sklearn.model_selection import GridSearchCV, KFold
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
 
 from skmtl import MultiTaskClassifier, MultiTaskRegressor
 from skmtl.architectures import ARCHITECTURES
@@ -45,11 +47,20 @@ def test_every_combination_in_the_long_layout(sharing, weighting, long_regressio
     assert np.isfinite(model.predict(X)).all()
 
 
+@pytest.mark.parametrize("weighting", WEIGHTINGS.names())
 @pytest.mark.parametrize("sharing", ARCHITECTURES.names())
-def test_every_architecture_classifies_with_missing_labels(sharing, wide_regression):
+def test_every_combination_classifies_with_missing_labels(
+    sharing, weighting, wide_regression
+):
     X, Y = wide_regression
     labels = np.where(np.isnan(Y), np.nan, (Y > 0).astype(float))
-    model = MultiTaskClassifier(**TINY, sharing=sharing).fit(X, labels)
+    labels[:, 2] = np.where(
+        np.isnan(Y[:, 2]), np.nan, np.digitize(Y[:, 2], [-0.5, 0.5])
+    )
+    model = MultiTaskClassifier(**TINY, sharing=sharing, loss_weighting=weighting)
+    model.fit(X, labels)
+    assert [len(c) for c in model.classes_] == [2, 2, 3]
+    assert model.task_weights_.shape == (TINY["max_epochs"], 3)
     for proba in model.predict_proba(X):
         np.testing.assert_allclose(proba.sum(axis=1), 1.0)
     summary = model.sharing_summary(X)
@@ -58,13 +69,39 @@ def test_every_architecture_classifies_with_missing_labels(sharing, wide_regress
         assert np.isfinite(np.asarray(value, dtype=float)).all()
 
 
-def test_grid_search_over_sharing_and_weighting_by_name(wide_regression):
+def test_grid_search_over_sharing_and_weighting_in_a_pipeline(wide_regression):
     X, Y = wide_regression
+    pipeline = make_pipeline(StandardScaler(), MultiTaskRegressor(**TINY))
     grid = GridSearchCV(
-        MultiTaskRegressor(**TINY),
-        {"sharing": ARCHITECTURES.names(), "loss_weighting": WEIGHTINGS.names()},
+        pipeline,
+        {
+            "multitaskregressor__sharing": ARCHITECTURES.names(),
+            "multitaskregressor__loss_weighting": WEIGHTINGS.names(),
+        },
         cv=KFold(2),
     ).fit(X, Y)
     n_candidates = len(ARCHITECTURES.names()) * len(WEIGHTINGS.names())
     assert len(grid.cv_results_["params"]) == n_candidates
     assert np.isfinite(grid.cv_results_["mean_test_score"]).all()
+    assert grid.predict(X).shape == Y.shape
+
+
+def test_grid_search_reaches_plugin_hyperparameters(wide_regression):
+    X, Y = wide_regression
+    grid = GridSearchCV(
+        MultiTaskRegressor(**TINY, sharing="mmoe"),
+        [
+            {"sharing_params": [{"n_experts": 2}, {"n_experts": 3}]},
+            {
+                "loss_weighting": ["dwa"],
+                "loss_weighting_params": [{"temperature": 1.0}, {"temperature": 4.0}],
+            },
+        ],
+        cv=KFold(2),
+    ).fit(X, Y)
+    assert len(grid.cv_results_["params"]) == 4
+    experts = grid.best_estimator_.net_.module_.architecture.n_experts
+    assert (
+        experts
+        == grid.best_params_.get("sharing_params", {"n_experts": 4})["n_experts"]
+    )
