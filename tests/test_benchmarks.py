@@ -1,0 +1,20 @@
+"""The benchmark scripts stay runnable (quick mode)."""
+
+import pathlib
+import runpy
+
+import pytest
+
+BENCHMARKS = sorted(
+    (pathlib.Path(__file__).resolve().parents[1] / "benchmarks").rglob("*.py")
+)
+
+
+@pytest.mark.parametrize("path", BENCHMARKS, ids=lambda p: p.name)
+def test_benchmark_quick_mode(path, monkeypatch, capsys, tmp_path):
+    namespace = runpy.run_path(str(path))
+    namespace["main"](["--quick", "--rst", str(tmp_path / "table.rst")])
+    out = capsys.readouterr().out
+    assert "Δm%" in out
+    assert "beat" in out
+    assert (tmp_path / "table.rst").read_text().startswith(".. list-table::")
