@@ -5,12 +5,12 @@ for multi-task learning. In Proceedings of CVPR 2016, 3994-4003.
 """
 
 import itertools
-from numbers import Real
 
 import torch
 from torch import nn
 
 from skmtl.architectures._base import Architecture
+from skmtl.architectures._checks import check_real, require_layers
 from skmtl.architectures._layers import TaskLinear, TaskMLP, make_activation
 
 
@@ -87,21 +87,10 @@ class CrossStitch(Architecture):
     name = "cross_stitch"
 
     def __init__(self, n_features, n_tasks, n_outputs, *, self_weight=0.9, **kwargs):
-        if (
-            not isinstance(self_weight, Real)
-            or isinstance(self_weight, bool)
-            or not 0 <= self_weight <= 1
-        ):
-            raise ValueError(
-                f"self_weight must be a real number in [0, 1], got {self_weight!r}."
-            )
+        self_weight = check_real("self_weight", self_weight, 0, 1)
         super().__init__(n_features, n_tasks, n_outputs, **kwargs)
-        if not self.shared_layers:
-            raise ValueError(
-                "CrossStitch needs at least one column layer to stitch, got "
-                "shared_layers=()."
-            )
-        self.self_weight = float(self_weight)
+        require_layers(self, "column layer to stitch")
+        self.self_weight = self_weight
         sizes = [n_features, *self.shared_layers]
         self.columns = nn.ModuleList(
             TaskLinear(n_tasks, a, b) for a, b in itertools.pairwise(sizes)

@@ -5,11 +5,10 @@ relationships in multi-task learning with multi-gate mixture-of-experts. In
 Proceedings of KDD 2018, 1930-1939.
 """
 
-from numbers import Integral
-
 import torch
 
 from skmtl.architectures._base import Architecture
+from skmtl.architectures._checks import check_count, require_layers
 from skmtl.architectures._layers import TaskLinear, TaskMLP
 
 
@@ -82,21 +81,10 @@ class MultiGateMixtureOfExperts(Architecture):
     name = "mmoe"
 
     def __init__(self, n_features, n_tasks, n_outputs, *, n_experts=4, **kwargs):
-        if (
-            not isinstance(n_experts, Integral)
-            or isinstance(n_experts, bool)
-            or n_experts < 1
-        ):
-            raise ValueError(
-                f"n_experts must be a positive integer, got {n_experts!r}."
-            )
+        n_experts = check_count("n_experts", n_experts, 1)
         super().__init__(n_features, n_tasks, n_outputs, **kwargs)
-        if not self.shared_layers:
-            raise ValueError(
-                "MultiGateMixtureOfExperts needs at least one expert layer, got "
-                "shared_layers=()."
-            )
-        self.n_experts = int(n_experts)
+        require_layers(self, "expert layer")
+        self.n_experts = n_experts
         self.experts = TaskMLP(
             self.n_experts,
             n_features,

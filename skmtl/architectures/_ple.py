@@ -5,20 +5,12 @@ Tang, H., Liu, J., Zhao, M. and Gong, X. (2020). Progressive layered extraction
 In Proceedings of RecSys 2020, 269-278.
 """
 
-from numbers import Integral
-
 import torch
 from torch import nn
 
 from skmtl.architectures._base import Architecture
+from skmtl.architectures._checks import check_count, require_layers
 from skmtl.architectures._layers import TaskLinear, TaskMLP
-
-
-def _check_count(name, value, minimum):
-    if not isinstance(value, Integral) or isinstance(value, bool) or value < minimum:
-        kind = "a positive integer" if minimum == 1 else "a non-negative integer"
-        raise ValueError(f"{name} must be {kind}, got {value!r}.")
-    return int(value)
 
 
 class _ExtractionLevel(nn.Module):
@@ -191,15 +183,11 @@ class ProgressiveLayeredExtraction(Architecture):
         n_task_experts=1,
         **kwargs,
     ):
-        n_levels = _check_count("n_levels", n_levels, 1)
-        n_shared_experts = _check_count("n_shared_experts", n_shared_experts, 1)
-        n_task_experts = _check_count("n_task_experts", n_task_experts, 0)
+        n_levels = check_count("n_levels", n_levels, 1)
+        n_shared_experts = check_count("n_shared_experts", n_shared_experts, 1)
+        n_task_experts = check_count("n_task_experts", n_task_experts, 0)
         super().__init__(n_features, n_tasks, n_outputs, **kwargs)
-        if not self.shared_layers:
-            raise ValueError(
-                "ProgressiveLayeredExtraction needs at least one expert layer, got "
-                "shared_layers=()."
-            )
+        require_layers(self, "expert layer")
         self.n_levels = n_levels
         self.n_shared_experts = n_shared_experts
         self.n_task_experts = n_task_experts

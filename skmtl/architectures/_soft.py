@@ -5,11 +5,10 @@ cross-lingual parameter sharing in a neural network parser. In Proceedings of AC
 2015 (Volume 2: Short Papers), 845-850.
 """
 
-from numbers import Real
-
 import torch
 from torch.nn import functional as F
 
+from skmtl.architectures._checks import check_real, require_layers
 from skmtl.architectures._independent import IndependentNetworks
 
 
@@ -94,22 +93,10 @@ class SoftSharing(IndependentNetworks):
     def __init__(
         self, n_features, n_tasks, n_outputs, *, penalty_strength=0.01, **kwargs
     ):
-        if (
-            not isinstance(penalty_strength, Real)
-            or isinstance(penalty_strength, bool)
-            or not 0 <= penalty_strength < float("inf")
-        ):
-            raise ValueError(
-                "penalty_strength must be a non-negative real number, got "
-                f"{penalty_strength!r}."
-            )
+        penalty_strength = check_real("penalty_strength", penalty_strength, 0)
         super().__init__(n_features, n_tasks, n_outputs, **kwargs)
-        if not self.shared_layers:
-            raise ValueError(
-                "SoftSharing needs at least one tower layer to pull together, got "
-                "shared_layers=()."
-            )
-        self.penalty_strength = float(penalty_strength)
+        require_layers(self, "tower layer to pull together")
+        self.penalty_strength = penalty_strength
 
     def penalty(self):
         """Return the L2 pull of every tower towards the mean tower.
