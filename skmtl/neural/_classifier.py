@@ -4,9 +4,9 @@ import numpy as np
 import torch
 from sklearn.base import ClassifierMixin, TransformerMixin
 
+from skmtl._targets import class_codes, common_dtype, stack_labels, task_columns
 from skmtl.neural._base import _BaseMultiTaskNeural
 from skmtl.neural._criterion import MaskedCrossEntropy
-from skmtl.neural._targets import class_codes, common_dtype, stack_labels, task_columns
 
 
 class MultiTaskClassifier(ClassifierMixin, TransformerMixin, _BaseMultiTaskNeural):

@@ -4,9 +4,9 @@ import numpy as np
 import torch
 from sklearn.base import RegressorMixin, TransformerMixin
 
+from skmtl._targets import regression_values, task_columns
 from skmtl.neural._base import _BaseMultiTaskNeural
 from skmtl.neural._criterion import MaskedSquaredError
-from skmtl.neural._targets import regression_values, task_columns
 
 
 class MultiTaskRegressor(RegressorMixin, TransformerMixin, _BaseMultiTaskNeural):

@@ -1,4 +1,4 @@
-"""Per-task target encoding for both layouts: numbers for regression, class codes."""
+"""Per-task target encoding for both layouts, shared by every estimator family."""
 
 import warnings
 
