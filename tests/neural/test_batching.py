@@ -1,0 +1,71 @@
+"""Regression guard: training batches are tensor slices, never per-sample lookups."""
+
+import numpy as np
+import pytest
+import torch
+
+from skmtl import MultiTaskClassifier, MultiTaskRegressor
+from skmtl.neural._data import TaskTensorDataset, TensorBatchIterator
+from tests.conftest import FAST
+
+
+@pytest.fixture
+def count_calls(monkeypatch):
+    counts = {"getitem": 0, "batch": 0}
+    original_getitem = TaskTensorDataset.__getitem__
+    original_batch = TaskTensorDataset.batch
+
+    def getitem(self, index):
+        counts["getitem"] += 1
+        return original_getitem(self, index)
+
+    def batch(self, indices):
+        counts["batch"] += 1
+        return original_batch(self, indices)
+
+    monkeypatch.setattr(TaskTensorDataset, "__getitem__", getitem)
+    monkeypatch.setattr(TaskTensorDataset, "batch", batch)
+    return counts
+
+
+@pytest.mark.parametrize("layout", ["wide", "long"])
+def test_fit_never_indexes_one_sample_at_a_time(
+    layout, count_calls, wide_regression, long_regression
+):
+    X, y = wide_regression if layout == "wide" else long_regression
+    params = {**FAST, "early_stopping": True}
+    if layout == "long":
+        params["task_column"] = 0
+    MultiTaskRegressor(**params).fit(X, y)
+    assert count_calls["getitem"] == 0
+    # One lookup per batch: ceil(108 / 32) = 4 training + 1 validation per epoch.
+    n_train = len(X) - round(0.1 * len(X))
+    expected = FAST["max_epochs"] * (-(-n_train // FAST["batch_size"]) + 1)
+    assert count_calls["batch"] == expected
+
+
+def test_classifier_batches_are_slices_too(count_calls, wide_classification):
+    X, Y = wide_classification
+    MultiTaskClassifier(**FAST).fit(X, Y)
+    assert count_calls["getitem"] == 0
+    assert count_calls["batch"] == FAST["max_epochs"] * -(-len(X) // FAST["batch_size"])
+
+
+def test_iterator_covers_every_row_once_per_epoch():
+    dataset = TaskTensorDataset(
+        {"X": torch.arange(10.0).unsqueeze(1)}, {"y": torch.arange(10.0)}
+    )
+    generator = torch.Generator().manual_seed(0)
+    shuffled = TensorBatchIterator(
+        dataset, batch_size=4, shuffle=True, generator=generator
+    )
+    assert len(shuffled) == 3
+    rows = torch.cat([inputs["X"][:, 0] for inputs, _ in shuffled])
+    assert sorted(rows.tolist()) == list(range(10))
+    assert rows.tolist() != list(range(10))
+    ordered = TensorBatchIterator(dataset, batch_size=4)
+    sizes = [len(targets["y"]) for _, targets in ordered]
+    assert sizes == [4, 4, 2]
+    np.testing.assert_array_equal(
+        torch.cat([t["y"] for _, t in ordered]).numpy(), np.arange(10.0)
+    )
