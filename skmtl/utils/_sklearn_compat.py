@@ -5,11 +5,14 @@ here means a release that moves one breaks one file, not the package.
 """
 
 from sklearn.base import _fit_context
+from sklearn.utils._indexing import _safe_indexing
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.validation import (
     _check_feature_names,
+    _check_method_params,
     _check_n_features,
     _check_sample_weight,
+    _num_samples,
     check_is_fitted,
     validate_data,
 )
@@ -19,9 +22,12 @@ __all__ = [
     "Interval",
     "StrOptions",
     "_check_feature_names",
+    "_check_method_params",
     "_check_n_features",
     "_check_sample_weight",
     "_fit_context",
+    "_num_samples",
+    "_safe_indexing",
     "check_is_fitted",
     "validate_data",
 ]
