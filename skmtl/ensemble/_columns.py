@@ -60,7 +60,12 @@ def split_features(estimator, X, *, reset):
 
 
 def take_rows(X, rows):
-    """Return the rows ``rows`` of ``X``; ``X`` itself when they are all, in order."""
+    """Return the rows ``rows`` of ``X``; ``X`` itself when they are all, in order.
+
+    ``rows`` holds int positions or is ``slice(None)``.
+    """
+    if isinstance(rows, slice):
+        return X
     n_samples = _num_samples(X)
     if len(rows) == n_samples and np.array_equal(rows, np.arange(n_samples)):
         return X

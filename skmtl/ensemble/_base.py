@@ -1,0 +1,481 @@
+"""Machinery shared by the ensemble meta-estimators.
+
+``_BaseTaskEnsemble`` owns the public methods: it validates the layout, turns
+the targets into one ``Task`` per task (the rows of ``X`` where its label is
+observed, and those labels), routes the fit parameters, and assembles the
+per-task outputs of ``predict``. A method file implements only ``_fit`` and
+``_outputs``. The target side (regression or classification) comes from
+``_TaskRegressorMixin`` or ``_TaskClassifierMixin``, placed leftmost in the
+public class.
+"""
+
+from abc import ABCMeta, abstractmethod
+from collections import namedtuple
+from numbers import Integral
+
+import numpy as np
+from sklearn import get_config
+from sklearn.base import (
+    BaseEstimator,
+    ClassifierMixin,
+    MetaEstimatorMixin,
+    RegressorMixin,
+    clone,
+)
+from sklearn.utils import get_tags
+from sklearn.utils.metadata_routing import (
+    MetadataRouter,
+    MethodMapping,
+    process_routing,
+)
+from sklearn.utils.metaestimators import available_if
+from sklearn.utils.validation import has_fit_parameter
+
+from skmtl._base import (
+    encode_tasks,
+    long_targets,
+    python_list,
+    task_ids,
+    wide_targets,
+)
+from skmtl._targets import class_codes, common_dtype, regression_values, task_columns
+from skmtl.ensemble._columns import split_features
+from skmtl.metrics import per_task_scores
+from skmtl.utils._sklearn_compat import (
+    HasMethods,
+    _check_method_params,
+    _check_sample_weight,
+    _fit_context,
+    _num_samples,
+    check_is_fitted,
+)
+
+Task = namedtuple("Task", ["rows", "y"])
+Task.__doc__ = """One task's training data: the rows of ``X`` with an observed label
+(sorted int positions) and those labels."""
+
+
+def fit_clone(estimator, X, y, fit_params):
+    """Return a clone of ``estimator`` fitted on ``X``, ``y``."""
+    return clone(estimator).fit(X, y, **fit_params)
+
+
+def task_fit_params(X, fit_params, rows):
+    """Return the fit parameters for the rows ``rows`` of ``X``.
+
+    Parameters with one value per sample (``sample_weight``, routed metadata) are
+    indexed like the rows; the others are passed as they are.
+    """
+    return _check_method_params(X, params=fit_params, indices=rows)
+
+
+def _estimator_has(attribute):
+    """Return a check that the base estimator has ``attribute``."""
+
+    def check(self):
+        return hasattr(self.estimator, attribute)
+
+    return check
+
+
+class _BaseTaskEnsemble(MetaEstimatorMixin, BaseEstimator, metaclass=ABCMeta):
+    """Validation, targets, routing and prediction shared by the ensembles."""
+
+    _parameter_constraints = {
+        "estimator": [HasMethods(["fit", "predict"])],
+        "task_column": [Integral, str, None],
+    }
+
+    # ------------------------------------------------------------------- hooks
+    @abstractmethod
+    def _fit(self, X, tasks, fit_params):
+        """Fit the ensemble on the features and one ``Task`` per task."""
+
+    @abstractmethod
+    def _outputs(self, X, rows, method):
+        """Return the output of ``method`` for each task, on the rows it needs.
+
+        ``rows[t]`` is None when task ``t`` needs no output, else the rows of
+        ``X`` to predict for it (a slice or int positions). ``method`` is
+        ``"predict"`` (1-D predictions) or ``"predict_proba"`` (probabilities
+        over the task's classes).
+        """
+
+    # --------------------------------------------------------------------- fit
+    @_fit_context(
+        # The base estimator is validated by its own fit.
+        prefer_skip_nested_validation=False
+    )
+    def fit(self, X, y, sample_weight=None, **fit_params):
+        """Fit the ensemble.
+
+        Parameters
+        ----------
+        X : array-like, sparse matrix or DataFrame of shape (n_samples, n_features)
+            Features, in any form the base estimator accepts. In the long layout,
+            the column named by ``task_column`` holds each row's task id; it is
+            split off before the base estimator sees ``X``.
+        y : array-like or DataFrame
+            Wide layout: shape (n_samples, n_tasks), NaN (or None) for a missing
+            label; a 1-D ``y`` is a single task. Long layout: 1-D, the label of
+            each row for its own task.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Weight of each row. With metadata routing disabled, it is passed to
+            the base estimator's ``fit``, which must accept it. With routing
+            enabled, it goes where the base estimator requests it.
+        **fit_params : dict
+            Further parameters of the base estimator's ``fit`` (with routing
+            enabled: routed metadata). Parameters with one value per sample are
+            indexed like the rows each clone is fitted on.
+
+        Returns
+        -------
+        self : object
+            The fitted estimator.
+        """
+        features, task_values = split_features(self, X, reset=True)
+        tasks = self._tasks(y, _num_samples(features), task_values)
+        fit_params = self._route_fit_params(features, sample_weight, fit_params)
+        self._fit(features, tasks, fit_params)
+        return self
+
+    def _tasks(self, y, n_samples, task_values):
+        """Set the task attributes and return one ``Task`` per task."""
+        if self.task_column is None:
+            Y, names, one_d = wide_targets(y, n_samples)
+            task_index = None
+        else:
+            Y = long_targets(y, n_samples, self.task_column)
+            names = task_ids(task_values)
+            task_index = encode_tasks(task_values, names)
+            one_d = False
+        self.task_names_ = python_list(names)
+        self.n_tasks_ = len(self.task_names_)
+        self._y_one_d = one_d
+        rows, columns = [], []
+        for t, samples, _, values in task_columns(Y, task_index, self.n_tasks_):
+            rows.append(np.arange(n_samples)[samples])
+            columns.append((self.task_names_[t], values))
+        labels = self._encode_targets(columns)
+        return [
+            Task(task_rows[observed], task_labels)
+            for task_rows, (task_labels, observed) in zip(rows, labels)
+        ]
+
+    def _route_fit_params(self, X, sample_weight, fit_params):
+        """Return the keyword arguments of the base estimator's ``fit``."""
+        if sample_weight is not None:
+            sample_weight = _check_sample_weight(sample_weight, X)
+        if get_config()["enable_metadata_routing"]:
+            if sample_weight is not None:
+                fit_params = {**fit_params, "sample_weight": sample_weight}
+            return dict(process_routing(self, "fit", **fit_params).estimator.fit)
+        if sample_weight is None:
+            return dict(fit_params)
+        if not has_fit_parameter(self.estimator, "sample_weight"):
+            raise ValueError(
+                f"sample_weight was given, but the base estimator "
+                f"{type(self.estimator).__name__} takes no sample_weight in fit. "
+                "For a Pipeline or another meta-estimator, enable metadata "
+                "routing (sklearn.set_config(enable_metadata_routing=True)) and "
+                "request it with set_fit_request(sample_weight=True)."
+            )
+        return {**fit_params, "sample_weight": sample_weight}
+
+    def get_metadata_routing(self):
+        """Get the metadata routing of this object.
+
+        ``fit`` routes its metadata (``sample_weight`` included) to the ``fit`` of
+        every clone of the base estimator, indexed like the rows it is fitted on.
+
+        Returns
+        -------
+        routing : MetadataRouter
+            The routing information.
+        """
+        return MetadataRouter(owner=self).add(
+            estimator=self.estimator,
+            method_mapping=MethodMapping().add(caller="fit", callee="fit"),
+        )
+
+    # ----------------------------------------------------------------- predict
+    def _validate_for_predict(self, X):
+        """Return ``(features, task_index or None)`` for a fitted estimator."""
+        check_is_fitted(self)
+        features, task_values = split_features(self, X, reset=False)
+        task_index = None
+        if self.task_column is not None:
+            task_index = encode_tasks(task_values, self.task_names_)
+        return features, task_index
+
+    def _task_rows(self, task_index, n_samples):
+        """Return the rows each task predicts: all (wide) or its own (long)."""
+        if task_index is None:
+            return [slice(None)] * self.n_tasks_
+        rows = [np.flatnonzero(task_index == t) for t in range(self.n_tasks_)]
+        return [r if len(r) else None for r in rows]
+
+    def predict(self, X):
+        """Predict every task (wide layout) or each row's own task (long layout).
+
+        Parameters
+        ----------
+        X : array-like, sparse matrix or DataFrame of shape (n_samples, n_features)
+            Features (with the task column in the long layout).
+
+        Returns
+        -------
+        y_pred : ndarray
+            ``(n_samples, n_tasks)`` in the wide layout (``(n_samples,)`` when
+            ``fit`` got a 1-D ``y``); ``(n_samples,)`` in the long layout.
+        """
+        features, task_index = self._validate_for_predict(X)
+        return self._predict_from_features(features, task_index)
+
+    def _predict_from_features(self, features, task_index):
+        n_samples = _num_samples(features)
+        rows = self._task_rows(task_index, n_samples)
+        outputs = self._outputs(features, rows, "predict")
+        dtype = self._prediction_dtype()
+        if task_index is None:
+            prediction = np.empty((n_samples, self.n_tasks_), dtype=dtype)
+            for t, output in enumerate(outputs):
+                prediction[:, t] = np.asarray(output).reshape(n_samples)
+            return prediction[:, 0] if self._y_one_d else prediction
+        prediction = np.empty(n_samples, dtype=dtype)
+        for task_rows, output in zip(rows, outputs):
+            if task_rows is not None:
+                prediction[task_rows] = np.asarray(output).reshape(len(task_rows))
+        return prediction
+
+    # ------------------------------------------------------------------- score
+    def score_per_task(self, X, y, sample_weight=None, *, as_frame=False):
+        """Return the score of each task on its observed labels.
+
+        The metric is R² for the regressors and accuracy for the classifiers.
+
+        Parameters
+        ----------
+        X : array-like, sparse matrix or DataFrame of shape (n_samples, n_features)
+            Features.
+        y : array-like
+            True labels, in the layout used in ``fit`` (NaN or None = missing).
+        sample_weight : array-like of shape (n_samples,), default=None
+            Sample weights.
+        as_frame : bool, default=False
+            Return a pandas DataFrame indexed by task instead of a dict.
+
+        Returns
+        -------
+        scores : dict or DataFrame
+            Task name -> score; NaN for a task without observed labels in ``y``.
+        """
+        features, task_index = self._validate_for_predict(X)
+        y_pred = self._predict_from_features(features, task_index)
+        n_samples = _num_samples(features)
+        if self.task_column is None:
+            y_true, _, _ = wide_targets(y, n_samples)
+            y_pred = y_pred.reshape(n_samples, -1)
+            task = None
+        else:
+            y_true = long_targets(y, n_samples, self.task_column)
+            task = np.asarray(self.task_names_, dtype=object)[task_index]
+        return per_task_scores(
+            y_true,
+            y_pred,
+            task=task,
+            task_names=self.task_names_,
+            metric=self._score_metric,
+            sample_weight=sample_weight,
+            as_frame=as_frame,
+        )
+
+    def score(self, X, y, sample_weight=None):
+        """Return the mean over tasks of the per-task score on observed labels.
+
+        R² for the regressors, accuracy for the classifiers; tasks without
+        observed labels in ``y`` are left out. For a 1-D ``y`` this is the
+        usual scikit-learn score. See :meth:`score_per_task` for each task's
+        value.
+
+        Parameters
+        ----------
+        X : array-like, sparse matrix or DataFrame of shape (n_samples, n_features)
+            Features.
+        y : array-like
+            True labels, in the layout used in ``fit``.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Sample weights.
+
+        Returns
+        -------
+        score : float
+            Mean of the per-task scores.
+        """
+        scores = np.asarray(list(self.score_per_task(X, y, sample_weight).values()))
+        return float(np.nanmean(scores)) if np.isfinite(scores).any() else float("nan")
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        base_tags = get_tags(self.estimator)
+        tags.input_tags.sparse = base_tags.input_tags.sparse
+        tags.input_tags.allow_nan = base_tags.input_tags.allow_nan
+        tags.target_tags.multi_output = True
+        tags.target_tags.single_output = True
+        return tags
+
+
+class _TaskRegressorMixin(RegressorMixin):
+    """The regression side: float targets, predictions as responses."""
+
+    _score_metric = "r2"
+    _response_method = "predict"
+
+    # RegressorMixin's score cannot handle missing labels or several tasks.
+    score = _BaseTaskEnsemble.score
+
+    def _encode_targets(self, columns):
+        """Return ``(labels, observed)`` per task from ``(name, values)`` pairs."""
+        encoded = []
+        for name, values in columns:
+            numbers = regression_values(values, name)
+            observed = ~np.isnan(numbers)
+            encoded.append((numbers[observed], observed))
+        return encoded
+
+    def _prediction_dtype(self):
+        return np.float64
+
+    def _as_response(self, output, estimator_classes, t):
+        """Return a prediction as a ``(n_samples, 1)`` float array."""
+        output = np.asarray(output, dtype=np.float64)
+        return output.reshape(output.shape[0], -1)
+
+    def _estimator_response(self, estimator, X, t):
+        return self._as_response(estimator.predict(X), None, t)
+
+    def _estimator_output(self, estimator, X, t, method):
+        return self._estimator_response(estimator, X, t)[:, 0]
+
+    def _response_features(self, response, t):
+        """Return the columns a response adds to the inputs of other models."""
+        return response
+
+    def _response_labels(self, t):
+        return [f"pred({self.task_names_[t]})"]
+
+    def _decide(self, response, t):
+        """Return the predictions of task ``t`` from its (averaged) response."""
+        return response[:, 0]
+
+
+class _TaskClassifierMixin(ClassifierMixin):
+    """The classification side: per-task classes, probabilities as responses."""
+
+    _score_metric = "accuracy"
+    _response_method = "predict_proba"
+
+    # ClassifierMixin's score cannot handle missing labels or several tasks.
+    score = _BaseTaskEnsemble.score
+
+    def _encode_targets(self, columns):
+        """Return ``(labels, observed)`` per task; set ``classes_``."""
+        encoded, classes = [], []
+        for name, values in columns:
+            codes, task_classes = class_codes(values, name)
+            observed = codes >= 0
+            encoded.append((task_classes[codes[observed]], observed))
+            classes.append(task_classes)
+        self._task_classes = classes
+        self.classes_ = classes[0] if self._y_one_d else classes
+        return encoded
+
+    def _prediction_dtype(self):
+        return common_dtype(self._task_classes)
+
+    def _as_response(self, output, estimator_classes, t):
+        """Return probabilities over the classes of task ``t``.
+
+        Columns follow ``classes_[t]``. A class the estimator never saw (a
+        cross-validation fold without it) gets probability 0. Classes of other
+        tasks (a pooled model) are dropped and the rest renormalised; a row with
+        no mass left on the task's classes gets uniform probabilities.
+        """
+        output = np.asarray(output, dtype=np.float64)
+        classes = self._task_classes[t]
+        estimator_classes = np.asarray(estimator_classes)
+        if np.array_equal(estimator_classes, classes):
+            return output
+        proba = np.zeros((output.shape[0], len(classes)))
+        for j, label in enumerate(classes):
+            match = np.flatnonzero(estimator_classes == label)
+            if len(match):
+                proba[:, j] = output[:, match[0]]
+        if np.isin(estimator_classes, classes).all():
+            return proba
+        total = proba.sum(axis=1, keepdims=True)
+        uniform = np.full_like(proba, 1.0 / len(classes))
+        return np.divide(proba, total, out=uniform, where=total > 0)
+
+    def _estimator_response(self, estimator, X, t):
+        return self._as_response(estimator.predict_proba(X), estimator.classes_, t)
+
+    def _estimator_output(self, estimator, X, t, method):
+        if method == "predict_proba":
+            return self._estimator_response(estimator, X, t)
+        if np.array_equal(np.asarray(estimator.classes_), self._task_classes[t]):
+            return estimator.predict(X)
+        return self._decide(self._estimator_response(estimator, X, t), t)
+
+    def _response_features(self, response, t):
+        """Return the probability columns a task adds to other models' inputs.
+
+        One column (the probability of the second class) for a binary task, one
+        per class otherwise.
+        """
+        return response[:, 1:] if response.shape[1] == 2 else response
+
+    def _response_labels(self, t):
+        name, classes = self.task_names_[t], self._task_classes[t].tolist()
+        if len(classes) == 2:
+            classes = classes[1:]
+        return [f"proba({name}={label})" for label in classes]
+
+    def _decide(self, response, t):
+        return self._task_classes[t][np.argmax(response, axis=1)]
+
+    @available_if(_estimator_has("predict_proba"))
+    def predict_proba(self, X):
+        """Return class probabilities per task.
+
+        Parameters
+        ----------
+        X : array-like, sparse matrix or DataFrame of shape (n_samples, n_features)
+            Features (with the task column in the long layout).
+
+        Returns
+        -------
+        proba : list of ndarray, or ndarray
+            One ``(n_samples, n_classes_t)`` array per task, columns in the order
+            of ``classes_[t]``. A single array when ``fit`` got a 1-D ``y`` in the
+            wide layout. In the long layout, the rows of other tasks are NaN in
+            each task's array.
+        """
+        features, task_index = self._validate_for_predict(X)
+        n_samples = _num_samples(features)
+        rows = self._task_rows(task_index, n_samples)
+        outputs = self._outputs(features, rows, "predict_proba")
+        if task_index is None:
+            return outputs[0] if self._y_one_d else outputs
+        per_task = []
+        for classes, task_rows, output in zip(self._task_classes, rows, outputs):
+            proba = np.full((n_samples, len(classes)), np.nan)
+            if task_rows is not None:
+                proba[task_rows] = output
+            per_task.append(proba)
+        return per_task
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.classifier_tags.multi_label = True
+        return tags

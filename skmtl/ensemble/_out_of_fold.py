@@ -1,0 +1,144 @@
+"""Out-of-fold responses: the inputs that stacking and chains feed forward.
+
+A model whose predictions become inputs of other models must not hand them
+predictions on its own training rows: those fit the labels better than any
+prediction at test time, and the later models learn to trust them too much (the
+train/predict discrepancy of Spyromitros-Xioufis et al., 2016). So, for each
+task, :func:`fit_out_of_fold` returns
+
+* the model fitted on all its observed rows (used at predict time), and
+* a response for every row of ``X``: on the task's observed rows, the
+  prediction of the cross-validation model that did not see the row (as
+  :func:`sklearn.model_selection.cross_val_predict` computes it); on the rows
+  where its label is missing, the prediction of the model fitted on all observed
+  rows, which never saw those rows either, so they get exactly what a test row
+  gets.
+
+The folds are fitted here rather than by ``cross_val_predict`` so that routed
+metadata reaches each fold's ``fit`` as the ensemble received it (including
+parameters requested under an alias) and so that every fit runs in one joblib
+call.
+"""
+
+import numpy as np
+from sklearn.base import clone, is_classifier
+from sklearn.model_selection import check_cv
+from sklearn.utils.parallel import Parallel, delayed
+
+from skmtl.ensemble._base import fit_clone, task_fit_params
+from skmtl.ensemble._columns import take_rows
+from skmtl.utils._sklearn_compat import _num_samples
+
+
+def _fit_fold(estimator, X, y, train, test, fit_params, method):
+    """Fit a clone on the training fold; return its raw output on the test fold."""
+    model = clone(estimator).fit(take_rows(X, train), y[train], **fit_params)
+    output = getattr(model, method)(take_rows(X, test))
+    return test, output, getattr(model, "classes_", None)
+
+
+def check_response_method(ensemble):
+    """Raise a TypeError when the base estimator cannot give the responses."""
+    method = ensemble._response_method
+    if not hasattr(ensemble.estimator, method):
+        raise TypeError(
+            f"{type(ensemble).__name__} feeds the {method} output of each task's "
+            f"model to the others, but the base estimator "
+            f"{type(ensemble.estimator).__name__} has no {method}; for a "
+            "classifier without probabilities, wrap it in "
+            "sklearn.calibration.CalibratedClassifierCV."
+        )
+
+
+def cv_splits(ensemble, X, y):
+    """Return the ``(train, test)`` splits of ``ensemble.cv`` on ``X``, ``y``.
+
+    The test folds must partition the rows, as for ``cross_val_predict``.
+    """
+    cv = check_cv(ensemble.cv, y, classifier=is_classifier(ensemble))
+    splits = list(cv.split(X, y))
+    tested = np.sort(np.concatenate([test for _, test in splits]))
+    if not np.array_equal(tested, np.arange(len(y))):
+        raise ValueError(
+            f"cv={ensemble.cv!r} does not put every row of a task in exactly one "
+            "test fold; out-of-fold predictions need a partition such as KFold."
+        )
+    return splits
+
+
+def fit_out_of_fold(ensemble, X, tasks, fit_params, *, out_of_fold, n_jobs=None):
+    """Fit models for some tasks and return them with their responses on ``X``.
+
+    Parameters
+    ----------
+    ensemble : _BaseTaskEnsemble
+        Gives the base estimator, ``cv`` and how a task's output becomes a
+        response (``_response_method``, ``_as_response``).
+    X : DataFrame, sparse matrix or ndarray of shape (n_samples, n_features)
+        The inputs of these models.
+    tasks : dict of int -> Task
+        The tasks to fit, by task index.
+    fit_params : dict
+        Fit parameters for all rows of ``X``.
+    out_of_fold : dict of int -> bool
+        Whether a task's response on its observed rows must be out-of-fold
+        (it becomes an input of models trained on those rows); otherwise the
+        model fitted on all rows gives every response.
+    n_jobs : int, default=None
+        Parallel fits (all folds of all tasks at once).
+
+    Returns
+    -------
+    models : dict of int -> estimator
+        The model of each task, fitted on all its observed rows.
+    responses : dict of int -> ndarray of shape (n_samples, n_outputs)
+        The response of each task for every row of ``X``.
+    """
+    method = ensemble._response_method
+    jobs, owners = [], []
+    for t, task in tasks.items():
+        X_task = take_rows(X, task.rows)
+        params = task_fit_params(X, fit_params, task.rows)
+        jobs.append(delayed(fit_clone)(ensemble.estimator, X_task, task.y, params))
+        owners.append((t, None))
+        if out_of_fold[t]:
+            for train, test in cv_splits(ensemble, X_task, task.y):
+                fold_params = task_fit_params(X, fit_params, task.rows[train])
+                jobs.append(
+                    delayed(_fit_fold)(
+                        ensemble.estimator,
+                        X_task,
+                        task.y,
+                        train,
+                        test,
+                        fold_params,
+                        method,
+                    )
+                )
+                owners.append((t, test))
+    results = Parallel(n_jobs=n_jobs)(jobs)
+
+    models = {t: result for (t, fold), result in zip(owners, results) if fold is None}
+    n_samples = _num_samples(X)
+    responses = {}
+    for t, task in tasks.items():
+        model = models[t]
+        others = np.arange(n_samples)
+        if out_of_fold[t]:
+            others = np.setdiff1d(others, task.rows, assume_unique=True)
+        response = None
+        if len(others):
+            raw = getattr(model, method)(take_rows(X, others))
+            full = ensemble._as_response(raw, getattr(model, "classes_", None), t)
+            response = np.empty((n_samples, full.shape[1]))
+            response[others] = full
+        responses[t] = response
+    for (t, fold), result in zip(owners, results):
+        if fold is None:
+            continue
+        test, raw, classes = result
+        oof = ensemble._as_response(raw, classes, t)
+        if responses[t] is None:
+            responses[t] = np.empty((n_samples, oof.shape[1]))
+        responses[t][tasks[t].rows[test]] = oof
+    return models, responses

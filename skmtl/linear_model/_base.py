@@ -1,0 +1,324 @@
+"""The machinery shared by the regularized linear multi-task estimators."""
+
+import warnings
+from abc import ABCMeta, abstractmethod
+from numbers import Integral, Real
+
+import numpy as np
+from sklearn.base import BaseEstimator
+from sklearn.exceptions import ConvergenceWarning
+from threadpoolctl import threadpool_limits
+
+from skmtl._base import (
+    encode_tasks,
+    long_targets,
+    python_list,
+    task_ids,
+    validate_features,
+    wide_targets,
+)
+from skmtl.linear_model._objective import LinearFit
+from skmtl.linear_model._solver import fista
+from skmtl.linear_model.penalties import PENALTIES
+from skmtl.metrics import per_task_scores
+from skmtl.utils._sklearn_compat import (
+    Interval,
+    StrOptions,
+    _check_sample_weight,
+    _fit_context,
+    check_is_fitted,
+)
+
+
+class _BaseRegularizedMultiTask(BaseEstimator, metaclass=ABCMeta):
+    """Shared fit/predict logic; subclasses encode the targets and decode scores."""
+
+    _parameter_constraints = {
+        "penalty": [str, type],
+        "alpha": [Interval(Real, 0, None, closed="left")],
+        "penalty_params": [dict, None],
+        "fit_intercept": ["boolean"],
+        "task_weighting": [StrOptions({"per_task", "per_sample"})],
+        "max_iter": [Interval(Integral, 1, None, closed="left")],
+        "tol": [Interval(Real, 0, None, closed="left")],
+        "warm_start": ["boolean"],
+        "task_column": [Integral, str, None],
+    }
+
+    #: The loss of the data term: "squared" or "logistic".
+    _loss = None
+
+    def __init__(
+        self,
+        *,
+        penalty="l21",
+        alpha=0.01,
+        penalty_params=None,
+        fit_intercept=True,
+        task_weighting="per_task",
+        max_iter=1000,
+        tol=1e-6,
+        warm_start=False,
+        task_column=None,
+    ):
+        self.penalty = penalty
+        self.alpha = alpha
+        self.penalty_params = penalty_params
+        self.fit_intercept = fit_intercept
+        self.task_weighting = task_weighting
+        self.max_iter = max_iter
+        self.tol = tol
+        self.warm_start = warm_start
+        self.task_column = task_column
+
+    # ----------------------------------------------------------------- targets
+    @abstractmethod
+    def _encode_targets(self, Y, task_index, *, reset):
+        """Return ``(targets, observed)``: float labels and the observed mask."""
+
+    def _left_out_tasks(self, targets, observed, weight, task_index):
+        """Return a boolean mask of the tasks left out of the loss (none here)."""
+        return np.zeros(self.n_tasks_, dtype=bool)
+
+    # --------------------------------------------------------------------- fit
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y, sample_weight=None):
+        """Fit the coefficients of every task jointly.
+
+        Parameters
+        ----------
+        X : array-like or DataFrame of shape (n_samples, n_features)
+            Features. In the long layout, the column named by ``task_column``
+            holds each row's task id.
+        y : array-like or DataFrame
+            Wide layout: shape (n_samples, n_tasks), NaN (or None) for a missing
+            label; a 1-D ``y`` is a single task. Long layout: 1-D, the label of
+            each row for its own task.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Non-negative weight of each row in its tasks' losses (in the wide
+            layout, of all the row's labels).
+
+        Returns
+        -------
+        self : object
+            The fitted estimator.
+        """
+        warm = bool(self.warm_start) and hasattr(self, "coef_")
+        features, task_values = validate_features(self, X, reset=not warm)
+        n_samples = features.shape[0]
+        if self.task_column is None:
+            Y, names, one_d = wide_targets(y, n_samples)
+            task_index = None
+        else:
+            Y = long_targets(y, n_samples, self.task_column)
+            names = task_ids(task_values) if not warm else self.task_names_
+            task_index = encode_tasks(task_values, names)
+            one_d = False
+        if warm:
+            self._check_same_tasks(names)
+        else:
+            self.task_names_ = python_list(names)
+            self.n_tasks_ = len(self.task_names_)
+            self._y_one_d = one_d
+        weight = _check_sample_weight(
+            sample_weight,
+            features,
+            dtype=np.float64,
+            ensure_non_negative=True,
+            copy=True,
+        )
+        targets, observed = self._encode_targets(Y, task_index, reset=not warm)
+        task_weight = self._task_weight(observed, weight, task_index)
+        left_out = self._left_out_tasks(targets, observed, weight, task_index)
+        penalty = self._build_penalty()
+
+        # One BLAS thread: the solver's products are thin (one row per task), where
+        # threads gain little and, on busy cores, cost up to ten times more
+        # (measured on 2 shared cores: 0.3 s instead of 0.04 s for one fit).
+        with threadpool_limits(limits=1, user_api="blas"):
+            fit = LinearFit(
+                self._loss,
+                features.astype(np.float64),
+                targets,
+                observed,
+                weight,
+                self._task_scale(task_weight, left_out),
+                task_index,
+                penalty,
+                self.fit_intercept,
+            )
+            start = (
+                fit.to_variable(self.coef_, self.intercept_)
+                if warm
+                else np.zeros(fit.shape)
+            )
+            result = fista(
+                fit.problem,
+                start,
+                lipschitz=fit.problem.lipschitz(fit.shape),
+                max_iter=self.max_iter,
+                tol=self.tol,
+            )
+        if not result.converged:
+            path = result.objective_path
+            change = (path[-2] - path[-1]) / max(abs(path[-1]), 1e-300)
+            warnings.warn(
+                f"{type(self).__name__} did not converge in max_iter={self.max_iter} "
+                f"iterations: the last relative decrease of the objective was "
+                f"{change:.2e} > tol={self.tol}. Increase max_iter, raise tol, or "
+                "scale the features (e.g. StandardScaler).",
+                ConvergenceWarning,
+                stacklevel=3,
+            )
+        self.coef_, self.intercept_ = fit.from_variable(result.coef)
+        self.n_iter_ = result.n_iter
+        self.objective_path_ = result.objective_path
+        for name in getattr(self, "_penalty_attributes", ()):
+            vars(self).pop(name, None)
+        learned = penalty.fitted_attributes(self.coef_)
+        for name, value in learned.items():
+            setattr(self, name, value)
+        self._penalty_attributes = tuple(learned)
+        return self
+
+    def _check_same_tasks(self, names):
+        if python_list(names) != list(self.task_names_):
+            raise ValueError(
+                f"warm_start=True continues a fit on tasks {self.task_names_}, but y "
+                f"now has tasks {list(names)}; refit with warm_start=False."
+            )
+
+    def _task_weight(self, observed, weight, task_index):
+        """Return each task's total weight of observed labels; error if any is 0."""
+        if task_index is None:
+            totals = weight @ observed
+        else:
+            totals = np.bincount(
+                task_index, weights=observed * weight, minlength=self.n_tasks_
+            )
+        empty = [self.task_names_[t] for t in np.flatnonzero(totals <= 0)]
+        if empty:
+            raise ValueError(
+                f"Tasks {empty} have no observed label with a positive sample weight "
+                "(every label is missing); drop these tasks or provide labels."
+            )
+        return totals
+
+    def _task_scale(self, task_weight, left_out):
+        """Return the weight of each label of each task in the objective."""
+        kept = ~left_out
+        scale = np.zeros(self.n_tasks_)
+        if self.task_weighting == "per_task":
+            scale[kept] = 1.0 / task_weight[kept]
+        elif kept.any():
+            scale[kept] = kept.sum() / task_weight[kept].sum()
+        return scale
+
+    def _build_penalty(self):
+        penalty_cls = PENALTIES.resolve(self.penalty)
+        params = dict(self.penalty_params or {})
+        clash = sorted({"alpha", "task_names"} & set(params))
+        if clash:
+            raise ValueError(
+                f"penalty_params may not set {clash}: alpha is an estimator "
+                "parameter and the task names come from the data."
+            )
+        try:
+            return penalty_cls(self.alpha, self.task_names_, **params)
+        except TypeError as error:
+            raise TypeError(
+                f"penalty_params={params!r} does not fit {penalty_cls.__name__}: "
+                f"{error}"
+            ) from error
+
+    # ----------------------------------------------------------------- predict
+    def _validate_for_predict(self, X):
+        """Return ``(features, task_index or None)`` for a fitted estimator."""
+        check_is_fitted(self)
+        features, task_values = validate_features(self, X, reset=False)
+        task_index = None
+        if self.task_column is not None:
+            task_index = encode_tasks(task_values, self.task_names_)
+        return features, task_index
+
+    def _scores(self, features, task_index):
+        """Return the linear scores: ``(n, T)`` (wide) or each row's task (long)."""
+        X = features.astype(np.float64)
+        if task_index is None:
+            return X @ self.coef_.T + self.intercept_
+        return (
+            np.einsum("ij,ij->i", X, self.coef_[task_index])
+            + self.intercept_[task_index]
+        )
+
+    # ------------------------------------------------------------------- score
+    def score_per_task(self, X, y, sample_weight=None, *, as_frame=False):
+        """Return the score of each task on its observed labels.
+
+        The metric is R² for the regressor and accuracy for the classifier.
+
+        Parameters
+        ----------
+        X : array-like or DataFrame of shape (n_samples, n_features)
+            Features.
+        y : array-like
+            True labels, in the layout used in ``fit`` (NaN or None = missing).
+        sample_weight : array-like of shape (n_samples,), default=None
+            Sample weights.
+        as_frame : bool, default=False
+            Return a pandas DataFrame indexed by task instead of a dict.
+
+        Returns
+        -------
+        scores : dict or DataFrame
+            Task name -> score; NaN for a task without observed labels in ``y``.
+        """
+        features, task_index = self._validate_for_predict(X)
+        y_pred = self._predict_from_features(features, task_index)
+        n_samples = features.shape[0]
+        if self.task_column is None:
+            y_true, _, _ = wide_targets(y, n_samples)
+            y_pred = y_pred.reshape(n_samples, -1)
+            task = None
+        else:
+            y_true = long_targets(y, n_samples, self.task_column)
+            task = np.asarray(self.task_names_, dtype=object)[task_index]
+        return per_task_scores(
+            y_true,
+            y_pred,
+            task=task,
+            task_names=self.task_names_,
+            metric=self._score_metric,
+            sample_weight=sample_weight,
+            as_frame=as_frame,
+        )
+
+    def score(self, X, y, sample_weight=None):
+        """Return the mean over tasks of the per-task score on observed labels.
+
+        Tasks without observed labels in ``y`` are left out. See
+        :meth:`score_per_task` for each task's value.
+
+        Parameters
+        ----------
+        X : array-like or DataFrame of shape (n_samples, n_features)
+            Features.
+        y : array-like
+            True labels, in the layout used in ``fit``.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Sample weights.
+
+        Returns
+        -------
+        score : float
+            Mean of the per-task scores.
+        """
+        scores = np.asarray(list(self.score_per_task(X, y, sample_weight).values()))
+        return float(np.nanmean(scores)) if np.isfinite(scores).any() else float("nan")
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.target_tags.multi_output = True
+        tags.target_tags.single_output = True
+        tags.input_tags.allow_nan = False
+        return tags

@@ -1,0 +1,155 @@
+"""The interface every penalty of the regularized linear estimators implements."""
+
+from numbers import Integral, Real
+
+import numpy as np
+
+
+class Penalty:
+    r"""Base class of the penalties :math:`\Omega(W)` on the coefficients of all tasks.
+
+    ``W`` has shape ``(n_tasks, n_features)``: row :math:`t` holds task
+    :math:`t`'s coefficients :math:`w_t`, as in the estimators' ``coef_``. The
+    intercepts are never penalized.
+
+    The solver (accelerated proximal gradient) handles a penalty through two
+    parts, either of which may be absent: a smooth part, given by
+    :meth:`smooth_value_and_gradient` and the Lipschitz constant of its gradient
+    (:meth:`lipschitz`), and a non-smooth part, given by :meth:`nonsmooth_value`
+    and its proximal operator :meth:`prox`. Subclasses set the class attribute
+    ``name`` and override what their penalty has; their own hyperparameters
+    arrive as keyword arguments (the estimators' ``penalty_params``).
+
+    Parameters
+    ----------
+    alpha : float
+        Strength of the penalty, :math:`\alpha \ge 0`.
+    task_names : sequence
+        The names of the tasks, in the order of the rows of ``W``.
+    """
+
+    name = None
+
+    def __init__(self, alpha, task_names):
+        self.alpha = float(alpha)
+        self.task_names = list(task_names)
+        self.n_tasks = len(self.task_names)
+
+    def value(self, W):
+        """Return the penalty: the smooth and the non-smooth part together.
+
+        Parameters
+        ----------
+        W : ndarray of shape (n_tasks, n_features)
+            Coefficients.
+
+        Returns
+        -------
+        value : float
+            The penalty.
+        """
+        return self.smooth_value_and_gradient(W)[0] + self.nonsmooth_value(W)
+
+    def smooth_value_and_gradient(self, W):
+        """Return the smooth part's value and gradient (None: no smooth part).
+
+        Parameters
+        ----------
+        W : ndarray of shape (n_tasks, n_features)
+            Coefficients.
+
+        Returns
+        -------
+        value : float
+            The smooth part of the penalty.
+        gradient : ndarray of shape (n_tasks, n_features) or None
+            Its gradient; None when the penalty has no smooth part.
+        """
+        return 0.0, None
+
+    def lipschitz(self):
+        """Return a Lipschitz constant of the smooth part's gradient.
+
+        Returns
+        -------
+        lipschitz : float
+            An upper bound (the solver's first step size uses it; a line search
+            corrects an underestimate).
+        """
+        return 0.0
+
+    def nonsmooth_value(self, W):
+        """Return the non-smooth part of the penalty.
+
+        Parameters
+        ----------
+        W : ndarray of shape (n_tasks, n_features)
+            Coefficients.
+
+        Returns
+        -------
+        value : float
+            The non-smooth part; 0 for a smooth penalty.
+        """
+        return 0.0
+
+    def prox(self, V, step):
+        r"""Return the proximal operator of ``step`` times the non-smooth part.
+
+        .. math::
+
+            \operatorname{prox}(V) = \arg\min_W \frac{1}{2}\lVert W - V
+            \rVert_F^2 + \mathrm{step} \cdot \Omega_{\mathrm{nonsmooth}}(W).
+
+        Parameters
+        ----------
+        V : ndarray of shape (n_tasks, n_features)
+            The point to map; not modified.
+        step : float
+            The step size, > 0.
+
+        Returns
+        -------
+        W : ndarray of shape (n_tasks, n_features)
+            The proximal point (``V`` itself for a smooth penalty).
+        """
+        return V
+
+    def fitted_attributes(self, W):
+        """Return what the penalty learned at the solution, as estimator attributes.
+
+        Parameters
+        ----------
+        W : ndarray of shape (n_tasks, n_features)
+            The fitted coefficients.
+
+        Returns
+        -------
+        attributes : dict of str -> ndarray
+            Attribute name (ending in ``_``) -> value, set on the estimator after
+            fit; empty for most penalties.
+        """
+        return {}
+
+
+def check_nonnegative(value, name, penalty):
+    """Return ``value`` as a float; ValueError naming ``penalty`` unless >= 0."""
+    if isinstance(value, bool) or not isinstance(value, Real) or not value >= 0:
+        raise ValueError(
+            f"penalty={penalty!r}: {name} must be a real number >= 0, got {value!r}."
+        )
+    return float(value)
+
+
+def check_positive_int(value, name, penalty):
+    """Return ``value`` as an int; ValueError naming ``penalty`` unless >= 1."""
+    if isinstance(value, bool) or not isinstance(value, Integral) or value < 1:
+        raise ValueError(
+            f"penalty={penalty!r}: {name} must be an integer >= 1, got {value!r}."
+        )
+    return int(value)
+
+
+def frobenius_squared(W):
+    """Return the squared Frobenius norm of ``W``."""
+    return float(np.vdot(W, W))

@@ -1,0 +1,43 @@
+"""Independent lasso per task: the l1 norm of every coefficient.
+
+Tibshirani, R. (1996). Regression shrinkage and selection via the lasso. Journal
+of the Royal Statistical Society, Series B, 58(1), 267-288.
+"""
+
+import numpy as np
+
+from skmtl.linear_model.penalties._base import Penalty
+
+
+class LassoPenalty(Penalty):
+    r"""The l1 norm of every coefficient: one independent lasso per task.
+
+    .. math::
+
+        \Omega(W) = \alpha \sum_{t=1}^{T} \lVert w_t \rVert_1.
+
+    Nothing is shared between tasks: with ``task_weighting="per_task"`` each task
+    solves :class:`sklearn.linear_model.Lasso` at the same ``alpha`` (the
+    single-task baseline inside the multi-task solver).
+
+    Parameters
+    ----------
+    alpha : float
+        Strength of the penalty.
+    task_names : sequence
+        The names of the tasks, in the order of the rows of ``W``.
+
+    See Also
+    --------
+    L21Penalty : Selects features jointly for all tasks.
+    """
+
+    name = "lasso"
+
+    def nonsmooth_value(self, W):
+        """Return alpha times the sum of the absolute coefficients."""
+        return self.alpha * float(np.abs(W).sum())
+
+    def prox(self, V, step):
+        """Return V soft-thresholded entry by entry."""
+        return np.sign(V) * np.maximum(np.abs(V) - step * self.alpha, 0.0)

@@ -1,0 +1,65 @@
+"""Mean-regularized multi-task learning: every task pulled towards the tasks' mean.
+
+Evgeniou, T. and Pontil, M. (2004). Regularized multi-task learning. In
+Proceedings of the 10th ACM SIGKDD International Conference on Knowledge Discovery
+and Data Mining (KDD 2004), 109-117.
+"""
+
+from skmtl.linear_model.penalties._base import (
+    Penalty,
+    check_nonnegative,
+    frobenius_squared,
+)
+
+
+class MeanPenalty(Penalty):
+    r"""Tasks pulled towards their mean, with a small ridge on the mean.
+
+    .. math::
+
+        \Omega(W) = \alpha \Big( \sum_{t=1}^{T} \lVert w_t - \bar w \rVert_2^2
+                    + \rho \, T \lVert \bar w \rVert_2^2 \Big),
+        \qquad \bar w = \frac{1}{T} \sum_{t=1}^{T} w_t,
+
+    with :math:`\rho` = ``mean_ridge``. It is smooth. :math:`\rho = 0` leaves the
+    mean free (only the spread of the tasks around it is penalized);
+    :math:`\rho = 1` gives :math:`\alpha \lVert W \rVert_F^2`, an independent
+    ridge per task. This is Evgeniou & Pontil's model :math:`w_t = w_0 + v_t`
+    with penalty :math:`\frac{\lambda_1}{T} \sum_t \lVert v_t \rVert^2 +
+    \lambda_2 \lVert w_0 \rVert^2`, minimized over :math:`w_0`: it equals the
+    formula above with :math:`\alpha = \lambda_1 / T` and
+    :math:`\rho = \lambda_2 / (\lambda_1 + \lambda_2)`.
+
+    Parameters
+    ----------
+    alpha : float
+        Strength of the pull towards the mean.
+    task_names : sequence
+        The names of the tasks, in the order of the rows of ``W``.
+    mean_ridge : float, default=0.01
+        The ridge :math:`\rho \ge 0` on the mean, relative to ``alpha``.
+
+    See Also
+    --------
+    GraphPenalty : Pulls chosen pairs of tasks together instead of all of them.
+    """
+
+    name = "mean"
+
+    def __init__(self, alpha, task_names, *, mean_ridge=0.01):
+        super().__init__(alpha, task_names)
+        self.mean_ridge = check_nonnegative(mean_ridge, "mean_ridge", self.name)
+
+    def smooth_value_and_gradient(self, W):
+        """Return the penalty and its gradient."""
+        mean = W.mean(axis=0)
+        spread = W - mean
+        value = self.alpha * (
+            frobenius_squared(spread)
+            + self.mean_ridge * self.n_tasks * frobenius_squared(mean)
+        )
+        return value, 2.0 * self.alpha * (spread + self.mean_ridge * mean)
+
+    def lipschitz(self):
+        """Return the largest eigenvalue of the penalty's Hessian."""
+        return 2.0 * self.alpha * max(1.0, self.mean_ridge)

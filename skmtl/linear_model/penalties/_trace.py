@@ -1,0 +1,50 @@
+"""Low-rank tasks: the trace (nuclear) norm of the coefficient matrix.
+
+Ji, S. and Ye, J. (2009). An accelerated gradient method for trace norm
+minimization. In Proceedings of ICML 2009, 457-464.
+
+Pong, T. K., Tseng, P., Ji, S. and Ye, J. (2010). Trace norm regularization:
+reformulations, algorithms, and multi-task learning. SIAM Journal on
+Optimization, 20(6), 3465-3489.
+"""
+
+import numpy as np
+
+from skmtl.linear_model.penalties._base import Penalty
+
+
+class TracePenalty(Penalty):
+    r"""The trace norm: the sum of the singular values of :math:`W`.
+
+    .. math::
+
+        \Omega(W) = \alpha \lVert W \rVert_* = \alpha \sum_{k} \sigma_k(W).
+
+    It favours coefficient matrices of low rank: every task's coefficients are a
+    combination of a few shared directions in feature space. Its proximal
+    operator soft-thresholds the singular values (singular value thresholding).
+
+    Parameters
+    ----------
+    alpha : float
+        Strength of the penalty.
+    task_names : sequence
+        The names of the tasks, in the order of the rows of ``W``.
+
+    See Also
+    --------
+    L21Penalty : Shares the support (which features) instead of the subspace.
+    """
+
+    name = "trace"
+
+    def nonsmooth_value(self, W):
+        """Return alpha times the sum of the singular values of W."""
+        return self.alpha * float(np.linalg.svd(W, compute_uv=False).sum())
+
+    def prox(self, V, step):
+        """Return V with its singular values soft-thresholded."""
+        U, singular_values, Vt = np.linalg.svd(V, full_matrices=False)
+        shrunk = np.maximum(singular_values - step * self.alpha, 0.0)
+        keep = shrunk > 0
+        return (U[:, keep] * shrunk[keep]) @ Vt[keep]

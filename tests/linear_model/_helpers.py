@@ -1,0 +1,22 @@
+"""Small datasets for the linear multi-task tests."""
+
+import numpy as np
+
+
+def shared_data(n=60, d=8, n_tasks=3, seed=0, offset=1.5):
+    """Return ``X, Y`` with every task on the same rows.
+
+    ``X`` is float32-representable: skmtl validates features as float32 while
+    scikit-learn keeps float64, and both must solve the same problem.
+    """
+    rng = np.random.default_rng(seed)
+    X = (rng.standard_normal((n, d)) + offset).astype(np.float32).astype(np.float64)
+    W = rng.standard_normal((n_tasks, d)) * (rng.random(d) < 0.6)
+    Y = X @ W.T + 0.3 * rng.standard_normal((n, n_tasks)) + 2.0
+    return X, Y
+
+
+def long_from_wide(X, Y):
+    """Return the long layout (task id in column 0) of a wide ``X, Y``."""
+    rows, tasks = np.nonzero(~np.isnan(Y))
+    return np.column_stack([tasks, X[rows]]), Y[rows, tasks]
