@@ -7,7 +7,6 @@ from numbers import Integral, Real
 import numpy as np
 from sklearn.base import BaseEstimator
 from sklearn.exceptions import ConvergenceWarning
-from threadpoolctl import threadpool_limits
 
 from skmtl._base import (
     encode_tasks,
@@ -28,6 +27,7 @@ from skmtl.utils._sklearn_compat import (
     _fit_context,
     check_is_fitted,
 )
+from skmtl.utils._threads import single_blas_thread
 
 
 class _BaseRegularizedMultiTask(BaseEstimator, metaclass=ABCMeta):
@@ -135,7 +135,7 @@ class _BaseRegularizedMultiTask(BaseEstimator, metaclass=ABCMeta):
         # One BLAS thread: the solver's products are thin (one row per task), where
         # threads gain little and, on busy cores, cost up to ten times more
         # (measured on 2 shared cores: 0.3 s instead of 0.04 s for one fit).
-        with threadpool_limits(limits=1, user_api="blas"):
+        with single_blas_thread():
             fit = LinearFit(
                 self._loss,
                 features.astype(np.float64),

@@ -168,6 +168,19 @@ class _Gram:
     def curvature_product(self, theta):
         return self.image(theta)
 
+    def largest_curvature(self):
+        """Return the largest eigenvalue of the Hessian, or None if costly.
+
+        The Hessian is block diagonal with one (scaled) Gram matrix per task, so
+        its largest eigenvalue is the largest over the blocks: far cheaper than
+        Lanczos on the whole ``T * d`` variable.
+        """
+        if self.gram.ndim == 2:
+            return float(self.task_scale.max()) * _largest_eigenvalue(self.gram)
+        if self.gram.shape[-1] <= _DENSE_EIGEN_SIZE:
+            return float(np.linalg.eigvalsh(self.gram)[:, -1].max())
+        return None
+
 
 class Problem:
     """Data term plus penalty, in the form :func:`~._solver.fista` expects.
@@ -227,27 +240,15 @@ class Problem:
         fixed start, so fits are deterministic) plus the penalty's own constant;
         the solver's line search corrects an underestimate.
         """
-        size = int(np.prod(shape))
+        largest = getattr(self.data, "largest_curvature", lambda: None)()
+        if largest is None:
+            size = int(np.prod(shape))
 
-        def product(vector):
-            return self.data.curvature_product(vector.reshape(shape)).ravel()
+            def product(vector):
+                return self.data.curvature_product(vector.reshape(shape)).ravel()
 
-        if size <= _DENSE_EIGEN_SIZE:
-            matrix = np.column_stack([product(column) for column in np.eye(size)])
-            largest = float(np.linalg.eigvalsh(0.5 * (matrix + matrix.T))[-1])
-        else:
             operator = LinearOperator((size, size), matvec=product, dtype=np.float64)
-            start = np.random.default_rng(0).standard_normal(size)
-            largest = float(
-                eigsh(
-                    operator,
-                    k=1,
-                    which="LA",
-                    v0=start,
-                    tol=1e-2,
-                    return_eigenvectors=False,
-                )[0]
-            )
+            largest = _largest_eigenvalue(operator)
         # Lanczos approaches the eigenvalue from below: a small margin keeps the
         # first steps from failing the line search over a last-digit shortfall.
         return _MARGIN * max(largest, 0.0) + self.penalty.lipschitz()
@@ -397,6 +398,24 @@ class LinearFit:
             return coef, np.zeros(len(coef))
         free = theta[:, -1] if self.free_intercept else self.offsets
         return coef, free - (self.centers * coef).sum(axis=1)
+
+
+def _largest_eigenvalue(operator):
+    """Return the largest eigenvalue of a symmetric matrix or LinearOperator.
+
+    Dense for small sizes; otherwise Lanczos from a fixed start, so fits are
+    deterministic, to 1% (the solver's line search corrects an underestimate).
+    """
+    size = operator.shape[0]
+    if size <= _DENSE_EIGEN_SIZE:
+        if isinstance(operator, LinearOperator):
+            operator = operator.matmat(np.eye(size))
+        return float(np.linalg.eigvalsh(0.5 * (operator + operator.T))[-1])
+    start = np.random.default_rng(0).standard_normal(size)
+    values = eigsh(
+        operator, k=1, which="LA", v0=start, tol=1e-2, return_eigenvectors=False
+    )
+    return float(values[0])
 
 
 def _fits(n_entries):

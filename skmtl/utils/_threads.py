@@ -1,5 +1,6 @@
 """Torch intra-op threads for one fit or predict, restored afterwards."""
 
+import functools
 from contextlib import contextmanager
 
 import torch
@@ -48,3 +49,21 @@ def torch_threads(n_threads):
         yield wanted
     finally:
         torch.set_num_threads(previous)
+
+
+@functools.cache
+def _blas_controller():
+    """Return one ThreadpoolController for the process (finding the BLAS is slow).
+
+    Building a controller scans the loaded shared libraries (about 4 ms, more than
+    a whole small linear fit); the BLAS libraries numpy uses are loaded by then
+    and do not change.
+    """
+    from threadpoolctl import ThreadpoolController
+
+    return ThreadpoolController()
+
+
+def single_blas_thread():
+    """Return a context manager that runs its block with one BLAS thread."""
+    return _blas_controller().limit(limits=1, user_api="blas")
