@@ -203,16 +203,21 @@ class _BaseMultiTaskNeural(BaseEstimator, metaclass=ABCMeta):
             copy=True,
         )
         targets = self._encode_targets(Y, task_index, weight, reset=not warm)
-        self._check_every_task_observed(targets, task_index, weight)
+        observed = self._observed_mask(targets)
+        self._check_every_task_observed(observed, task_index, weight)
 
         device = torch.device(self.device)
         inputs = {"X": torch.from_numpy(features).to(device)}
         if task_index is not None:
             inputs["task"] = torch.from_numpy(task_index).to(device)
-        dataset = TaskTensorDataset(
-            inputs,
-            {"y": targets.to(device), "weight": torch.from_numpy(weight).to(device)},
-        )
+        # The mask and the weights travel only when they carry information: the
+        # criterion then skips their per-batch operations.
+        target_tensors = {"y": targets.to(device)}
+        if not bool(observed.all()):
+            target_tensors["observed"] = observed.to(device)
+        if sample_weight is not None:
+            target_tensors["weight"] = torch.from_numpy(weight).to(device)
+        dataset = TaskTensorDataset(inputs, target_tensors)
 
         seed = draw_seed(self.random_state)
         if warm:
@@ -241,8 +246,8 @@ class _BaseMultiTaskNeural(BaseEstimator, metaclass=ABCMeta):
                 f"now has tasks {list(names)}; refit with warm_start=False."
             )
 
-    def _check_every_task_observed(self, targets, task_index, weight):
-        observed = self._observed_mask(targets).cpu().numpy()
+    def _check_every_task_observed(self, observed, task_index, weight):
+        observed = observed.cpu().numpy()
         if task_index is None:
             totals = (observed * weight[:, None]).sum(axis=0)
         else:

@@ -81,16 +81,15 @@ class TensorBatchIterator:
         return math.ceil(len(self.dataset) / self.batch_size)
 
     def __iter__(self):
-        n_rows = len(self.dataset)
+        data = self.dataset
         if self.shuffle:
-            order = torch.randperm(n_rows, generator=self.generator)
-            device = next(iter(self.dataset.inputs.values())).device
-            order = order.to(device)
-            for start in range(0, n_rows, self.batch_size):
-                yield self.dataset.batch(order[start : start + self.batch_size])
-        else:
-            for start in range(0, n_rows, self.batch_size):
-                yield self.dataset.batch(slice(start, start + self.batch_size))
+            order = torch.randperm(len(data), generator=self.generator)
+            order = order.to(next(iter(data.inputs.values())).device)
+            # One gather per tensor and epoch; the batches are then free views.
+            # Gathering per batch cost one indexing call per tensor and batch.
+            data = data.subset(order)
+        for start in range(0, len(data), self.batch_size):
+            yield data.batch(slice(start, start + self.batch_size))
 
 
 class RandomFractionSplit:

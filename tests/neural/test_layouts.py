@@ -28,9 +28,23 @@ def test_per_task_loss_averages_observed_labels_only():
     criterion = MaskedSquaredError(n_tasks=2)
     y_pred = torch.zeros(3, 2, 1)
     y = torch.tensor([[1.0, np.nan], [3.0, 2.0], [np.nan, np.nan]])
-    losses, totals = criterion(y_pred, y, torch.ones(3))
+    losses, totals = criterion(y_pred, y, torch.ones(3), observed=~torch.isnan(y))
     np.testing.assert_allclose(losses.numpy(), [(1 + 9) / 2, 4.0])
     np.testing.assert_allclose(totals.numpy(), [2.0, 1.0])
+
+
+def test_unmasked_unweighted_fast_path_matches_the_masked_loss():
+    from skmtl.neural._criterion import MaskedSquaredError
+
+    criterion = MaskedSquaredError(n_tasks=2)
+    y_pred = torch.randn(5, 2, 1)
+    y = torch.randn(5, 2)
+    fast = criterion(y_pred, y)
+    masked = criterion(
+        y_pred, y, torch.ones(5), observed=torch.ones(5, 2, dtype=torch.bool)
+    )
+    for got, expected in zip(fast, masked):
+        torch.testing.assert_close(got, expected)
 
 
 def test_task_absent_from_batch_contributes_nothing():
