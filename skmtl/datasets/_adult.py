@@ -1,0 +1,324 @@
+"""UCI Adult census data as two classification tasks: income and marriage."""
+
+import csv
+import gzip
+
+import numpy as np
+from sklearn.utils import Bunch
+
+from skmtl.datasets._home import find_data_files, import_pandas
+
+COLUMNS = [
+    "age",
+    "workclass",
+    "fnlwgt",
+    "education",
+    "education-num",
+    "marital-status",
+    "occupation",
+    "relationship",
+    "race",
+    "sex",
+    "capital-gain",
+    "capital-loss",
+    "hours-per-week",
+    "native-country",
+    "income",
+]
+NUMERICAL_FEATURES = [
+    "age",
+    "fnlwgt",
+    "education-num",
+    "capital-gain",
+    "capital-loss",
+    "hours-per-week",
+]
+CATEGORICAL_FEATURES = [
+    "workclass",
+    "education",
+    "occupation",
+    "race",
+    "sex",
+    "native-country",
+]
+# marital-status is a target; relationship ("Husband", "Wife", "Own-child", ...)
+# gives marital status away, so neither is a feature.
+FEATURE_NAMES = [
+    name for name in COLUMNS if name in NUMERICAL_FEATURES + CATEGORICAL_FEATURES
+]
+TARGET_NAMES = ["income_over_50k", "never_married"]
+SUBSETS = ("train", "test", "all")
+
+PUBLISHED = (
+    "the UCI Machine Learning Repository, "
+    "https://archive.ics.uci.edu/dataset/2/adult (adult.data, adult.test)"
+)
+
+DESCR = """\
+.. _adult_multitask_dataset:
+
+UCI Adult census data, two tasks
+--------------------------------
+
+**Data Set Characteristics:**
+
+:Number of Instances: 48842 (32561 train from ``adult.data``, 16281 test from
+    ``adult.test``)
+:Number of Attributes: 12: 6 numerical, 6 categorical
+:Number of Tasks: 2 binary classification tasks (wide layout)
+:Missing Values: workclass 2799, occupation 2809, native-country 857 (NaN)
+
+The UCI Adult ("Census Income") data, extracted by B. Becker from the 1994 US
+Census database, as two binary tasks on the same people, in the manner of the
+MMoE census experiments (which used the larger Census-Income KDD data):
+
+- ``income_over_50k``: 1 if the income is ``>50K``, else 0 (23.9% positive);
+- ``never_married``: 1 if the marital status is ``Never-married``, else 0
+  (33.0% positive).
+
+``marital-status`` is a target and is not a feature. ``relationship``
+("Husband", "Wife", "Own-child", "Unmarried", ...) gives marital status away,
+so it is dropped too: a model that saw it would solve ``never_married`` almost
+perfectly without learning anything transferable. The 12 features are
+``age``, ``workclass``, ``fnlwgt``, ``education``, ``education-num``,
+``occupation``, ``race``, ``sex``, ``capital-gain``, ``capital-loss``,
+``hours-per-week`` and ``native-country``.
+
+The data is read from the UCI files ``adult.data`` and ``adult.test`` (no
+header; the first line of ``adult.test`` is ``|1x3 Cross validator`` and its
+labels end with a dot) or from the skmtl shared copy ``adult.csv.gz`` (a header
+row, and a ``split`` column), converted from ``sandeep2/Ensemble-Learning``
+(commit 481fbca) and checked record by record against another copy.
+
+License: the UCI Machine Learning Repository licenses the data under CC BY 4.0.
+
+.. dropdown:: References
+
+  - R. Kohavi (1996). Scaling up the accuracy of naive-Bayes classifiers: a
+    decision-tree hybrid. KDD 1996.
+  - B. Becker and R. Kohavi (1996). Adult. UCI Machine Learning Repository.
+    https://doi.org/10.24432/C5XW20
+  - J. Ma, Z. Zhao, X. Yi, J. Chen, L. Hong and E. H. Chi (2018). Modeling task
+    relationships in multi-task learning with multi-gate mixture-of-experts.
+    KDD 2018.
+"""
+
+
+def _read_uci(path, columns):
+    """Append the rows of a UCI file to ``columns``; return how many."""
+    n_rows = 0
+    with open(path, encoding="utf-8", newline="") as file:
+        for number, row in enumerate(csv.reader(file, skipinitialspace=True), 1):
+            if not row or (len(row) == 1 and not row[0].strip()):
+                continue
+            if row[0].startswith("|"):
+                # adult.test opens with "|1x3 Cross validator".
+                continue
+            if len(row) != len(COLUMNS):
+                raise ValueError(
+                    f"{str(path)!r}, line {number}: {len(row)} fields; expected "
+                    f"{len(COLUMNS)} ({', '.join(COLUMNS)})."
+                )
+            for column, value in zip(columns, row):
+                column.append(value)
+            n_rows += 1
+    return n_rows
+
+
+def _read_shared(path, subset):
+    with gzip.open(path, "rt", encoding="utf-8", newline="") as file:
+        reader = csv.reader(file)
+        header = next(reader, [])
+        missing = [name for name in [*COLUMNS, "split"] if name not in header]
+        if missing:
+            raise ValueError(
+                f"{str(path)!r} lacks the column(s) {missing}; its header is {header}."
+            )
+        positions = [header.index(name) for name in COLUMNS]
+        split_position = header.index("split")
+        columns = [[] for _ in COLUMNS]
+        splits = []
+        for row in reader:
+            if subset in ("all", row[split_position]):
+                for column, position in zip(columns, positions):
+                    column.append(row[position])
+                splits.append(row[split_position])
+    return columns, splits
+
+
+def _to_int(path, name, values):
+    try:
+        return np.array(values).astype(np.int64).astype(object)
+    except ValueError:
+        for value in values:
+            try:
+                int(value)
+            except ValueError:
+                raise ValueError(
+                    f"{str(path)!r}: column {name!r} should hold integers; found "
+                    f"{value!r}."
+                ) from None
+        raise
+
+
+def _to_arrays(columns, path):
+    columns = dict(zip(COLUMNS, columns))
+    n_samples = len(columns["income"])
+    data = np.empty((n_samples, len(FEATURE_NAMES)), dtype=object)
+    for j, name in enumerate(FEATURE_NAMES):
+        values = columns[name]
+        if name in NUMERICAL_FEATURES:
+            data[:, j] = _to_int(path, name, values)
+        else:
+            column = np.array(values, dtype=object)
+            column[[value in ("", "?") for value in values]] = np.nan
+            data[:, j] = column
+    # The UCI test file's labels end with a dot: ">50K.".
+    income = np.array([value.strip().rstrip(".") for value in columns["income"]])
+    unknown = set(income.tolist()) - {"<=50K", ">50K"}
+    if unknown:
+        raise ValueError(
+            f"{str(path)!r}: column 'income' should be '<=50K' or '>50K'; found "
+            f"{sorted(unknown)}."
+        )
+    marital = np.array([value.strip() for value in columns["marital-status"]])
+    target = np.column_stack([income == ">50K", marital == "Never-married"])
+    return data, target.reshape(n_samples, 2).astype(np.int64)
+
+
+def load_adult_multitask(
+    *, subset="all", data_home=None, return_X_y=False, as_frame=False
+):
+    """Load the UCI Adult data as two tasks: income over 50K, never married.
+
+    Reads the UCI files ``adult.data`` and ``adult.test`` or the skmtl shared
+    copy ``adult.csv.gz``, in that order of preference. Nothing is downloaded.
+
+    =================   ==============================================
+    Samples             32561 train + 16281 test
+    Features            12: 6 numerical, 6 categorical
+    Tasks               2 binary: ``income_over_50k``, ``never_married``
+    =================   ==============================================
+
+    ``marital-status`` (the second task's source) and ``relationship`` (which
+    gives marital status away: "Husband", "Wife", ...) are **not** features.
+    The categorical features need encoding; with ``as_frame=True`` they have the
+    pandas ``category`` dtype, ready for a
+    :class:`~sklearn.compose.ColumnTransformer` selecting
+    ``categorical_features`` and ``numerical_features`` by name.
+
+    Parameters
+    ----------
+    subset : {"all", "train", "test"}, default="all"
+        Which split to load: the official training split (``adult.data``), the
+        official test split (``adult.test``), or both, training rows first;
+        ``split`` in the result tells them apart.
+
+    data_home : str or path-like, default=None
+        The folder holding the files. If None, the ``SKMTL_DATA`` environment
+        variable names it.
+
+    return_X_y : bool, default=False
+        If True, return ``(data, target)`` instead of a Bunch.
+
+    as_frame : bool, default=False
+        If True (recommended), ``data`` is a DataFrame with int64 numerical
+        columns and ``category`` categorical ones, ``target`` a DataFrame, and
+        ``frame`` the two joined. Requires pandas.
+
+    Returns
+    -------
+    data : :class:`~sklearn.utils.Bunch`
+        Dictionary-like object with the attributes:
+
+        data : {ndarray, DataFrame} of shape (n_samples, 12)
+            The features in the order of ``feature_names``. An ndarray has
+            dtype object: Python ints in the numerical columns, str in the
+            categorical ones, NaN where a value is missing.
+        target : {ndarray, DataFrame} of shape (n_samples, 2)
+            The two tasks' labels, int64, 0 or 1.
+        split : ndarray of shape (n_samples,)
+            ``"train"`` or ``"test"`` for each row, the official split.
+        subset : str
+            The ``subset`` loaded.
+        frame : DataFrame of shape (n_samples, 14) or None
+            ``data`` and ``target`` side by side if ``as_frame`` is True.
+        feature_names : list of str
+            The 12 feature names.
+        numerical_features : list of str
+            The 6 numerical features.
+        categorical_features : list of str
+            The 6 categorical features.
+        target_names : list of str
+            ``["income_over_50k", "never_married"]``.
+        filenames : list of str
+            The file(s) read.
+        DESCR : str
+            Description of the data set, its origin and publications.
+
+    (data, target) : tuple if ``return_X_y`` is True
+        ``data`` and ``target`` as described above.
+
+    Raises
+    ------
+    ValueError
+        When ``subset`` is not one of the three values.
+    FileNotFoundError
+        When neither the UCI files that ``subset`` needs nor the shared copy
+        are found.
+
+    Examples
+    --------
+    >>> from skmtl.datasets import load_adult_multitask
+    >>> adult = load_adult_multitask(subset="train", as_frame=True)  # doctest: +SKIP
+    >>> adult.data.shape, adult.target_names  # doctest: +SKIP
+    ((32561, 12), ['income_over_50k', 'never_married'])
+    """
+    if subset not in SUBSETS:
+        raise ValueError(f"subset={subset!r} is not one of {list(SUBSETS)}.")
+    uci = {"train": ("adult.data",), "test": ("adult.test",)}
+    uci["all"] = uci["train"] + uci["test"]
+    options = [
+        (uci[subset], "the UCI files"),
+        (("adult.csv.gz",), "the skmtl shared copy"),
+    ]
+    paths, option = find_data_files(
+        "Adult", options, data_home=data_home, published=PUBLISHED
+    )
+    if option == 0:
+        names = ["train", "test"] if subset == "all" else [subset]
+        columns, splits = [[] for _ in COLUMNS], []
+        for path, name in zip(paths, names):
+            splits += [name] * _read_uci(path, columns)
+    else:
+        columns, splits = _read_shared(paths[0], subset)
+    data, target = _to_arrays(columns, paths[0])
+    split = np.array(splits, dtype=str)
+
+    frame = None
+    if as_frame:
+        pd = import_pandas("load_adult_multitask")
+        columns = {}
+        for j, name in enumerate(FEATURE_NAMES):
+            if name in NUMERICAL_FEATURES:
+                columns[name] = data[:, j].astype(np.int64)
+            else:
+                columns[name] = pd.Categorical(data[:, j])
+        data = pd.DataFrame(columns)
+        target = pd.DataFrame(target, columns=TARGET_NAMES)
+        frame = pd.concat([data, target], axis=1)
+    if return_X_y:
+        return data, target
+    return Bunch(
+        data=data,
+        target=target,
+        split=split,
+        subset=subset,
+        frame=frame,
+        feature_names=list(FEATURE_NAMES),
+        numerical_features=list(NUMERICAL_FEATURES),
+        categorical_features=list(CATEGORICAL_FEATURES),
+        target_names=list(TARGET_NAMES),
+        filenames=[str(path) for path in paths],
+        DESCR=DESCR,
+    )
