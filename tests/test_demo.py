@@ -1,28 +1,45 @@
-"""The README's main job runs and prints honest per-task tables."""
+"""The README's main job runs and prints honest per-task comparison tables."""
 
 import subprocess
 import sys
 
 from skmtl import _demo
 from skmtl.__main__ import main
+from skmtl.compare import ComparisonResult
 
 
 def test_demo_tables_and_verdicts(capsys):
     main(["demo"])
     out = capsys.readouterr().out
-    assert "| task | hard sharing | independent nets | per-task ridge | best |" in out
-    assert "| task_29 |" in out
-    assert "| digit |" in out and "| greater_than_4 |" in out
-    assert out.count("Δm% vs independent nets") == 2
-    assert "beats" in out or "does NOT beat" in out
+    regression_header = next(
+        line for line in out.splitlines() if line.startswith("| task ")
+    )
+    for model in [
+        "per-task ridge",
+        "pooled ridge",
+        "MTL linear",
+        "independent nets",
+        "hard sharing",
+    ]:
+        assert f" {model} " in regression_header
+    assert "| task_29 " in out
+    assert "| digit " in out and "| greater_than_4 " in out
+    assert "Per-task R² on held-out rows (mean ± std over 3 folds" in out
+    assert "Per-task accuracy on held-out rows (mean ± std over 3 folds" in out
+    assert "Δm% vs per-task ridge" in out and "Δm% vs per-task logistic" in out
+    assert out.count("hard sharing beats") + out.count("hard sharing does NOT") == 4
+    assert "done in" in out
 
 
-def test_format_table_and_verdict_say_when_sharing_does_not_help():
-    results = {"mtl": {"a": 0.5, "b": 0.6}, "stl": {"a": 0.6, "b": 0.7}}
-    table = _demo.format_table(results, "R²", baseline="stl")
-    assert "| a | 0.500 | 0.600 | stl |" in table
-    assert "| tasks better than stl | 0/2 | 0/2 | |" in table
-    assert "does NOT beat" in _demo.verdict(results, "mtl", "stl")
+def test_verdict_says_when_sharing_does_not_help():
+    result = ComparisonResult(
+        {"stl": {"a": [0.6], "b": [0.7]}, "mtl": {"a": [0.5], "b": [0.6]}},
+        metric="r2",
+        baseline="stl",
+    )
+    assert "mtl does NOT beat stl" in _demo.verdict(result, "mtl", "stl")
+    assert "stl beats mtl by" in _demo.verdict(result, "stl", "mtl")
+    assert "| a " in result.table() and "one split" in result.table()
 
 
 def test_module_entry_point_shows_help():
@@ -30,4 +47,4 @@ def test_module_entry_point_shows_help():
         [sys.executable, "-m", "skmtl", "--help"], capture_output=True, text=True
     )
     assert result.returncode == 0
-    assert "demo" in result.stdout
+    assert "demo" in result.stdout and "compare" in result.stdout

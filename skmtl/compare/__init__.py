@@ -1,0 +1,31 @@
+"""Compare multi-task models with single-task and pooled baselines, per task.
+
+:func:`compare_models` cross-validates several models on the same folds and
+returns a :class:`ComparisonResult` (per-fold, per-task scores, a table, the
+relative gain Δm% over single-task learning). The ``skmtl compare`` command runs
+it on a CSV file. Nothing here imports matplotlib.
+"""
+
+from skmtl.compare._engine import compare_models
+from skmtl.compare._models import (
+    BASELINE,
+    PENALTY_GRID,
+    SHARINGS,
+    bind_task_column,
+    default_models,
+)
+from skmtl.compare._preprocess import make_preprocessor
+from skmtl.compare._result import ComparisonResult
+from skmtl.compare._split import TaskKFold
+
+__all__ = [
+    "BASELINE",
+    "PENALTY_GRID",
+    "SHARINGS",
+    "ComparisonResult",
+    "TaskKFold",
+    "bind_task_column",
+    "compare_models",
+    "default_models",
+    "make_preprocessor",
+]

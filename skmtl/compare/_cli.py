@@ -1,0 +1,239 @@
+"""The ``skmtl compare`` command: a thin layer over :func:`compare_models`."""
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from skmtl.compare._csv import DataError, load_csv
+from skmtl.compare._engine import compare_models
+from skmtl.compare._models import default_models
+from skmtl.compare._progress import TextProgress
+
+DESCRIPTION = """\
+Cross-validate multi-task models against single-task and pooled baselines on a
+CSV file, and print a per-task table (R² for regression, accuracy for
+classification; mean ± std over folds), the best model per task and the
+relative gain Δm% of each model over single-task learning.
+
+Wide layout: one --target column per task (empty cells are missing labels).
+Long layout: --task-column names the column saying which task each row
+belongs to, and a single --target holds every row's label.
+
+Models: single-task (RidgeCV / LogisticRegression per task), pooled (one such
+model on all tasks, task one-hot encoded), MTL linear (RegularizedMultiTask*
+with penalty and alpha chosen by an inner grid search on the training folds)
+and one MultiTask* network per --sharing architecture. Numeric features are
+imputed and standardized, other columns one-hot encoded."""
+
+
+def _positive(text):
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text}")
+    return value
+
+
+def add_parser(commands):
+    """Add the ``compare`` command to the subparsers ``commands``.
+
+    Parameters
+    ----------
+    commands : argparse subparsers action
+        The subparsers of the ``skmtl`` parser.
+
+    Returns
+    -------
+    parser : argparse.ArgumentParser
+        The parser of the command.
+    """
+    parser = commands.add_parser(
+        "compare",
+        help="cross-validate multi-task models against baselines on a CSV file",
+        description=DESCRIPTION,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("data", help="CSV file with a header row")
+    parser.add_argument(
+        "--target",
+        "-t",
+        action="append",
+        required=True,
+        metavar="COLUMN",
+        help="a target column; repeat for each task (wide layout) or give one "
+        "with --task-column (long layout)",
+    )
+    parser.add_argument(
+        "--task-column",
+        metavar="COLUMN",
+        help="column holding each row's task (long layout)",
+    )
+    parser.add_argument(
+        "--classification",
+        action="store_true",
+        help="the targets are class labels (default: numeric regression targets)",
+    )
+    parser.add_argument(
+        "--exclude",
+        action="append",
+        default=[],
+        metavar="COLUMN",
+        help="a column that is not a feature (an identifier, ...); repeatable",
+    )
+    parser.add_argument(
+        "--cv", type=int, default=5, help="number of folds (default: 5)"
+    )
+    parser.add_argument(
+        "--random-state",
+        type=int,
+        default=0,
+        help="seed of the folds and of the networks (default: 0)",
+    )
+    parser.add_argument(
+        "--sharing",
+        default="hard,soft,mmoe",
+        help="comma-separated sharing architectures of the neural models "
+        "(default: hard,soft,mmoe; empty: no neural model)",
+    )
+    parser.add_argument(
+        "--max-epochs",
+        type=_positive,
+        metavar="N",
+        help="training epochs of the neural models (default: their own, 200)",
+    )
+    parser.add_argument(
+        "--n-threads",
+        type=_positive,
+        default=1,
+        metavar="N",
+        help="torch threads of the neural models (default: 1)",
+    )
+    parser.add_argument("--json", metavar="PATH", help="write all fold scores as JSON")
+    parser.add_argument(
+        "--plot",
+        metavar="PATH",
+        help="save a plot of the scores (needs matplotlib: skmtl[plot])",
+    )
+    parser.add_argument(
+        "--quiet", "-q", action="store_true", help="no progress bar on stderr"
+    )
+    return parser
+
+
+def _plotter():
+    """Return ``skmtl.plotting.plot_comparison`` with a file-only backend."""
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        from skmtl.plotting import plot_comparison
+    except ImportError as error:
+        raise DataError(
+            f"--plot needs matplotlib and skmtl.plotting ({error}): pip install "
+            "'skmtl[plot]'."
+        ) from None
+    return plot_comparison
+
+
+def _check_output(path, option):
+    """Raise a DataError when the folder of an output file does not exist."""
+    folder = Path(path).resolve().parent
+    if not folder.is_dir():
+        raise DataError(f"{option} {path}: folder '{folder}' does not exist.")
+
+
+def _compare(args):
+    """Run the comparison; return the result and the path of each output."""
+    if args.cv < 2:
+        raise DataError(f"--cv {args.cv}: a cross-validation needs at least 2 folds.")
+    for path, option in [(args.json, "--json"), (args.plot, "--plot")]:
+        if path is not None:
+            _check_output(path, option)
+    plot = _plotter() if args.plot else None
+    X, y = load_csv(
+        args.data,
+        targets=args.target,
+        task_column=args.task_column,
+        classification=args.classification,
+        exclude=args.exclude,
+    )
+    models = default_models(
+        classification=args.classification,
+        random_state=args.random_state,
+        sharings=[s.strip() for s in args.sharing.split(",") if s.strip()],
+        max_epochs=args.max_epochs,
+        n_threads=args.n_threads,
+    )
+    try:
+        result = compare_models(
+            X,
+            y,
+            task_column=args.task_column,
+            classification=args.classification,
+            models=models,
+            cv=args.cv,
+            random_state=args.random_state,
+            progress=None if args.quiet else TextProgress(sys.stderr),
+        )
+    except ValueError as error:
+        raise DataError(str(error)) from None
+    return X, result, plot
+
+
+def run(args, parser):
+    """Run ``skmtl compare`` with the parsed ``args``; return the exit status.
+
+    Problems with the data or the options end the command with status 2 and a
+    message on stderr (through ``parser.error``), without a traceback.
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        The parsed command line.
+    parser : argparse.ArgumentParser
+        The parser of the command, used to report errors.
+
+    Returns
+    -------
+    status : int
+        0 on success.
+    """
+    try:
+        X, result, plot = _compare(args)
+    except DataError as error:
+        parser.error(str(error))
+    layout = (
+        f"long layout, task column {args.task_column!r}"
+        if args.task_column
+        else "wide layout"
+    )
+    print(
+        f"skmtl compare: {args.data}: {len(X)} rows, {len(result.tasks)} tasks "
+        f"({layout}), {'classification' if args.classification else 'regression'}"
+        f", {result.n_splits}-fold cross-validation, {len(result.models)} models\n"
+    )
+    print(result.table())
+    print()
+    print(result.summary())
+    if result.notices:
+        print("\nNotes:")
+        for notice in result.notices:
+            print(f"- {notice}")
+    if args.json:
+        content = {
+            "data": str(args.data),
+            "targets": list(args.target),
+            "task_column": args.task_column,
+            "classification": args.classification,
+            "cv": args.cv,
+            "random_state": args.random_state,
+            **result.to_dict(),
+        }
+        Path(args.json).write_text(json.dumps(content, indent=2) + "\n")
+        print(f"\nFold scores written to {args.json}")
+    if plot is not None:
+        ax = plot(result.scores, baseline=result.baseline)
+        ax.set_ylabel(f"{result.metric_label} (held-out folds)")
+        ax.figure.savefig(args.plot, bbox_inches="tight")
+        print(f"Plot saved to {args.plot}")
+    return 0

@@ -1,0 +1,117 @@
+"""The default preprocessing of a comparison: impute, scale, one-hot encode."""
+
+import numpy as np
+from sklearn.compose import ColumnTransformer
+from sklearn.impute import SimpleImputer
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import OneHotEncoder, StandardScaler
+
+from skmtl._base import is_dataframe, task_column_position
+
+
+def _is_numeric(column):
+    """Return True for a numeric (or boolean) column of a DataFrame or array."""
+    from pandas.api.types import is_bool_dtype, is_numeric_dtype
+
+    return is_numeric_dtype(column) or is_bool_dtype(column)
+
+
+def feature_kinds(X, task_column=None):
+    """Return the positions of the numeric and of the categorical feature columns.
+
+    The task column (long layout) is in neither list. In an array, a column is
+    numeric when all its values convert to float.
+
+    Parameters
+    ----------
+    X : array-like or DataFrame of shape (n_samples, n_columns)
+        The features, with the task column in the long layout.
+    task_column : int or str, default=None
+        The task column (position, or name for a DataFrame); None in the wide
+        layout.
+
+    Returns
+    -------
+    numeric, categorical : list of int
+        Column positions.
+    """
+    skip = None if task_column is None else task_column_position(X, task_column)
+    numeric, categorical = [], []
+    for position in range(X.shape[1]):
+        if position == skip:
+            continue
+        if is_dataframe(X):
+            is_number = _is_numeric(X.iloc[:, position])
+        else:
+            try:
+                np.asarray(X)[:, position].astype(np.float64)
+                is_number = True
+            except (TypeError, ValueError):
+                is_number = False
+        (numeric if is_number else categorical).append(position)
+    return numeric, categorical
+
+
+def make_preprocessor(X, task_column=None):
+    """Return the default preprocessing of ``X`` for a comparison.
+
+    Numeric columns: median imputation then standardization. Other columns
+    (strings, categories): most-frequent imputation then one-hot encoding,
+    categories unseen in training encoded as all zeros. In the long layout the
+    task column is passed through unchanged as the **first** output column, so
+    the estimators after it find it at position 0.
+
+    Parameters
+    ----------
+    X : array-like or DataFrame of shape (n_samples, n_columns)
+        The features, with the task column in the long layout (only the column
+        kinds are read).
+    task_column : int or str, default=None
+        The task column (position, or name for a DataFrame); None in the wide
+        layout.
+
+    Returns
+    -------
+    preprocessor : ColumnTransformer
+        Unfitted; its output is a dense array.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skmtl.compare import make_preprocessor
+    >>> X = np.array([[1.0, 0], [np.nan, 1], [3.0, 1]])
+    >>> make_preprocessor(X, task_column=1).fit_transform(X).round(2)
+    array([[ 0.  , -1.22],
+           [ 1.  ,  0.  ],
+           [ 1.  ,  1.22]])
+    """
+    numeric, categorical = feature_kinds(X, task_column)
+    transformers = []
+    if task_column is not None:
+        position = task_column_position(X, task_column)
+        transformers.append(("task", "passthrough", [position]))
+    if numeric:
+        transformers.append(
+            (
+                "numeric",
+                make_pipeline(SimpleImputer(strategy="median"), StandardScaler()),
+                numeric,
+            )
+        )
+    if categorical:
+        transformers.append(
+            (
+                "categorical",
+                make_pipeline(
+                    SimpleImputer(strategy="most_frequent"),
+                    OneHotEncoder(handle_unknown="ignore", sparse_output=False),
+                ),
+                categorical,
+            )
+        )
+    if len(transformers) == (task_column is not None):
+        raise ValueError(
+            "X has no feature column besides the task column; a comparison needs "
+            "at least one feature."
+        )
+    return ColumnTransformer(transformers, remainder="drop", sparse_threshold=0)

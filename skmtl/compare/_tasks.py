@@ -1,0 +1,193 @@
+"""The targets of a comparison: checked, split by task, standardized per fold."""
+
+from collections import namedtuple
+
+import numpy as np
+
+from skmtl._base import (
+    is_dataframe,
+    is_missing,
+    long_targets,
+    normalize_task_values,
+    python_list,
+    task_column_position,
+    task_ids,
+    wide_targets,
+)
+from skmtl.utils._sklearn_compat import _num_samples
+
+TaskData = namedtuple("TaskData", ["Y", "names", "tasks", "n_classes"])
+TaskData.__doc__ = """The targets of a comparison.
+
+``Y`` is ``(n_samples, n_tasks)`` (wide layout) or ``(n_samples,)`` (long), float
+for regression and object for classification, NaN marking a missing label;
+``names`` the task names; ``tasks`` each row's task id (long layout) or None;
+``n_classes`` task name -> number of classes (classification) or None."""
+
+
+def _task_values(X, task_column):
+    """Return the task id of each row of ``X`` (long layout), normalized."""
+    position = task_column_position(X, task_column)
+    column = X.iloc[:, position] if is_dataframe(X) else np.asarray(X)[:, position]
+    return normalize_task_values(np.asarray(column, dtype=object))
+
+
+def _as_numbers(values, name):
+    """Return labels as float64 (NaN = missing); the error names the target."""
+    missing = is_missing(values)
+    try:
+        return np.where(missing, np.nan, values).astype(np.float64)
+    except (TypeError, ValueError):
+        example = values[~missing][0]
+        raise ValueError(
+            f"Target {name!r} is not numeric (e.g. {example!r}); regression needs "
+            "numbers: pass classification=True for class labels."
+        ) from None
+
+
+def _label_strings(Y):
+    """Return class labels as strings (integral numbers without ".0"), NaN = missing.
+
+    Each task keeps its classes, and the pooled baseline can fit tasks whose
+    labels are of different kinds (strings for one, numbers for another).
+    """
+    Y = np.asarray(Y, dtype=object)
+    missing = is_missing(Y)
+    labels = np.full(Y.shape, np.nan, dtype=object)
+    for index in zip(*np.nonzero(~missing)):
+        value = Y[index]
+        if isinstance(value, float | np.floating) and float(value).is_integer():
+            value = int(value)
+        labels[index] = str(value)
+    return labels
+
+
+def prepare_targets(X, y, *, task_column=None, classification=False, task_names=None):
+    """Check the targets of a comparison and return them as a ``TaskData``.
+
+    Parameters
+    ----------
+    X : array-like or DataFrame of shape (n_samples, n_columns)
+        The features, with the task column in the long layout.
+    y : array-like, Series or DataFrame
+        Wide layout: ``(n_samples, n_tasks)``, NaN (or None) for a missing label.
+        Long layout: 1-D.
+    task_column : int or str, default=None
+        The task column of ``X``; None for the wide layout.
+    classification : bool, default=False
+        Whether the labels are classes.
+    task_names : list, default=None
+        Wide layout: the names of the target columns, replacing the columns of a
+        DataFrame ``y`` or the default ``task_0, task_1, ...``.
+
+    Returns
+    -------
+    data : TaskData
+        The checked targets.
+    """
+    n_samples = _num_samples(X)
+    if task_column is None:
+        Y, names, _ = wide_targets(y, n_samples)
+        if task_names is not None:
+            if len(task_names) != Y.shape[1]:
+                raise ValueError(
+                    f"{len(task_names)} task names for {Y.shape[1]} target columns."
+                )
+            names = task_names
+        names = python_list(names)
+        if len(names) < 2:
+            raise ValueError(
+                f"A multi-task comparison needs at least 2 tasks, got 1 target "
+                f"({names[0]!r}): give more targets, or a task column (long layout) "
+                "whose values say which task each row belongs to."
+            )
+        columns = [(name, Y[:, t]) for t, name in enumerate(names)]
+        tasks = None
+    else:
+        Y = long_targets(y, n_samples, task_column)
+        tasks = _task_values(X, task_column)
+        names = python_list(task_ids(tasks))
+        if len(names) < 2:
+            raise ValueError(
+                f"The task column {task_column!r} holds a single task "
+                f"({names[0]!r}); a multi-task comparison needs at least 2 tasks."
+            )
+        columns = [(name, Y[tasks == name]) for name in names]
+    if classification:
+        Y = _label_strings(Y)
+        n_classes = {}
+        for name, values in columns:
+            labels = values[~is_missing(values)]
+            n_classes[name] = len({str(label) for label in labels})
+            if n_classes[name] == 1:
+                raise ValueError(
+                    f"Task {name!r} has a single class ({labels[0]!r}); there is "
+                    "nothing to classify: drop the task."
+                )
+        return TaskData(Y, names, tasks, n_classes)
+    if task_column is None:
+        Y = np.column_stack([_as_numbers(values, name) for name, values in columns])
+    else:
+        name = getattr(y, "name", None) or "y"
+        Y = _as_numbers(np.asarray(Y), name)
+    return TaskData(Y, names, tasks, None)
+
+
+def task_label_counts(data):
+    """Return the number of observed labels of each task."""
+    if data.tasks is None:
+        return {
+            name: int((~is_missing(data.Y[:, t])).sum())
+            for t, name in enumerate(data.names)
+        }
+    observed = ~is_missing(data.Y)
+    return {name: int(observed[data.tasks == name].sum()) for name in data.names}
+
+
+def check_fold_sizes(data, n_splits):
+    """Raise a ValueError naming a task with fewer labelled rows than folds."""
+    counts = task_label_counts(data)
+    for name, count in counts.items():
+        if count == 0:
+            raise ValueError(
+                f"Task {name!r} has no observed label; drop the task or provide "
+                "labels for it."
+            )
+        if count < n_splits:
+            rows = "rows" if data.tasks is not None else "labelled rows"
+            raise ValueError(
+                f"Task {name!r} has {count} {rows}, fewer than the {n_splits} "
+                "cross-validation folds: every task needs at least one row per "
+                "fold; lower the number of folds or drop the task."
+            )
+
+
+def _standardize(values, reference):
+    """Return ``values`` centered and scaled by the observed ``reference`` values."""
+    reference = reference[~np.isnan(reference)]
+    if len(reference) == 0:
+        return values
+    scale = reference.std()
+    return (values - reference.mean()) / (scale if scale > 0 else 1.0)
+
+
+def standardized(data, train):
+    """Return the regression targets standardized per task on the rows ``train``.
+
+    Each task's labels are centered and scaled by the mean and standard
+    deviation of its observed labels in ``train`` (scale 1 when constant). A
+    per-task affine map of both the truth and the predictions leaves R²
+    unchanged, and it makes penalty strengths and learning rates independent of
+    the units of the targets.
+    """
+    Y = np.array(data.Y, dtype=np.float64)
+    in_train = np.zeros(len(Y), dtype=bool)
+    in_train[train] = True
+    if data.tasks is None:
+        for t in range(Y.shape[1]):
+            Y[:, t] = _standardize(Y[:, t], Y[in_train, t])
+    else:
+        for name in data.names:
+            rows = data.tasks == name
+            Y[rows] = _standardize(Y[rows], Y[rows & in_train])
+    return Y

@@ -1,0 +1,100 @@
+"""``skmtl compare`` end to end: the tables, the JSON file and the plot."""
+
+import json
+
+import pytest
+
+from tests.cli.conftest import FAST, run_cli
+
+
+def _table_row(out, first_cell):
+    return next(
+        line for line in out.splitlines() if line.startswith(f"| {first_cell} ")
+    )
+
+
+def test_wide_regression_with_missing_labels_and_json(wide_csv, tmp_path):
+    scores = tmp_path / "scores.json"
+    result = run_cli(
+        wide_csv, "--target", "y1", "--target", "y2", "--exclude", "label",
+        "--max-epochs", "5", "--cv", "3", "--json", scores,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "Per-task R² on held-out rows (mean ± std over 3 folds" in out
+    header = _table_row(out, "task")
+    for model in ["single-task", "pooled", "MTL linear", "MTL hard", "MTL soft"]:
+        assert model in header
+    assert "MTL mmoe" in header and header.rstrip(" |").endswith("best")
+    assert " ± " in _table_row(out, "y2")
+    assert "Δm% vs single-task" in out and "overall (mean over tasks)" in out
+    assert "beats single-task" in out or "No model beats single-task" in out
+    assert "Traceback" not in result.stderr
+    assert "30/30 done" not in result.stderr and "18/18 done" in result.stderr
+
+    content = json.loads(scores.read_text())
+    assert content["metric"] == "r2" and content["layout"] == "wide"
+    assert content["targets"] == ["y1", "y2"] and content["cv"] == 3
+    assert content["tasks"] == ["y1", "y2"]
+    assert content["baseline"] == "single-task"
+    assert len(content["models"]) == 6
+    for model in content["models"]:
+        for task in ["y1", "y2"]:
+            folds = content["scores"][model][task]
+            assert len(folds) == 3 and all(isinstance(s, float) for s in folds)
+    assert content["relative_gain"]["single-task"] == 0.0
+    assert set(content["winners"]) == {"y1", "y2"}
+    # The linear models explain most of the variance: the labels are linear.
+    assert content["mean"]["single-task"]["y1"] > 0.8
+
+
+def test_long_layout_with_task_column_and_categorical_feature(long_csv):
+    result = run_cli(long_csv, "-t", "score", "--task-column", "school", *FAST, "-q")
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "3 tasks (long layout, task column 'school')" in out
+    for school in ["north", "south", "east"]:
+        assert _table_row(out, school).count(" ± ") == 4
+    # Pooling recovers the shared slope; per-school offsets are one-hot columns.
+    assert "Notes:" not in out
+    assert result.stderr == "" and "Traceback" not in result.stderr
+
+
+def test_classification_binary_and_multiclass_tasks(classification_csv):
+    result = run_cli(
+        classification_csv, "-t", "spam", "-t", "grade", "--classification", *FAST
+    )
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "Per-task accuracy on held-out rows" in out
+    header = _table_row(out, "task")
+    assert "pooled" in header and "MTL hard" in header
+    assert "MTL linear" not in header
+    assert (
+        "MTL linear skipped: task 'grade' has 3 classes and "
+        "RegularizedMultiTaskClassifier supports binary tasks only." in out
+    )
+    assert _table_row(out, "spam").count(" ± ") == 3
+    assert "failed" not in out
+
+
+def test_plot_is_saved(wide_csv, tmp_path):
+    pytest.importorskip("matplotlib")
+    pytest.importorskip(
+        "skmtl.plotting", reason="skmtl.plotting (plot_comparison) is not there yet"
+    )
+    figure = tmp_path / "scores.png"
+    result = run_cli(
+        wide_csv, "-t", "y1", "-t", "y2", "--exclude", "label", "--cv", "3",
+        "--sharing", "", "-q", "--plot", figure,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert figure.stat().st_size > 0
+    assert f"Plot saved to {figure}" in result.stdout
+
+
+def test_missing_file_exits_with_status_2_and_no_traceback(tmp_path):
+    result = run_cli(tmp_path / "nowhere.csv", "-t", "a", "-t", "b")
+    assert result.returncode == 2
+    assert "nowhere.csv' does not exist" in result.stderr
+    assert "Traceback" not in result.stderr and result.stdout == ""

@@ -1,0 +1,129 @@
+"""``skmtl compare`` refuses bad input with status 2 and a message naming the problem.
+
+The command runs in-process here (a subprocess costs seconds of imports); the
+subprocess test in test_compare_cli.py checks that no traceback is printed.
+"""
+
+import pandas as pd
+import pytest
+
+from skmtl.__main__ import main
+
+
+def _fails(capsys, *args):
+    """Run ``skmtl compare ARGS``; return its stderr, checking it exited with 2."""
+    with pytest.raises(SystemExit) as exit_info:
+        main(["compare", *map(str, args), "--quiet"])
+    assert exit_info.value.code == 2
+    captured = capsys.readouterr()
+    assert "Traceback" not in captured.err
+    return captured.err
+
+
+def test_help_lists_the_options(capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main(["compare", "--help"])
+    assert exit_info.value.code == 0
+    out = capsys.readouterr().out
+    for option in ["--target", "--task-column", "--classification", "--cv", "--json"]:
+        assert option in out
+    assert "long layout" in out
+
+
+def test_missing_file(capsys, tmp_path):
+    err = _fails(capsys, tmp_path / "missing.csv", "-t", "a", "-t", "b")
+    assert "missing.csv' does not exist" in err
+
+
+def test_missing_target_lists_available_columns(capsys, wide_csv):
+    err = _fails(capsys, wide_csv, "-t", "y1", "-t", "weight")
+    assert "target column 'weight' is not a column of" in err
+    assert "available columns: x1, x2, x3, city, y1, y2, label" in err
+
+
+def test_missing_task_column(capsys, long_csv):
+    err = _fails(capsys, long_csv, "-t", "score", "--task-column", "district")
+    assert "task column 'district' is not a column of" in err
+    assert "school" in err
+
+
+def test_non_numeric_regression_target_suggests_classification(capsys, wide_csv):
+    err = _fails(capsys, wide_csv, "-t", "y1", "-t", "label")
+    assert "target column 'label' is not numeric" in err
+    assert "--classification" in err
+
+
+def test_single_target_without_task_column(capsys, wide_csv):
+    err = _fails(capsys, wide_csv, "-t", "y1")
+    assert "needs at least 2 tasks" in err and "--task-column" in err
+
+
+def test_several_targets_in_long_layout(capsys, long_csv):
+    err = _fails(capsys, long_csv, "-t", "score", "-t", "x1", "--task-column", "school")
+    assert "give exactly one --target" in err and "score, x1" in err
+
+
+def test_too_few_rows_for_the_folds_names_the_task(capsys, long_csv, tmp_path):
+    frame = pd.read_csv(long_csv)
+    small = pd.concat(
+        [frame[frame.school != "east"], frame[frame.school == "east"][:3]]
+    )
+    path = tmp_path / "small.csv"
+    small.to_csv(path, index=False)
+    err = _fails(capsys, path, "-t", "score", "--task-column", "school", "--cv", "5")
+    assert "Task 'east' has 3 rows, fewer than the 5 cross-validation folds" in err
+
+
+def test_too_few_labels_in_wide_layout_names_the_target(capsys, wide_csv, tmp_path):
+    frame = pd.read_csv(wide_csv)
+    frame.loc[3:, "y2"] = None
+    path = tmp_path / "few.csv"
+    frame.to_csv(path, index=False)
+    err = _fails(capsys, path, "-t", "y1", "-t", "y2", "--cv", "5")
+    assert "Task 'y2' has 2 labelled rows, fewer than the 5" in err
+
+
+def test_too_few_folds(capsys, wide_csv):
+    err = _fails(capsys, wide_csv, "-t", "y1", "-t", "y2", "--cv", "1")
+    assert "--cv 1" in err and "at least 2 folds" in err
+
+
+def test_empty_task_cells(capsys, long_csv, tmp_path):
+    frame = pd.read_csv(long_csv)
+    frame.loc[[4, 7], "school"] = None
+    path = tmp_path / "holes.csv"
+    frame.to_csv(path, index=False)
+    err = _fails(capsys, path, "-t", "score", "--task-column", "school")
+    assert "task column 'school' is empty in 2 rows (first: data row 5)" in err
+
+
+def test_single_task_in_long_layout(capsys, long_csv, tmp_path):
+    frame = pd.read_csv(long_csv)
+    frame["school"] = "north"
+    path = tmp_path / "one.csv"
+    frame.to_csv(path, index=False)
+    err = _fails(capsys, path, "-t", "score", "--task-column", "school")
+    assert "holds a single task ('north')" in err
+
+
+def test_single_class_task(capsys, classification_csv, tmp_path):
+    frame = pd.read_csv(classification_csv)
+    frame["spam"] = "no"
+    path = tmp_path / "one_class.csv"
+    frame.to_csv(path, index=False)
+    err = _fails(capsys, path, "-t", "spam", "-t", "grade", "--classification")
+    assert "Task 'spam' has a single class ('no')" in err
+
+
+def test_output_folder_must_exist(capsys, wide_csv, tmp_path):
+    err = _fails(
+        capsys, wide_csv, "-t", "y1", "-t", "y2", "--json", tmp_path / "no" / "x.json"
+    )
+    assert "--json" in err and "does not exist" in err
+
+
+def test_empty_file(capsys, tmp_path):
+    path = tmp_path / "empty.csv"
+    path.write_text("")
+    err = _fails(capsys, path, "-t", "a", "-t", "b")
+    assert "cannot read" in err and "empty.csv" in err
