@@ -79,14 +79,14 @@ class RegularizedMultiTaskRegressor(RegressorMixin, _BaseRegularizedMultiTask):
 
     Attributes
     ----------
-    coef_ : ndarray of shape (n_tasks_, n_features)
+    coef_ : ndarray of shape (n_tasks, n_features)
         Coefficients, one row per task (``n_features`` excludes the task column
         in the long layout).
-    intercept_ : ndarray of shape (n_tasks_,)
+    intercept_ : ndarray of shape (n_tasks,)
         Intercepts (zeros when ``fit_intercept=False``).
     n_iter_ : int
         Number of solver iterations run by the last ``fit``.
-    objective_path_ : ndarray of shape (n_iter_ + 1,)
+    objective_path_ : ndarray of shape (n_iter + 1,)
         The objective at the start and after each iteration; never increasing.
     n_tasks_ : int
         Number of tasks.
@@ -97,10 +97,10 @@ class RegularizedMultiTaskRegressor(RegressorMixin, _BaseRegularizedMultiTask):
         Number of columns of ``X`` seen in fit (including the task column).
     feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Column names of ``X``, when it is a DataFrame with string names.
-    task_clusters_ : ndarray of shape (n_tasks_,)
+    task_clusters_ : ndarray of shape (n_tasks,)
         ``penalty="clustered"`` only: the cluster of each task, numbered in
         order of first appearance.
-    task_cluster_matrix_ : ndarray of shape (n_tasks_, n_tasks_)
+    task_cluster_matrix_ : ndarray of shape (n_tasks, n_tasks)
         ``penalty="clustered"`` only: the learned relaxed cluster matrix
         :math:`M` (near :math:`1 / |C|` for two tasks of the same cluster
         :math:`C`, near 0 across clusters).
