@@ -5,8 +5,13 @@ import runpy
 
 import pytest
 
+# Scripts only: modules whose name starts with "_" are helpers they share.
 BENCHMARKS = sorted(
-    (pathlib.Path(__file__).resolve().parents[1] / "benchmarks").rglob("*.py")
+    path
+    for path in (pathlib.Path(__file__).resolve().parents[1] / "benchmarks").rglob(
+        "*.py"
+    )
+    if not path.name.startswith("_")
 )
 
 
@@ -15,6 +20,9 @@ def test_benchmark_quick_mode(path, monkeypatch, capsys, tmp_path):
     namespace = runpy.run_path(str(path))
     namespace["main"](["--quick", "--rst", str(tmp_path / "table.rst")])
     out = capsys.readouterr().out
+    if out.startswith("SKIPPED"):
+        # A benchmark on real data says why it could not run (files absent).
+        pytest.skip(out.strip())
     assert "| --- |" in out, "a benchmark prints a markdown table"
     table = tmp_path / "table.rst"
     if table.exists():
