@@ -68,7 +68,7 @@ class MaskedSquaredError(nn.Module):
         """Return ``(losses, totals)`` as in :func:`per_task_means`."""
         if observed is not None:
             y = torch.nan_to_num(y)
-        squared = (y_pred[..., 0] - y).square()
+        squared = F.mse_loss(y_pred[..., 0], y, reduction="none")
         return per_task_means(squared, weight, observed, task, self.n_tasks)
 
 

@@ -99,12 +99,15 @@ class MultiTaskNet(NeuralNet):
     def _accumulate(self, training, losses, totals, weights):
         if not hasattr(self, "_stats"):
             self.reset_epoch_stats()
-        prefix = "train" if training else "valid"
-        self._stats[f"{prefix}_sum"] += losses * totals
-        self._stats[f"{prefix}_total"] += totals
+        stats = self._stats
         if training:
-            self._stats["weights"] += weights
+            stats["train_sum"].addcmul_(losses, totals)
+            stats["train_total"] += totals
+            stats["weights"] += weights
             self._stats_batches += 1
+        else:
+            stats["valid_sum"].addcmul_(losses, totals)
+            stats["valid_total"] += totals
 
     def epoch_task_losses(self, training):
         """Return this epoch's mean loss per task as a tensor (NaN: no label seen)."""

@@ -24,5 +24,11 @@ def seeded_torch(seed, device="cpu"):
     if torch.device(device).type == "cuda" and torch.cuda.is_available():
         cuda_devices = [torch.device(device).index or 0]
     with torch.random.fork_rng(devices=cuda_devices):
-        torch.manual_seed(seed)
+        # Only the generators in use: torch.manual_seed also queues seeds for
+        # every other backend (XPU, MPS, ...), recording a stack trace each time,
+        # which cost 4 ms, a fifth of a small fit.
+        torch.default_generator.manual_seed(seed)
+        for index in cuda_devices:
+            with torch.cuda.device(index):
+                torch.cuda.manual_seed(seed)
         yield
