@@ -22,9 +22,41 @@ METRICS = {
 }
 
 
+def _r2(y_true, y_pred, sample_weight=None):
+    """Return R² as :func:`sklearn.metrics.r2_score` does, without its validation.
+
+    scikit-learn's parameter validation costs about a millisecond per call, which
+    dominated scoring with many tasks (139 schools: 9 s of a 28 s grid search).
+    """
+    y_true = np.asarray(y_true, dtype=float)
+    if len(y_true) < 2 or y_true.ndim != 1:
+        return r2_score(y_true, y_pred, sample_weight=sample_weight)
+    y_pred = np.asarray(y_pred, dtype=float)
+    weight = np.ones_like(y_true) if sample_weight is None else sample_weight
+    numerator = weight @ np.square(y_true - y_pred)
+    denominator = weight @ np.square(y_true - np.average(y_true, weights=weight))
+    if denominator == 0:
+        return 1.0 if numerator == 0 else 0.0
+    return 1.0 - numerator / denominator
+
+
+def _accuracy(y_true, y_pred, sample_weight=None):
+    """Return the accuracy as :func:`sklearn.metrics.accuracy_score` does, faster."""
+    return float(
+        np.average(np.asarray(y_true) == np.asarray(y_pred), weights=sample_weight)
+    )
+
+
+# The metrics the estimators' ``score`` uses, computed without scikit-learn's
+# per-call validation (the labels here are already checked and aligned).
+_FAST = {"r2": _r2, "accuracy": _accuracy}
+
+
 def _resolve_metric(metric):
     if callable(metric):
         return metric, getattr(metric, "__name__", "score")
+    if metric in _FAST:
+        return _FAST[metric], metric
     if metric in METRICS:
         return METRICS[metric], metric
     raise ValueError(

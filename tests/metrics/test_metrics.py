@@ -68,3 +68,27 @@ def test_relative_gain_signs_and_per_task():
     assert relative_gain({"a": 0.5}, {"a": -1.0}) == pytest.approx(150.0)
     with pytest.raises(ValueError, match="No task"):
         relative_gain({"a": 1.0}, {"b": 1.0})
+
+
+@pytest.mark.parametrize("weighted", [False, True])
+def test_fast_r2_and_accuracy_match_scikit_learn(weighted):
+    rng = np.random.default_rng(0)
+    Y = rng.normal(size=(40, 3))
+    Y[:, 2] = 1.5  # a constant task: R² is 1 if predicted exactly, else 0
+    P = Y + rng.normal(scale=0.5, size=Y.shape)
+    P[:20, 2] = 1.5
+    weight = rng.random(40) if weighted else None
+    fast = per_task_scores(Y, P, sample_weight=weight)
+    for t in range(3):
+        assert fast[f"task_{t}"] == pytest.approx(
+            r2_score(Y[:, t], P[:, t], sample_weight=weight)
+        )
+    exact = per_task_scores(Y[:, 2:], Y[:, 2:])
+    assert exact == {"task_0": 1.0}
+    labels = rng.integers(0, 3, size=(40, 2)).astype(str)
+    guesses = rng.integers(0, 3, size=(40, 2)).astype(str)
+    accuracy = per_task_scores(labels, guesses, metric="accuracy", sample_weight=weight)
+    for t in range(2):
+        assert accuracy[f"task_{t}"] == pytest.approx(
+            accuracy_score(labels[:, t], guesses[:, t], sample_weight=weight)
+        )
