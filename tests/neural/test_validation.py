@@ -314,6 +314,9 @@ def _inputs(estimator_cls, layout, container):
     else:
         Y[[0, 5, 9]] = np.nan
     weight = np.linspace(0.5, 2.0, len(X))
+    if container == "float32":
+        # The estimators use a float32 X without copying it: it must stay intact.
+        X = X.astype(np.float32)
     if container == "pandas":
         X = _frame(X)
         if layout == "long":
@@ -327,7 +330,7 @@ def _inputs(estimator_cls, layout, container):
 
 @pytest.mark.parametrize("estimator_cls", ESTIMATORS)
 @pytest.mark.parametrize("layout", ["wide", "long"])
-@pytest.mark.parametrize("container", ["numpy", "pandas"])
+@pytest.mark.parametrize("container", ["numpy", "float32", "pandas"])
 def test_inputs_are_not_modified(estimator_cls, layout, container):
     X, Y, weight, params = _inputs(estimator_cls, layout, container)
     kept = copy.deepcopy((X, Y, weight))
