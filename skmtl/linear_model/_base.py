@@ -16,10 +16,10 @@ from skmtl._base import (
     validate_features,
     wide_targets,
 )
+from skmtl._scoring import PerTaskScoreMixin
 from skmtl.linear_model._objective import LinearFit
 from skmtl.linear_model._solver import fista
 from skmtl.linear_model.penalties import PENALTIES
-from skmtl.metrics import per_task_scores
 from skmtl.utils._sklearn_compat import (
     Interval,
     StrOptions,
@@ -30,7 +30,7 @@ from skmtl.utils._sklearn_compat import (
 from skmtl.utils._threads import single_blas_thread
 
 
-class _BaseRegularizedMultiTask(BaseEstimator, metaclass=ABCMeta):
+class _BaseRegularizedMultiTask(PerTaskScoreMixin, BaseEstimator, metaclass=ABCMeta):
     """Shared fit/predict logic; subclasses encode the targets and decode scores."""
 
     _parameter_constraints = {
@@ -252,70 +252,6 @@ class _BaseRegularizedMultiTask(BaseEstimator, metaclass=ABCMeta):
         )
 
     # ------------------------------------------------------------------- score
-    def score_per_task(self, X, y, sample_weight=None, *, as_frame=False):
-        """Return the score of each task on its observed labels.
-
-        The metric is R² for the regressor and accuracy for the classifier.
-
-        Parameters
-        ----------
-        X : array-like or DataFrame of shape (n_samples, n_features)
-            Features.
-        y : array-like
-            True labels, in the layout used in ``fit`` (NaN or None = missing).
-        sample_weight : array-like of shape (n_samples,), default=None
-            Sample weights.
-        as_frame : bool, default=False
-            Return a pandas DataFrame indexed by task instead of a dict.
-
-        Returns
-        -------
-        scores : dict or DataFrame
-            Task name -> score; NaN for a task without observed labels in ``y``.
-        """
-        features, task_index = self._validate_for_predict(X)
-        y_pred = self._predict_from_features(features, task_index)
-        n_samples = features.shape[0]
-        if self.task_column is None:
-            y_true, _, _ = wide_targets(y, n_samples)
-            y_pred = y_pred.reshape(n_samples, -1)
-            task = None
-        else:
-            y_true = long_targets(y, n_samples, self.task_column)
-            task = np.asarray(self.task_names_, dtype=object)[task_index]
-        return per_task_scores(
-            y_true,
-            y_pred,
-            task=task,
-            task_names=self.task_names_,
-            metric=self._score_metric,
-            sample_weight=sample_weight,
-            as_frame=as_frame,
-        )
-
-    def score(self, X, y, sample_weight=None):
-        """Return the mean over tasks of the per-task score on observed labels.
-
-        Tasks without observed labels in ``y`` are left out. See
-        :meth:`score_per_task` for each task's value.
-
-        Parameters
-        ----------
-        X : array-like or DataFrame of shape (n_samples, n_features)
-            Features.
-        y : array-like
-            True labels, in the layout used in ``fit``.
-        sample_weight : array-like of shape (n_samples,), default=None
-            Sample weights.
-
-        Returns
-        -------
-        score : float
-            Mean of the per-task scores.
-        """
-        scores = np.asarray(list(self.score_per_task(X, y, sample_weight).values()))
-        return float(np.nanmean(scores)) if np.isfinite(scores).any() else float("nan")
-
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.target_tags.multi_output = True

@@ -16,8 +16,8 @@ from skmtl._base import (
     validate_features,
     wide_targets,
 )
+from skmtl._scoring import PerTaskScoreMixin
 from skmtl.architectures import ARCHITECTURES
-from skmtl.metrics import per_task_scores
 from skmtl.neural._callbacks import EpochProgress
 from skmtl.neural._data import (
     RandomFractionSplit,
@@ -60,7 +60,7 @@ def _check_layer_sizes(name, sizes):
     return tuple(int(s) for s in sizes)
 
 
-class _BaseMultiTaskNeural(BaseEstimator, metaclass=ABCMeta):
+class _BaseMultiTaskNeural(PerTaskScoreMixin, BaseEstimator, metaclass=ABCMeta):
     """Shared fit/predict logic; subclasses encode and decode the targets."""
 
     _parameter_constraints = {
@@ -463,70 +463,6 @@ class _BaseMultiTaskNeural(BaseEstimator, metaclass=ABCMeta):
         }
 
     # ------------------------------------------------------------------- score
-    def score_per_task(self, X, y, sample_weight=None, *, as_frame=False):
-        """Return the score of each task on its observed labels.
-
-        The metric is R² for the regressor and accuracy for the classifier.
-
-        Parameters
-        ----------
-        X : array-like or DataFrame of shape (n_samples, n_features)
-            Features.
-        y : array-like
-            True labels, in the layout used in ``fit`` (NaN or None = missing).
-        sample_weight : array-like of shape (n_samples,), default=None
-            Sample weights.
-        as_frame : bool, default=False
-            Return a pandas DataFrame indexed by task instead of a dict.
-
-        Returns
-        -------
-        scores : dict or DataFrame
-            Task name -> score; NaN for a task without observed labels in ``y``.
-        """
-        features, task_index = self._validate_for_predict(X)
-        y_pred = self._predict_from_features(features, task_index)
-        n_samples = features.shape[0]
-        if self.task_column is None:
-            y_true, _, _ = wide_targets(y, n_samples)
-            y_pred = y_pred.reshape(n_samples, -1)
-            task = None
-        else:
-            y_true = long_targets(y, n_samples, self.task_column)
-            task = np.asarray(self.task_names_, dtype=object)[task_index]
-        return per_task_scores(
-            y_true,
-            y_pred,
-            task=task,
-            task_names=self.task_names_,
-            metric=self._score_metric,
-            sample_weight=sample_weight,
-            as_frame=as_frame,
-        )
-
-    def score(self, X, y, sample_weight=None):
-        """Return the mean over tasks of the per-task score on observed labels.
-
-        Tasks without observed labels in ``y`` are left out. See
-        :meth:`score_per_task` for each task's value.
-
-        Parameters
-        ----------
-        X : array-like or DataFrame of shape (n_samples, n_features)
-            Features.
-        y : array-like
-            True labels, in the layout used in ``fit``.
-        sample_weight : array-like of shape (n_samples,), default=None
-            Sample weights.
-
-        Returns
-        -------
-        score : float
-            Mean of the per-task scores.
-        """
-        scores = np.asarray(list(self.score_per_task(X, y, sample_weight).values()))
-        return float(np.nanmean(scores)) if np.isfinite(scores).any() else float("nan")
-
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.target_tags.multi_output = True

@@ -1,0 +1,84 @@
+"""Per-task scoring shared by every multi-task estimator family."""
+
+import numpy as np
+
+from skmtl._base import long_targets, wide_targets
+from skmtl.metrics import per_task_scores
+from skmtl.utils._sklearn_compat import _num_samples
+
+
+class PerTaskScoreMixin:
+    """``score_per_task`` and ``score`` on the observed labels of each task.
+
+    The estimator provides ``_validate_for_predict(X)`` (returning the features
+    and each row's task index, or None in the wide layout),
+    ``_predict_from_features(features, task_index)``, ``task_column``,
+    ``task_names_`` and ``_score_metric`` (a metric name of
+    :func:`skmtl.metrics.per_task_scores`).
+    """
+
+    def score_per_task(self, X, y, sample_weight=None, *, as_frame=False):
+        """Return the score of each task on its observed labels.
+
+        The metric is R² for the regressors and accuracy for the classifiers.
+
+        Parameters
+        ----------
+        X : array-like or DataFrame of shape (n_samples, n_features)
+            Features.
+        y : array-like
+            True labels, in the layout used in ``fit`` (NaN or None = missing).
+        sample_weight : array-like of shape (n_samples,), default=None
+            Sample weights.
+        as_frame : bool, default=False
+            Return a pandas DataFrame indexed by task instead of a dict.
+
+        Returns
+        -------
+        scores : dict or DataFrame
+            Task name -> score; NaN for a task without observed labels in ``y``.
+        """
+        features, task_index = self._validate_for_predict(X)
+        y_pred = self._predict_from_features(features, task_index)
+        n_samples = _num_samples(features)
+        if self.task_column is None:
+            y_true, _, _ = wide_targets(y, n_samples)
+            y_pred = y_pred.reshape(n_samples, -1)
+            task = None
+        else:
+            y_true = long_targets(y, n_samples, self.task_column)
+            task = np.asarray(self.task_names_, dtype=object)[task_index]
+        return per_task_scores(
+            y_true,
+            y_pred,
+            task=task,
+            task_names=self.task_names_,
+            metric=self._score_metric,
+            sample_weight=sample_weight,
+            as_frame=as_frame,
+        )
+
+    def score(self, X, y, sample_weight=None):
+        """Return the mean over tasks of the per-task score on observed labels.
+
+        R² for the regressors, accuracy for the classifiers; tasks without
+        observed labels in ``y`` are left out. For a 1-D ``y`` this is the
+        usual scikit-learn score. See :meth:`score_per_task` for each task's
+        value.
+
+        Parameters
+        ----------
+        X : array-like or DataFrame of shape (n_samples, n_features)
+            Features.
+        y : array-like
+            True labels, in the layout used in ``fit``.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Sample weights.
+
+        Returns
+        -------
+        score : float
+            Mean of the per-task scores.
+        """
+        scores = np.asarray(list(self.score_per_task(X, y, sample_weight).values()))
+        return float(np.nanmean(scores)) if np.isfinite(scores).any() else float("nan")
