@@ -143,6 +143,13 @@ def validate_features(estimator, X, *, reset):
         The raw task id of each row (long layout), else None.
     """
     task_column = estimator.task_column
+    if task_column is None and not reset and _plain_known_array(estimator, X):
+        # A one-row predict spends half its time in scikit-learn's validation
+        # (dataframe detection, dtype and shape checks); a plain numeric array
+        # of the fitted width needs only the conversion and the finite check.
+        features = X.astype(np.float32, copy=False)
+        check_finite_features(features, None)
+        return _writable(features), None
     if task_column is None:
         if is_dataframe(X):
             check_numeric_columns(X)
@@ -164,13 +171,14 @@ def validate_features(estimator, X, *, reset):
         raw_features = X.iloc[:, keep]
         names = [str(c) for c in X.columns]
     else:
-        X = check_array(
-            X,
-            dtype=None,
-            ensure_all_finite=False,
-            ensure_min_features=2,
-            estimator=estimator,
-        )
+        if reset or not _plain_known_array(estimator, X):
+            X = check_array(
+                X,
+                dtype=None,
+                ensure_all_finite=False,
+                ensure_min_features=2,
+                estimator=estimator,
+            )
         position = task_column_position(X, task_column)
         task_values = X[:, position]
         keep = [i for i in range(X.shape[1]) if i != position]
@@ -190,6 +198,23 @@ def validate_features(estimator, X, *, reset):
         )
     check_finite_features(features, names, positions=keep)
     return _writable(features), task_values
+
+
+def _plain_known_array(estimator, X):
+    """Return True for a 2-D numeric ndarray of the width ``estimator`` was fitted on.
+
+    Anything else (lists, DataFrames, other widths, an estimator fitted on a
+    DataFrame, which warns about missing feature names) takes the full
+    validation and its error messages.
+    """
+    return (
+        type(X) is np.ndarray
+        and X.ndim == 2
+        and X.dtype.kind in "fiu"
+        and X.shape[0] > 0
+        and X.shape[1] == getattr(estimator, "n_features_in_", None)
+        and not hasattr(estimator, "feature_names_in_")
+    )
 
 
 def _writable(features):
