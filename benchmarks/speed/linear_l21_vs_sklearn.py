@@ -134,24 +134,22 @@ def _seconds(times):
     return f"{np.median(times):.4f} ({np.min(times):.4f}-{np.max(times):.4f})"
 
 
-def text_table(rows, repeats):
-    """Return the results as aligned text lines."""
-    header = (
-        f"{'n x d x T':>18} {'tol':>6} | {'MultiTaskLasso s: median (min-max)':>34}"
-        f" {'iter':>5} {'excess':>8} | {'skmtl l21 s: median (min-max)':>30}"
-        f" {'iter':>5} {'excess':>8} | ratio"
-    )
+def markdown_table(rows, repeats):
+    """Return the results as markdown lines."""
     lines = [
         f"{repeats} fits each; excess = relative objective above the best.",
-        header,
+        "",
+        "| n x d x T | tol | MultiTaskLasso s: median (min-max) | iter | excess "
+        "| skmtl l21 s: median (min-max) | iter | excess | ratio |",
+        "| --- " * 9 + "|",
     ]
     for row in rows:
         shape = " x ".join(str(v) for v in row["shape"])
         lines.append(
-            f"{shape:>18} {row['tol']:>6.0e} | {_seconds(row['sklearn']):>34}"
-            f" {row['sklearn_iter']:>5} {row['sklearn_excess']:>8.1e} |"
-            f" {_seconds(row['skmtl']):>30} {row['skmtl_iter']:>5}"
-            f" {row['skmtl_excess']:>8.1e} | {row['ratio']:.2f}"
+            f"| {shape} | {row['tol']:.0e} | {_seconds(row['sklearn'])} "
+            f"| {row['sklearn_iter']} | {row['sklearn_excess']:.1e} "
+            f"| {_seconds(row['skmtl'])} | {row['skmtl_iter']} "
+            f"| {row['skmtl_excess']:.1e} | {row['ratio']:.2f} |"
         )
     return lines
 
@@ -223,7 +221,7 @@ def main(argv=None):
     )
     start = time.perf_counter()
     rows = run(cases, TOLERANCES, repeats)
-    for line in [*text_table(rows, repeats), "", *summary(rows)]:
+    for line in [*markdown_table(rows, repeats), "", *summary(rows)]:
         print(line)
     print(f"\n({time.perf_counter() - start:.0f} s)")
     if args.rst:
