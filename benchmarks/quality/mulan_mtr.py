@@ -29,7 +29,6 @@ and takes many hours (ERC refits 10 chains x 6 forests per target per fold);
 """
 
 import argparse
-import os
 import pathlib
 import sys
 import time
@@ -50,18 +49,14 @@ from threadpoolctl import threadpool_limits
 from skmtl.ensemble import ChainEnsembleRegressor, StackedTasksRegressor
 from skmtl.metrics import relative_gain
 
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1]))
+from _data import data_dir
+
 METHODS = ("ST", "SST", "ERC")
 BASES = ("Ridge", "RF")
 # RandomForest runs on these by default; the others need --full (hours).
 RF_DEFAULT = ("andro", "edm", "enb", "jura", "scpf", "sf1", "sf2", "slump")
 QUICK = ("edm", "slump")
-
-
-def data_dir():
-    """Return the data folder: ``$SKMTL_DATA`` or ``<repo>/../shared/data``."""
-    if os.environ.get("SKMTL_DATA"):
-        return pathlib.Path(os.environ["SKMTL_DATA"])
-    return pathlib.Path(__file__).resolve().parents[2].parent / "shared" / "data"
 
 
 def load(folder, name):

@@ -1,0 +1,157 @@
+"""Shared helpers of the real-data benchmarks: the data folder and result tables.
+
+The data folder is the environment variable ``SKMTL_DATA`` or ``../shared/data``
+next to the repository. A script whose files are absent prints ``SKIPPED: ...``
+and a one-row markdown table that says so, and writes no reST table.
+
+Results are collected as ``{model: [split, ...]}`` where each split is a dict
+with ``"metrics"`` (name -> value over all tasks), ``"per_task"`` (task -> score)
+and ``"seconds"`` (fit + predict time). :func:`summary_rows` turns them into
+table rows: mean ± std over splits per metric, Δm% and per-task wins against the
+single-task baseline (both on the per-task scores averaged over splits).
+
+Run on its own (``python benchmarks/_data.py``), it prints which data files are
+present.
+"""
+
+import argparse
+import os
+import pathlib
+
+import numpy as np
+
+from skmtl.metrics import relative_gain
+
+FILES = {
+    "school": "school.npz",
+    "landmine": "landmine.npz",
+    "sarcos": "sarcos_test.npz",
+    "adult": "adult.csv.gz",
+    "reviews": "text_multitask.csv.gz",
+    "mtr": "mtr",
+}
+
+
+def data_dir():
+    """Return the data folder: ``$SKMTL_DATA`` or ``<repo>/../shared/data``."""
+    if os.environ.get("SKMTL_DATA"):
+        return pathlib.Path(os.environ["SKMTL_DATA"])
+    return pathlib.Path(__file__).resolve().parents[1].parent / "shared" / "data"
+
+
+def missing(*names):
+    """Return the first absent file among ``names`` (in the data folder), or None."""
+    folder = data_dir()
+    for name in names:
+        if not (folder / name).exists():
+            return folder / name
+    return None
+
+
+def skip(dataset, path):
+    """Print that ``dataset`` is skipped because ``path`` is absent."""
+    print(
+        f"SKIPPED: {path} not found; set SKMTL_DATA to the folder holding the "
+        f"{dataset} data."
+    )
+    print(f"| dataset | status |\n| --- | --- |\n| {dataset} | skipped (no data) |")
+
+
+def mean_std(values, fmt="{:.3f}"):
+    """Return ``"mean ± std"`` of ``values`` (std over splits, ddof=0)."""
+    values = np.asarray(values, dtype=float)
+    if len(values) == 1:
+        return fmt.format(values[0])
+    return f"{fmt.format(values.mean())} ± {fmt.format(values.std())}"
+
+
+def per_task_means(splits):
+    """Return task -> score averaged over the splits."""
+    tasks = splits[0]["per_task"]
+    return {t: float(np.nanmean([s["per_task"][t] for s in splits])) for t in tasks}
+
+
+def summary_rows(
+    results, baseline, metrics, *, higher_is_better=True, fmt="{:.3f}", seeds=None
+):
+    """Return table rows and a dict of model -> (Δm%, wins, n_tasks).
+
+    Parameters
+    ----------
+    results : dict
+        model -> list of split results (see the module docstring).
+    baseline : str
+        The single-task model that Δm% and wins are measured against.
+    metrics : list of str
+        The metric names to show, in order.
+    higher_is_better : bool
+        Direction of the per-task score.
+    fmt : str or dict
+        Number format, for all metrics or per metric name.
+    seeds : dict, default=None
+        model -> number of splits, shown when a model ran on fewer splits than
+        the others (its Δm% and wins compare it with the baseline on those
+        splits only).
+    """
+    rows, gains = [], {}
+    for model, splits in results.items():
+        n = len(splits)
+        base = per_task_means(results[baseline][:n])
+        mine = per_task_means(splits)
+        gain = relative_gain(mine, base, higher_is_better=higher_is_better)
+        sign = 1.0 if higher_is_better else -1.0
+        wins = sum(sign * (mine[t] - base[t]) > 0 for t in mine if t in base)
+        gains[model] = (gain, wins, len(mine))
+        cells = [model if seeds is None or n == max(seeds.values()) else f"{model} *"]
+        for metric in metrics:
+            f = fmt[metric] if isinstance(fmt, dict) else fmt
+            cells.append(mean_std([s["metrics"][metric] for s in splits], f))
+        delta = "—" if model == baseline else f"{gain:+.1f}"
+        won = "—" if model == baseline else f"{wins}/{len(mine)}"
+        seconds = np.mean([s["seconds"] for s in splits])
+        cells += [delta, won, f"{seconds:.1f}"]
+        rows.append(cells)
+    return rows, gains
+
+
+def markdown(header, rows):
+    """Return a markdown table."""
+    lines = ["| " + " | ".join(header) + " |", "|" + " --- |" * len(header)]
+    lines += ["| " + " | ".join(str(c) for c in row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def rst(caption, header, rows, notes=()):
+    """Return a reStructuredText list-table, followed by ``notes`` paragraphs."""
+    lines = [f".. list-table:: {caption}", "   :header-rows: 1", ""]
+    for row in [header, *rows]:
+        lines.append(f"   * - {row[0]}")
+        lines += [f"     - {cell}" for cell in row[1:]]
+    for note in notes:
+        lines += ["", note]
+    return "\n".join(lines) + "\n"
+
+
+def write(path, text):
+    """Write ``text`` to ``path`` (UTF-8)."""
+    with open(path, "w", encoding="utf-8") as handle:
+        handle.write(text)
+
+
+def main(argv=None):
+    """Print which data files are present in the data folder."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="(no effect)")
+    parser.add_argument("--rst", help="(no effect: nothing to write)")
+    parser.parse_args(argv)
+    folder = data_dir()
+    print(f"Data folder: {folder}")
+    rows = [
+        (name, file, "yes" if (folder / file).exists() else "no")
+        for name, file in FILES.items()
+    ]
+    print(markdown(["benchmark", "file", "present"], rows))
+
+
+if __name__ == "__main__":
+    main()
