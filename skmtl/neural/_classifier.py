@@ -65,8 +65,11 @@ class MultiTaskClassifier(ClassifierMixin, TransformerMixin, _BaseMultiTaskNeura
     optimizer : str or torch optimizer class, default="adam"
         The optimizer: ``"adam"``, ``"adamw"``, ``"sgd"``, ``"rmsprop"`` or a
         :class:`torch.optim.Optimizer` subclass.
-    weight_decay : float, default=0.0
-        Weight decay (L2 penalty) passed to the optimizer.
+    weight_decay : float, default=1e-2
+        Weight decay (L2 penalty) passed to the optimizer. The default was
+        chosen by inner cross-validation on the School data and four Mulan sets,
+        where no weight decay overfitted (many tasks with few rows each); 0
+        turns it off.
     early_stopping : bool, default=False
         Hold out ``validation_fraction`` of the rows and stop when the validation
         loss has not improved by ``tol`` for ``n_iter_no_change`` epochs; the

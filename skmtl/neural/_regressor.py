@@ -61,8 +61,11 @@ class MultiTaskRegressor(RegressorMixin, TransformerMixin, _BaseMultiTaskNeural)
     optimizer : str or torch optimizer class, default="adam"
         The optimizer: ``"adam"``, ``"adamw"``, ``"sgd"``, ``"rmsprop"`` or a
         :class:`torch.optim.Optimizer` subclass.
-    weight_decay : float, default=0.0
-        Weight decay (L2 penalty) passed to the optimizer.
+    weight_decay : float, default=1e-2
+        Weight decay (L2 penalty) passed to the optimizer. The default was
+        chosen by inner cross-validation on the School data and four Mulan sets,
+        where no weight decay overfitted (many tasks with few rows each); 0
+        turns it off.
     early_stopping : bool, default=False
         Hold out ``validation_fraction`` of the rows and stop when the validation
         loss has not improved by ``tol`` for ``n_iter_no_change`` epochs; the
@@ -162,7 +165,7 @@ class MultiTaskRegressor(RegressorMixin, TransformerMixin, _BaseMultiTaskNeural)
         max_epochs=200,
         lr=1e-3,
         optimizer="adam",
-        weight_decay=0.0,
+        weight_decay=1e-2,
         early_stopping=False,
         validation_fraction=0.1,
         n_iter_no_change=10,
