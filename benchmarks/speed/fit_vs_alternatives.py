@@ -150,6 +150,7 @@ def fit_skmtl(X, Y, config):
         max_epochs=config["epochs"],
         batch_size=config["batch_size"],
         standardize_targets=False,
+        weight_decay=0.0,  # the plain Adam of the other contenders
         task_column=-1 if config["layout"] == "long" else None,
         random_state=0,
         n_threads=config["threads"],
