@@ -107,10 +107,19 @@ def classification_comparison(n_train=300, n_splits=3, seed=0):
     )
 
 
+#: Gains (Δm%) smaller than this, in either direction, are reported as a tie.
+TIE = 0.5
+
+
 def verdict(result, model, baseline):
     """Return one honest sentence on whether ``model`` beat ``baseline`` (Δm%)."""
     means = result.mean_scores()
     gain = relative_gain(means[model], means[baseline])
+    if math.isfinite(gain) and abs(gain) < TIE:
+        return (
+            f"{model} and {baseline} are tied here (Δm% = {gain:+.1f}%, within "
+            f"±{TIE}%): sharing made no measurable difference on this data."
+        )
     if math.isfinite(gain) and gain > 0:
         return f"{model} beats {baseline} by {gain:+.1f}% on average (Δm%)."
     return (

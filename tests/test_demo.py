@@ -27,7 +27,8 @@ def test_demo_tables_and_verdicts(capsys):
     assert "Per-task R² on held-out rows (mean ± std over 3 folds" in out
     assert "Per-task accuracy on held-out rows (mean ± std over 3 folds" in out
     assert "Δm% vs per-task ridge" in out and "Δm% vs per-task logistic" in out
-    assert out.count("hard sharing beats") + out.count("hard sharing does NOT") == 4
+    verdicts = ("hard sharing beats", "hard sharing does NOT", "hard sharing and")
+    assert sum(out.count(verdict) for verdict in verdicts) == 4
     assert "done in" in out
 
 
@@ -39,6 +40,15 @@ def test_verdict_says_when_sharing_does_not_help():
     )
     assert "mtl does NOT beat stl" in _demo.verdict(result, "mtl", "stl")
     assert "stl beats mtl by" in _demo.verdict(result, "stl", "mtl")
+
+
+def test_verdict_calls_a_tiny_gain_a_tie():
+    result = ComparisonResult(
+        {"stl": {"a": [0.600], "b": [0.700]}, "mtl": {"a": [0.601], "b": [0.700]}},
+        metric="r2",
+        baseline="stl",
+    )
+    assert "are tied here" in _demo.verdict(result, "mtl", "stl")
     assert "| a " in result.table() and "one split" in result.table()
 
 
