@@ -344,3 +344,43 @@ def long_targets(y, n_samples, task_column):
             f"X has {n_samples} rows but y has {values.shape[0]}; they must match."
         )
     return values
+
+
+def fit_layout(estimator, X, y, *, warm):
+    """Validate ``X`` and ``y`` for a fit and set the task attributes.
+
+    Shared by the neural and linear estimators. Sets ``task_names_``,
+    ``n_tasks_`` and ``_y_one_d`` on a fresh fit; with ``warm`` (continuing a
+    previous fit) checks instead that ``y`` has the same tasks.
+
+    Returns
+    -------
+    features : ndarray of shape (n_samples, n_features), float32
+        As returned by :func:`validate_features`.
+    Y : ndarray
+        The targets: (n_samples, n_tasks) in the wide layout, (n_samples,) in
+        the long layout.
+    task_index : ndarray of shape (n_samples,) or None
+        Each row's task index (long layout), else None.
+    """
+    features, task_values = validate_features(estimator, X, reset=not warm)
+    n_samples = features.shape[0]
+    if estimator.task_column is None:
+        Y, names, one_d = wide_targets(y, n_samples)
+        task_index = None
+    else:
+        Y = long_targets(y, n_samples, estimator.task_column)
+        names = task_ids(task_values) if not warm else estimator.task_names_
+        task_index = encode_tasks(task_values, names)
+        one_d = False
+    if warm:
+        if python_list(names) != list(estimator.task_names_):
+            raise ValueError(
+                f"warm_start=True continues a fit on tasks {estimator.task_names_}, "
+                f"but y now has tasks {list(names)}; refit with warm_start=False."
+            )
+    else:
+        estimator.task_names_ = python_list(names)
+        estimator.n_tasks_ = len(estimator.task_names_)
+        estimator._y_one_d = one_d
+    return features, Y, task_index

@@ -10,11 +10,8 @@ from skorch.callbacks import EarlyStopping
 
 from skmtl._base import (
     encode_tasks,
-    long_targets,
-    python_list,
-    task_ids,
+    fit_layout,
     validate_features,
-    wide_targets,
 )
 from skmtl._scoring import PerTaskScoreMixin
 from skmtl.architectures import ARCHITECTURES
@@ -179,22 +176,7 @@ class _BaseMultiTaskNeural(PerTaskScoreMixin, BaseEstimator, metaclass=ABCMeta):
             The fitted estimator.
         """
         warm = bool(self.warm_start) and hasattr(self, "net_")
-        features, task_values = validate_features(self, X, reset=not warm)
-        n_samples = features.shape[0]
-        if self.task_column is None:
-            Y, names, one_d = wide_targets(y, n_samples)
-            task_index = None
-        else:
-            Y = long_targets(y, n_samples, self.task_column)
-            names = task_ids(task_values) if not warm else self.task_names_
-            task_index = encode_tasks(task_values, names)
-            one_d = False
-        if warm:
-            self._check_same_tasks(names)
-        else:
-            self.task_names_ = python_list(names)
-            self.n_tasks_ = len(self.task_names_)
-            self._y_one_d = one_d
+        features, Y, task_index = fit_layout(self, X, y, warm=warm)
         weight = _check_sample_weight(
             sample_weight,
             features,
@@ -238,13 +220,6 @@ class _BaseMultiTaskNeural(PerTaskScoreMixin, BaseEstimator, metaclass=ABCMeta):
         self.n_iter_ = len(self.history_)
         self.task_weights_ = np.asarray(self.history_[:, "task_weights"], dtype=float)
         return self
-
-    def _check_same_tasks(self, names):
-        if python_list(names) != list(self.task_names_):
-            raise ValueError(
-                f"warm_start=True continues a fit on tasks {self.task_names_}, but y "
-                f"now has tasks {list(names)}; refit with warm_start=False."
-            )
 
     def _check_every_task_observed(self, observed, task_index, weight):
         observed = observed.cpu().numpy()
