@@ -32,6 +32,35 @@ FILES = {
 }
 
 
+# The grids every real-data benchmark searches by inner CV (``--quick`` trims them).
+SHARINGS = ("hard", "mmoe", "soft")
+WEIGHTINGS = ("equal", "uncertainty")
+PENALTIES = ("l21", "trace", "mean", "clustered")
+
+
+def net_grid(prefix, quick=False):
+    """Return the network grid, ``sharing`` x ``loss_weighting``.
+
+    ``prefix`` is put before each parameter name (``"multitaskregressor__"``
+    when the network is a pipeline step); ``quick`` keeps ``sharing="hard"``.
+    """
+    return {
+        f"{prefix}sharing": ["hard"] if quick else list(SHARINGS),
+        f"{prefix}loss_weighting": list(WEIGHTINGS),
+    }
+
+
+def penalty_grid(prefix, alphas, quick=False):
+    """Return the linear MTL grid, ``penalty`` x ``alpha``.
+
+    ``quick`` keeps the penalties ``mean`` and ``l21`` and the middle alpha.
+    """
+    return {
+        f"{prefix}penalty": ["mean", "l21"] if quick else list(PENALTIES),
+        f"{prefix}alpha": [alphas[len(alphas) // 2]] if quick else list(alphas),
+    }
+
+
 def data_dir():
     """Return the data folder: ``$SKMTL_DATA`` or ``<repo>/../shared/data``."""
     if os.environ.get("SKMTL_DATA"):

@@ -126,14 +126,9 @@ def models(numerical, categorical, seeds, quick, n_jobs):
         "linear MTL (CV)": [
             GridSearchCV(
                 prep(RegularizedMultiTaskClassifier(max_iter=2000)),
-                {
-                    "regularizedmultitaskclassifier__penalty": ["mean", "l21"]
-                    if quick
-                    else ["l21", "trace", "mean", "clustered"],
-                    "regularizedmultitaskclassifier__alpha": [0.001]
-                    if quick
-                    else [0.0001, 0.001, 0.01],
-                },
+                _data.penalty_grid(
+                    "regularizedmultitaskclassifier__", [0.0001, 0.001, 0.01], quick
+                ),
                 cv=inner,
                 scoring=mean_auc,
             )
@@ -144,12 +139,7 @@ def models(numerical, categorical, seeds, quick, n_jobs):
         "MTL net (CV)": [
             GridSearchCV(
                 prep(clone(net)),
-                {
-                    "multitaskclassifier__sharing": ["hard"]
-                    if quick
-                    else ["hard", "mmoe", "soft"],
-                    "multitaskclassifier__loss_weighting": ["equal", "uncertainty"],
-                },
+                _data.net_grid("multitaskclassifier__", quick),
                 cv=validation,
                 scoring=mean_auc,
                 n_jobs=1 if quick else n_jobs,

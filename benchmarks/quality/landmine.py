@@ -128,14 +128,9 @@ def models(seed, inner, quick, n_jobs, grid):
         ),
         "linear MTL (CV)": GridSearchCV(
             scaled(linear),
-            {
-                "regularizedmultitaskclassifier__penalty": ["mean", "l21"]
-                if quick
-                else ["l21", "trace", "mean", "clustered"],
-                "regularizedmultitaskclassifier__alpha": [0.01]
-                if quick
-                else [0.001, 0.01, 0.1, 1.0],
-            },
+            _data.penalty_grid(
+                "regularizedmultitaskclassifier__", [0.001, 0.01, 0.1, 1.0], quick
+            ),
             **tune,
         ),
         "MTL net default": scaled(net),
@@ -143,12 +138,7 @@ def models(seed, inner, quick, n_jobs, grid):
     if grid:
         out["MTL net (CV)"] = GridSearchCV(
             scaled(clone(net)),
-            {
-                "multitaskclassifier__sharing": ["hard"]
-                if quick
-                else ["hard", "mmoe", "soft"],
-                "multitaskclassifier__loss_weighting": ["equal", "uncertainty"],
-            },
+            _data.net_grid("multitaskclassifier__", quick),
             n_jobs=1 if quick else n_jobs,
             **tune,
         )

@@ -102,10 +102,7 @@ def models(seed, quick, n_jobs, grid):
     if grid:
         search = GridSearchCV(
             clone(net),
-            {
-                "sharing": ["hard"] if quick else ["hard", "mmoe", "soft"],
-                "loss_weighting": ["equal", "uncertainty"],
-            },
+            _data.net_grid("", quick),
             cv=inner,
             n_jobs=1 if quick else n_jobs,
         )

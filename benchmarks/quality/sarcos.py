@@ -91,14 +91,9 @@ def models(seed, quick, n_jobs, grid):
         ),
         "linear MTL (CV)": GridSearchCV(
             make_pipeline(StandardScaler(), linear),
-            {
-                "regularizedmultitaskregressor__penalty": ["mean", "l21"]
-                if quick
-                else ["l21", "trace", "mean", "clustered"],
-                "regularizedmultitaskregressor__alpha": [0.01]
-                if quick
-                else [0.001, 0.01, 0.1],
-            },
+            _data.penalty_grid(
+                "regularizedmultitaskregressor__", [0.001, 0.01, 0.1], quick
+            ),
             cv=inner,
             scoring=neg_mean_nmse,
         ),
@@ -110,12 +105,7 @@ def models(seed, quick, n_jobs, grid):
     if grid:
         out["MTL net (CV)"] = GridSearchCV(
             make_pipeline(StandardScaler(), clone(net)),
-            {
-                "multitaskregressor__sharing": ["hard"]
-                if quick
-                else ["hard", "mmoe", "soft"],
-                "multitaskregressor__loss_weighting": ["equal", "uncertainty"],
-            },
+            _data.net_grid("multitaskregressor__", quick),
             cv=inner,
             scoring=neg_mean_nmse,
             n_jobs=1 if quick else n_jobs,

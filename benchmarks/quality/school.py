@@ -92,17 +92,14 @@ def models(seed, inner, quick, n_jobs, grid):
     epochs = {"max_epochs": 5} if quick else {}
     net = MultiTaskRegressor(task_column=-1, random_state=seed, n_threads=1, **epochs)
     linear = RegularizedMultiTaskRegressor(task_column=-1, max_iter=2000)
-    penalties = ["mean", "l21"] if quick else ["l21", "trace", "mean", "clustered"]
-    alphas = [0.1] if quick else [0.01, 0.1, 1.0, 10.0]
     out = {
         BASELINE: scaled(PerTaskRegressor(RidgeCV(alphas=ALPHAS), task_column=-1)),
         "pooled ridge": scaled(PooledRegressor(RidgeCV(alphas=ALPHAS), task_column=-1)),
         "linear MTL (CV)": GridSearchCV(
             scaled(linear),
-            {
-                "regularizedmultitaskregressor__penalty": penalties,
-                "regularizedmultitaskregressor__alpha": alphas,
-            },
+            _data.penalty_grid(
+                "regularizedmultitaskregressor__", [0.01, 0.1, 1.0, 10.0], quick
+            ),
             cv=inner,
             scoring="neg_mean_squared_error",
         ),
@@ -111,16 +108,7 @@ def models(seed, inner, quick, n_jobs, grid):
     if grid:
         out["MTL net (CV)"] = GridSearchCV(
             scaled(clone(net)),
-            {
-                "multitaskregressor__sharing": ["hard"]
-                if quick
-                else [
-                    "hard",
-                    "mmoe",
-                    "soft",
-                ],
-                "multitaskregressor__loss_weighting": ["equal", "uncertainty"],
-            },
+            _data.net_grid("multitaskregressor__", quick),
             cv=inner[:2] if quick else inner,
             scoring="neg_mean_squared_error",
             n_jobs=1 if quick else n_jobs,
