@@ -161,6 +161,18 @@ def validate_features(estimator, X, *, reset):
         check_finite_features(features, getattr(estimator, "feature_names_in_", None))
         return _writable(features), None
 
+    if not reset and _plain_known_array(estimator, X):
+        position = _known_task_position(task_column, X.shape[1])
+        if position is not None:
+            # The long-layout twin of the fast path above: a plain array of the
+            # fitted width needs no feature-name or width checks (measured: they
+            # were 60% of a one-row predict's validation).
+            task_values = X[:, position]
+            keep = [i for i in range(X.shape[1]) if i != position]
+            features = X[:, keep].astype(np.float32, copy=False)
+            check_finite_features(features, None, positions=keep)
+            return features, task_values
+
     _check_feature_names(estimator, X, reset=reset)
     names = None
     if is_dataframe(X):
@@ -217,6 +229,14 @@ def _plain_known_array(estimator, X):
     )
 
 
+def _known_task_position(task_column, n_columns):
+    """Return the position of an integer ``task_column`` in range, else None."""
+    if isinstance(task_column, numbers.Integral) and not isinstance(task_column, bool):
+        if -n_columns <= task_column < n_columns:
+            return int(task_column) % n_columns
+    return None
+
+
 def _writable(features):
     """Return ``features``, copied if read-only (torch tensors need writable memory)."""
     return features if features.flags.writeable else features.copy()
@@ -262,13 +282,20 @@ def normalize_task_values(task_values):
     return values
 
 
-def encode_tasks(task_values, task_names):
+def task_lookup(task_names):
+    """Return ``{task id: index}`` for ``task_names``."""
+    return {name: i for i, name in enumerate(python_list(task_names))}
+
+
+def encode_tasks(task_values, task_names, lookup=None):
     """Map each row's task id to its index in ``task_names``.
 
+    ``lookup`` is ``task_lookup(task_names)`` when the caller keeps one (a fitted
+    estimator does: rebuilding it cost 190 us per predict call with 1000 tasks).
     Raises a ValueError naming the ids that were not seen in fit.
     """
     values = normalize_task_values(task_values)
-    index = {name: i for i, name in enumerate(python_list(task_names))}
+    index = task_lookup(task_names) if lookup is None else lookup
     codes = np.fromiter(
         (index.get(v, -1) for v in values.tolist()), dtype=np.int64, count=len(values)
     )
@@ -280,6 +307,12 @@ def encode_tasks(task_values, task_names):
             f"task column: the estimator was fitted on tasks {_preview(task_names)}."
         )
     return codes
+
+
+def encode_fitted_tasks(estimator, task_values):
+    """Return each row's task index for a fitted long-layout ``estimator``."""
+    lookup = getattr(estimator, "_task_lookup", None)
+    return encode_tasks(task_values, estimator.task_names_, lookup)
 
 
 def python_list(values):
@@ -383,4 +416,5 @@ def fit_layout(estimator, X, y, *, warm):
         estimator.task_names_ = python_list(names)
         estimator.n_tasks_ = len(estimator.task_names_)
         estimator._y_one_d = one_d
+        estimator._task_lookup = task_lookup(names)
     return features, Y, task_index

@@ -32,10 +32,12 @@ from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import has_fit_parameter
 
 from skmtl._base import (
+    encode_fitted_tasks,
     encode_tasks,
     long_targets,
     python_list,
     task_ids,
+    task_lookup,
     wide_targets,
 )
 from skmtl._scoring import PerTaskScoreMixin
@@ -154,6 +156,7 @@ class _BaseTaskEnsemble(
         self.task_names_ = python_list(names)
         self.n_tasks_ = len(self.task_names_)
         self._y_one_d = one_d
+        self._task_lookup = task_lookup(names)
         rows, columns = [], []
         for t, samples, _, values in task_columns(Y, task_index, self.n_tasks_):
             rows.append(np.arange(n_samples)[samples])
@@ -207,7 +210,7 @@ class _BaseTaskEnsemble(
         features, task_values = split_features(self, X, reset=False)
         task_index = None
         if self.task_column is not None:
-            task_index = encode_tasks(task_values, self.task_names_)
+            task_index = encode_fitted_tasks(self, task_values)
         return features, task_index
 
     def _task_rows(self, task_index, n_samples):

@@ -9,7 +9,7 @@ from sklearn.base import BaseEstimator
 from sklearn.exceptions import ConvergenceWarning
 
 from skmtl._base import (
-    encode_tasks,
+    encode_fitted_tasks,
     fit_layout,
     validate_features,
 )
@@ -213,7 +213,7 @@ class _BaseRegularizedMultiTask(PerTaskScoreMixin, BaseEstimator, metaclass=ABCM
         features, task_values = validate_features(self, X, reset=False)
         task_index = None
         if self.task_column is not None:
-            task_index = encode_tasks(task_values, self.task_names_)
+            task_index = encode_fitted_tasks(self, task_values)
         return features, task_index
 
     def _scores(self, features, task_index):

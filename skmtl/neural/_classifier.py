@@ -64,7 +64,10 @@ class MultiTaskClassifier(ClassifierMixin, TransformerMixin, _BaseMultiTaskNeura
         Learning rate.
     optimizer : str or torch optimizer class, default="adam"
         The optimizer: ``"adam"``, ``"adamw"``, ``"sgd"``, ``"rmsprop"`` or a
-        :class:`torch.optim.Optimizer` subclass.
+        :class:`torch.optim.Optimizer` subclass. On CPU and CUDA, ``"adam"``,
+        ``"adamw"`` and ``"sgd"`` use torch's fused implementation (``fused=True``:
+        one kernel updates all parameters; the same update up to float
+        rounding); a class is used with its own defaults.
     weight_decay : float, default=1e-2
         Weight decay (L2 penalty) passed to the optimizer. The default was
         chosen by inner cross-validation on the School data and four Mulan sets,

@@ -90,6 +90,21 @@ def test_long_layout_matches_wide_layout_of_the_same_data(long_regression):
     np.testing.assert_allclose(long_prediction, wide_prediction, rtol=1e-4, atol=1e-4)
 
 
+@pytest.mark.parametrize("task_column", [0, -1])
+def test_long_layout_predict_is_the_same_for_every_container(
+    long_regression, task_column
+):
+    # A plain float array takes the fast predict path; a list, a float64 copy of
+    # one row and a one-row slice the full validation: same predictions.
+    X, y = long_regression
+    X = np.roll(X, task_column, axis=1)  # the task id moves to the last column
+    model = MultiTaskRegressor(**FAST, task_column=task_column).fit(X, y)
+    fast = model.predict(X.astype(np.float32))
+    np.testing.assert_allclose(model.predict(X.tolist()), fast, rtol=1e-6)
+    np.testing.assert_allclose(model.predict(X[3:4]), fast[3:4], rtol=1e-6)
+    assert model.predict(X[3:4].astype(np.float32)).shape == (1,)
+
+
 @pytest.mark.parametrize("position", [0, -4])
 def test_task_column_position_and_negative_position(position):
     rng = np.random.RandomState(0)

@@ -162,6 +162,32 @@ def test_every_optimizer_trains(wide_regression, optimizer):
     assert isinstance(model.net_.optimizer_, model.net_.optimizer)
 
 
+@pytest.mark.parametrize(
+    "optimizer, fused",
+    [("adam", True), ("adamw", True), ("sgd", True), ("rmsprop", False)],
+)
+def test_named_optimizers_run_fused_where_torch_has_it(
+    wide_regression, optimizer, fused
+):
+    X, Y = wide_regression
+    model = MultiTaskRegressor(**{**FAST, "optimizer": optimizer}).fit(X, Y)
+    assert bool(model.net_.optimizer_.defaults.get("fused")) is fused
+
+
+def test_an_optimizer_class_keeps_its_own_defaults(wide_regression):
+    X, Y = wide_regression
+    model = MultiTaskRegressor(**{**FAST, "optimizer": torch.optim.Adam}).fit(X, Y)
+    assert not model.net_.optimizer_.defaults.get("fused")
+
+
+def test_fused_adam_matches_the_for_loop_update(wide_regression):
+    """Fusing changes the implementation, not the update (up to rounding)."""
+    X, Y = wide_regression
+    fused = MultiTaskRegressor(**FAST).fit(X, Y)
+    loop = MultiTaskRegressor(**{**FAST, "optimizer": torch.optim.Adam}).fit(X, Y)
+    np.testing.assert_allclose(fused.predict(X), loop.predict(X), rtol=1e-4, atol=1e-4)
+
+
 def test_weight_decay_reaches_the_optimizer(wide_regression):
     X, Y = wide_regression
     model = MultiTaskRegressor(**{**FAST, "weight_decay": 0.25}).fit(X, Y)
