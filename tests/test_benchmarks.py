@@ -27,3 +27,16 @@ def test_benchmark_quick_mode(path, monkeypatch, capsys, tmp_path):
     table = tmp_path / "table.rst"
     if table.exists():
         assert table.read_text().startswith(".. list-table::")
+
+
+def test_mulan_summary_skips_models_not_run_on_a_dataset():
+    # The default run leaves the network grid out on the two largest datasets.
+    script = pathlib.Path(__file__).resolve().parents[1] / "benchmarks" / "quality"
+    namespace = runpy.run_path(str(script / "mulan_mtr.py"))
+    methods = namespace["GROUPS"]["Ridge"]
+    results = {("small", "Ridge", m): 0.5 for m in methods}
+    results |= {("large", "Ridge", m): 0.8 for m in methods if m != "net CV"}
+    results[("small", "Ridge", "net CV")] = 0.4
+    summary = namespace["comparisons"](results, ["small", "large"])["Ridge"]
+    assert summary["net CV"]["n"] == 1 and summary["net CV"]["wins"] == 1
+    assert summary["net"]["n"] == 2 and summary["net"]["ranked"] == 1

@@ -42,10 +42,12 @@ model beat ST. ``sf1``/``sf2`` nominal inputs are used as their integer codes.
 Time (2 cores, ``--n-jobs 2``): about 30 minutes by default; ``--quick`` runs
 the Ridge group with 5-epoch networks and trimmed grids on 2 small datasets with
 2 outer folds in seconds. ``--rst PATH`` also writes the table as
-reStructuredText.
+reStructuredText; ``--cache PATH`` keeps each finished dataset in a JSON file
+and resumes from it.
 """
 
 import argparse
+import json
 import pathlib
 import sys
 import time
@@ -177,31 +179,59 @@ def planned(name, n_rows, full, quick):
     return keys
 
 
-def run(folder, names, n_folds, *, full=False, quick=False, n_jobs=1):
+def run_dataset(folder, name, n_folds, *, full=False, quick=False, n_jobs=1):
+    """Return one dataset's record: shape, mean aRRMSE and grid picks per model."""
+    X, Y = load(folder, name)
+    folds = list(KFold(n_folds, shuffle=True, random_state=0).split(X))
+    keys = planned(name, X.shape[0], full, quick)
+    outcomes = Parallel(n_jobs=n_jobs)(
+        delayed(score_fold)(folder, name, method, base, train, test, quick)
+        for base, method in keys
+        for train, test in folds
+    )
+    record = {"shape": [X.shape[0], X.shape[1], Y.shape[1]], "scores": {}, "picks": {}}
+    for k, (base, method) in enumerate(keys):
+        fold_outcomes = outcomes[k * n_folds : (k + 1) * n_folds]
+        key = f"{base}|{method}"
+        record["scores"][key] = float(np.mean([s for s, _ in fold_outcomes]))
+        record["picks"][key] = [c for _, c in fold_outcomes if c is not None]
+    return record
+
+
+def run(folder, names, n_folds, *, full=False, quick=False, n_jobs=1, cache=None):
     """Return ``{(name, base, method): mean aRRMSE}``, shapes and grid choices.
 
-    Progress goes to stderr, one line per dataset.
+    With ``cache`` (a JSON path), each finished dataset is saved there and a
+    dataset already saved (with the same fold count) is read back instead of
+    re-run, so an interrupted run resumes. Progress goes to stderr.
     """
+    saved = {}
+    if cache and pathlib.Path(cache).exists():
+        saved = json.loads(pathlib.Path(cache).read_text(encoding="utf-8"))
     results, shapes, chosen = {}, {}, {}
     for name in names:
         start = time.perf_counter()
-        X, Y = load(folder, name)
-        shapes[name] = (X.shape[0], X.shape[1], Y.shape[1])
-        folds = list(KFold(n_folds, shuffle=True, random_state=0).split(X))
-        keys = planned(name, X.shape[0], full, quick)
-        outcomes = Parallel(n_jobs=n_jobs)(
-            delayed(score_fold)(folder, name, method, base, train, test, quick)
-            for base, method in keys
-            for train, test in folds
-        )
-        for k, key in enumerate(keys):
-            fold_outcomes = outcomes[k * n_folds : (k + 1) * n_folds]
-            results[(name, *key)] = float(np.mean([s for s, _ in fold_outcomes]))
-            picks = [c for _, c in fold_outcomes if c is not None]
-            if picks:
-                chosen.setdefault(key, Counter()).update(picks)
+        tag = f"{name}|{n_folds}|{'full' if full else 'quick' if quick else 'default'}"
+        if tag not in saved:
+            saved[tag] = run_dataset(
+                folder, name, n_folds, full=full, quick=quick, n_jobs=n_jobs
+            )
+            if cache:
+                pathlib.Path(cache).write_text(json.dumps(saved), encoding="utf-8")
+        record = saved[tag]
+        shapes[name] = tuple(record["shape"])
+        for key, score in record["scores"].items():
+            base, method = key.split("|")
+            results[(name, base, method)] = score
+            if record["picks"][key]:
+                chosen.setdefault((base, method), Counter()).update(
+                    record["picks"][key]
+                )
         seconds = time.perf_counter() - start
-        print(f"{name}: {len(keys)} models in {seconds:.0f} s", file=sys.stderr)
+        print(
+            f"{name}: {len(record['scores'])} models in {seconds:.0f} s",
+            file=sys.stderr,
+        )
     return results, shapes, chosen
 
 
@@ -223,8 +253,11 @@ def comparisons(results, names):
             ranks = np.mean([rankdata(row) for row in table], axis=0)
         per_method = {}
         for j, method in enumerate(methods):
-            scores = {n: results[(n, base, method)] for n in ran}
-            scores = {n: v for n, v in scores.items() if (n, base, method) in results}
+            scores = {
+                n: results[(n, base, method)]
+                for n in ran
+                if (n, base, method) in results
+            }
             single = {n: results[(n, base, "ST")] for n in scores}
             per_method[method] = {
                 "rank": float(ranks[j]),
@@ -304,6 +337,9 @@ def main(argv=None):
     parser.add_argument(
         "--n-jobs", type=int, default=1, help="model x fold fits run in parallel"
     )
+    parser.add_argument(
+        "--cache", help="JSON file keeping finished datasets (resume after a stop)"
+    )
     args = parser.parse_args(argv)
 
     folder = _data.data_dir()
@@ -327,7 +363,13 @@ def main(argv=None):
     # threads spinning on a busy machine made Ridge fits 50x slower here.
     with threadpool_limits(limits=1):
         results, shapes, chosen = run(
-            folder, names, n_folds, full=args.full, quick=args.quick, n_jobs=args.n_jobs
+            folder,
+            names,
+            n_folds,
+            full=args.full,
+            quick=args.quick,
+            n_jobs=args.n_jobs,
+            cache=args.cache,
         )
     summary = comparisons(results, names)
     header, rows = table_rows(results, shapes, summary)

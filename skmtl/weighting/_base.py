@@ -25,6 +25,10 @@ class LossWeighting(nn.Module):
     #: Whether :meth:`forward` needs ``features``, the shared representation of the
     #: batch (gradient-level methods aggregate per-task gradients there).
     requires_features = False
+    #: Whether the combined loss is the plain mean of the task losses when every
+    #: task is in the batch (weights 1/T). The training loop then computes it as
+    #: one mean over all labels (cheaper, same value) and skips :meth:`forward`.
+    plain_mean = False
 
     def __init__(self, n_tasks, *, random_state=0):
         super().__init__()

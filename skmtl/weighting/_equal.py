@@ -14,6 +14,7 @@ class EqualWeighting(LossWeighting):
     """
 
     name = "equal"
+    plain_mean = True
 
     def forward(self, task_losses, present, features=None):
         """Return the mean loss over present tasks and the weights 1/k."""

@@ -47,6 +47,86 @@ def test_unmasked_unweighted_fast_path_matches_the_masked_loss():
         torch.testing.assert_close(got, expected)
 
 
+@pytest.mark.parametrize("kind", ["regression", "classification"])
+def test_mean_over_labels_is_the_mean_of_the_task_means(kind):
+    from skmtl.neural._criterion import MaskedCrossEntropy, MaskedSquaredError
+
+    generator = torch.Generator().manual_seed(0)
+    if kind == "regression":
+        criterion = MaskedSquaredError(n_tasks=3)
+        y_pred = torch.randn(6, 3, 1, generator=generator)
+        y = torch.randn(6, 3, generator=generator)
+    else:
+        criterion = MaskedCrossEntropy(n_tasks=3)
+        y_pred = torch.randn(6, 3, 4, generator=generator)
+        y_pred[:, 0, 2:] = float("-inf")  # task 0 has two classes only
+        y = torch.randint(0, 4, (6, 3), generator=generator)
+        y[:, 0] = y[:, 0] % 2
+    pooled_input = y_pred.clone().requires_grad_()
+    per_task_input = y_pred.clone().requires_grad_()
+    loss, per_task = criterion.mean_over_labels(pooled_input, y)
+    losses, _ = criterion(per_task_input, y)
+    torch.testing.assert_close(per_task, losses.detach())
+    torch.testing.assert_close(loss, losses.mean())
+    assert not per_task.requires_grad
+    loss.backward()
+    losses.mean().backward()
+    torch.testing.assert_close(pooled_input.grad, per_task_input.grad)
+
+
+@pytest.mark.parametrize("estimator_cls", [MultiTaskRegressor, MultiTaskClassifier])
+def test_fully_observed_shortcut_trains_like_the_general_path(
+    estimator_cls, wide_regression, wide_classification, monkeypatch
+):
+    # Unit sample weights take the general (per-task, weighted) path; none take
+    # the shortcut for fully observed batches. Same fit up to float rounding.
+    from skmtl.neural import _criterion
+
+    X, Y = (
+        wide_regression if estimator_cls is MultiTaskRegressor else wide_classification
+    )
+    rows = ~np.isnan(np.asarray(Y, dtype=float)).any(axis=1)
+    X, Y = X[rows], Y[rows]
+    calls = []
+    for cls in (_criterion.MaskedSquaredError, _criterion.MaskedCrossEntropy):
+        original = cls.mean_over_labels
+        monkeypatch.setattr(
+            cls,
+            "mean_over_labels",
+            lambda self, *args, _f=original: calls.append(1) or _f(self, *args),
+        )
+    plain = estimator_cls(**FAST).fit(X, Y)
+    assert calls, "a fully observed fit takes the shortcut"
+    calls.clear()
+    weighted = estimator_cls(**FAST).fit(X, Y, sample_weight=np.ones(len(X)))
+    assert not calls, "sample weights take the general path"
+    np.testing.assert_allclose(
+        plain.history_[:, "train_loss"], weighted.history_[:, "train_loss"], rtol=1e-4
+    )
+    np.testing.assert_allclose(plain.task_weights_, weighted.task_weights_, rtol=1e-6)
+    if estimator_cls is MultiTaskRegressor:
+        np.testing.assert_allclose(
+            plain.predict(X), weighted.predict(X), rtol=1e-3, atol=1e-3
+        )
+    else:
+        np.testing.assert_allclose(
+            plain.predict_proba(X)[0], weighted.predict_proba(X)[0], atol=1e-3
+        )
+
+
+def test_long_layout_unweighted_path_matches_unit_weights():
+    from skmtl.neural._criterion import MaskedSquaredError
+
+    criterion = MaskedSquaredError(n_tasks=4)
+    y_pred = torch.randn(7, 1)
+    y, task = torch.randn(7), torch.tensor([0, 0, 2, 2, 2, 1, 0])
+    fast = criterion(y_pred, y, task=task)
+    weighted = criterion(y_pred, y, torch.ones(7), task=task)
+    for got, expected in zip(fast, weighted):
+        torch.testing.assert_close(got, expected)
+    assert fast[0][3] == 0 and fast[1][3] == 0  # task 3 is not in the batch
+
+
 def test_task_absent_from_batch_contributes_nothing():
     from skmtl.neural._criterion import MaskedSquaredError
 

@@ -253,6 +253,47 @@ def test_callbacks_are_called(wide_regression):
     assert len(snapshots.snapshots) == 5
 
 
+class CountBatches(Callback):
+    """Count the batch notifications of each kind."""
+
+    def on_train_begin(self, net, **kwargs):
+        self.counts = {"begin": 0, "end": 0, "grad": 0}
+
+    def on_batch_begin(self, net, **kwargs):
+        self.counts["begin"] += 1
+
+    def on_grad_computed(self, net, named_parameters, **kwargs):
+        self.counts["grad"] += 1
+
+    def on_batch_end(self, net, **kwargs):
+        self.counts["end"] += 1
+
+
+def test_batch_callbacks_and_batch_history_like_skorch(wide_regression):
+    # The epoch loop is skorch's with leaner bookkeeping: every batch is still
+    # notified and recorded the way skorch's own loop does it.
+    X, Y = wide_regression
+    counter = CountBatches()
+    params = {**FAST, "early_stopping": True, "batch_size": 16, "callbacks": [counter]}
+    model = MultiTaskRegressor(**params).fit(X, Y)
+    n_valid = round(0.1 * len(X))
+    n_train_batches = int(np.ceil((len(X) - n_valid) / 16))
+    n_valid_batches = int(np.ceil(n_valid / 16))
+    epochs = model.n_iter_
+    assert counter.counts["grad"] == epochs * n_train_batches
+    assert counter.counts["begin"] == counter.counts["end"]
+    assert counter.counts["begin"] == epochs * (n_train_batches + n_valid_batches)
+    last = model.history_[-1]
+    assert last["train_batch_count"] == n_train_batches
+    assert last["valid_batch_count"] == n_valid_batches
+    sizes = model.history_[-1, "batches", :, "train_batch_size"]
+    assert sum(sizes) == len(X) - n_valid
+    losses = model.history_[-1, "batches", :, "train_loss"]
+    assert len(losses) == n_train_batches and np.isfinite(losses).all()
+    valid_sizes = [b["valid_batch_size"] for b in last["batches"] if "valid_loss" in b]
+    assert sum(valid_sizes) == n_valid
+
+
 def test_device_cpu_and_unknown_device(wide_regression):
     X, Y = wide_regression
     model = MultiTaskRegressor(**{**FAST, "device": "cpu"}).fit(X, Y)
