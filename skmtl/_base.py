@@ -18,6 +18,7 @@ from sklearn.utils import check_array
 from skmtl.utils._sklearn_compat import (
     _check_feature_names,
     _check_n_features,
+    check_is_fitted,
     validate_data,
 )
 
@@ -418,3 +419,16 @@ def fit_layout(estimator, X, y, *, warm):
         estimator._y_one_d = one_d
         estimator._task_lookup = task_lookup(names)
     return features, Y, task_index
+
+
+class FittedInputMixin:
+    """``_validate_for_predict`` for estimators fitted through :func:`fit_layout`."""
+
+    def _validate_for_predict(self, X):
+        """Return ``(features, task_index or None)`` for a fitted estimator."""
+        check_is_fitted(self)
+        features, task_values = validate_features(self, X, reset=False)
+        task_index = None
+        if self.task_column is not None:
+            task_index = encode_fitted_tasks(self, task_values)
+        return features, task_index

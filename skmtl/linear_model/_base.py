@@ -9,9 +9,8 @@ from sklearn.base import BaseEstimator
 from sklearn.exceptions import ConvergenceWarning
 
 from skmtl._base import (
-    encode_fitted_tasks,
+    FittedInputMixin,
     fit_layout,
-    validate_features,
 )
 from skmtl._scoring import PerTaskScoreMixin
 from skmtl.linear_model._objective import LinearFit
@@ -22,12 +21,13 @@ from skmtl.utils._sklearn_compat import (
     StrOptions,
     _check_sample_weight,
     _fit_context,
-    check_is_fitted,
 )
 from skmtl.utils._threads import single_blas_thread
 
 
-class _BaseRegularizedMultiTask(PerTaskScoreMixin, BaseEstimator, metaclass=ABCMeta):
+class _BaseRegularizedMultiTask(
+    FittedInputMixin, PerTaskScoreMixin, BaseEstimator, metaclass=ABCMeta
+):
     """Shared fit/predict logic; subclasses encode the targets and decode scores."""
 
     _parameter_constraints = {
@@ -207,15 +207,6 @@ class _BaseRegularizedMultiTask(PerTaskScoreMixin, BaseEstimator, metaclass=ABCM
             ) from error
 
     # ----------------------------------------------------------------- predict
-    def _validate_for_predict(self, X):
-        """Return ``(features, task_index or None)`` for a fitted estimator."""
-        check_is_fitted(self)
-        features, task_values = validate_features(self, X, reset=False)
-        task_index = None
-        if self.task_column is not None:
-            task_index = encode_fitted_tasks(self, task_values)
-        return features, task_index
-
     def _scores(self, features, task_index):
         """Return the linear scores: ``(n, T)`` (wide) or each row's task (long)."""
         X = features.astype(np.float64)

@@ -9,9 +9,8 @@ from sklearn.base import BaseEstimator
 from skorch.callbacks import EarlyStopping
 
 from skmtl._base import (
-    encode_fitted_tasks,
+    FittedInputMixin,
     fit_layout,
-    validate_features,
 )
 from skmtl._scoring import PerTaskScoreMixin
 from skmtl.architectures import ARCHITECTURES
@@ -63,7 +62,9 @@ def _check_layer_sizes(name, sizes):
     return tuple(int(s) for s in sizes)
 
 
-class _BaseMultiTaskNeural(PerTaskScoreMixin, BaseEstimator, metaclass=ABCMeta):
+class _BaseMultiTaskNeural(
+    FittedInputMixin, PerTaskScoreMixin, BaseEstimator, metaclass=ABCMeta
+):
     """Shared fit/predict logic; subclasses encode and decode the targets."""
 
     _parameter_constraints = {
@@ -362,15 +363,6 @@ class _BaseMultiTaskNeural(PerTaskScoreMixin, BaseEstimator, metaclass=ABCMeta):
         return weights.tolist()
 
     # ----------------------------------------------------------------- predict
-    def _validate_for_predict(self, X):
-        """Return ``(features, task_index or None)`` for a fitted estimator."""
-        check_is_fitted(self)
-        features, task_values = validate_features(self, X, reset=False)
-        task_index = None
-        if self.task_column is not None:
-            task_index = encode_fitted_tasks(self, task_values)
-        return features, task_index
-
     def _forward(self, features, task_index=None, *, representation=False):
         """Run the trained module on ``features`` in inference mode; numpy out."""
         module = self.net_.module_
