@@ -100,3 +100,29 @@ def common_dtype(arrays):
         return np.result_type(*[a.dtype for a in arrays])
     except TypeError:
         return np.dtype(object)
+
+
+def decode_labels(codes, task_classes, task_index, one_d):
+    """Return the original labels of per-task class ``codes``.
+
+    Parameters
+    ----------
+    codes : ndarray of int
+        ``(n_samples, n_tasks)`` class indices (wide layout) or ``(n_samples,)``,
+        each row's index in its own task's classes (long layout).
+    task_classes : list of ndarray
+        The classes of each task, in code order.
+    task_index : ndarray or None
+        Each row's task (long layout), or None (wide layout).
+    one_d : bool
+        Whether ``fit`` got a 1-D ``y`` (wide layout): return one column as 1-D.
+    """
+    if task_index is None:
+        columns = [classes[codes[:, t]] for t, classes in enumerate(task_classes)]
+        labels = stack_labels(columns, len(codes))
+        return labels[:, 0] if one_d else labels
+    labels = np.empty(len(codes), dtype=common_dtype(task_classes))
+    for t, classes in enumerate(task_classes):
+        rows = task_index == t
+        labels[rows] = classes[codes[rows]]
+    return labels

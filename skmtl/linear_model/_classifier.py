@@ -6,7 +6,11 @@ import numpy as np
 from scipy.special import expit
 from sklearn.base import ClassifierMixin
 
-from skmtl._targets import class_codes, common_dtype, stack_labels, task_columns
+from skmtl._targets import (
+    class_codes,
+    decode_labels,
+    task_columns,
+)
 from skmtl.linear_model._base import _BaseRegularizedMultiTask
 
 
@@ -254,16 +258,7 @@ class RegularizedMultiTaskClassifier(ClassifierMixin, _BaseRegularizedMultiTask)
 
     def _predict_from_features(self, features, task_index):
         codes = (self._decision(features, task_index) > 0).astype(np.int64)
-        classes = self._task_classes
-        if task_index is None:
-            columns = [classes[t][codes[:, t]] for t in range(self.n_tasks_)]
-            labels = stack_labels(columns, len(codes))
-            return labels[:, 0] if self._y_one_d else labels
-        labels = np.empty(len(codes), dtype=common_dtype(classes))
-        for t in range(self.n_tasks_):
-            rows = task_index == t
-            labels[rows] = classes[t][codes[rows]]
-        return labels
+        return decode_labels(codes, self._task_classes, task_index, self._y_one_d)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

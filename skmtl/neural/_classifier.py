@@ -4,7 +4,11 @@ import numpy as np
 import torch
 from sklearn.base import ClassifierMixin, TransformerMixin
 
-from skmtl._targets import class_codes, common_dtype, stack_labels, task_columns
+from skmtl._targets import (
+    class_codes,
+    decode_labels,
+    task_columns,
+)
 from skmtl.neural._base import _BaseMultiTaskNeural
 from skmtl.neural._criterion import MaskedCrossEntropy
 
@@ -237,16 +241,7 @@ class MultiTaskClassifier(ClassifierMixin, TransformerMixin, _BaseMultiTaskNeura
 
     def _predict_from_features(self, features, task_index):
         codes = self._probabilities(features, task_index).argmax(axis=-1)
-        classes = self._task_classes
-        if task_index is None:
-            columns = [classes[t][codes[:, t]] for t in range(self.n_tasks_)]
-            labels = stack_labels(columns, len(codes))
-            return labels[:, 0] if self._y_one_d else labels
-        labels = np.empty(len(codes), dtype=common_dtype(classes))
-        for t in range(self.n_tasks_):
-            rows = task_index == t
-            labels[rows] = classes[t][codes[rows]]
-        return labels
+        return decode_labels(codes, self._task_classes, task_index, self._y_one_d)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
