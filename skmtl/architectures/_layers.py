@@ -96,7 +96,10 @@ class TaskLinear(nn.Module):
         if x.dim() == 2 and (task is None or n_tasks * n_outputs <= _ALL_TASKS_LIMIT):
             out = self.shared_input(x)
             if task is not None:
-                return out[torch.arange(len(x), device=x.device), task]
+                # Each row's own task output; gather's backward is a plain
+                # scatter-add (cheaper than advanced indexing's index_put).
+                index = task.view(-1, 1, 1).expand(-1, 1, n_outputs)
+                return out.gather(1, index).squeeze(1)
             return out.transpose(0, 1)
         if task is not None:
             return torch.baddbmm(
