@@ -39,7 +39,7 @@ group ran ranks the models; Δm% is the mean relative aRRMSE reduction vs the
 group's ST (positive = better than ST) and "wins" counts the datasets where a
 model beat ST. ``sf1``/``sf2`` nominal inputs are used as their integer codes.
 
-Time (2 cores, ``--n-jobs 2``): about 30 minutes by default; ``--quick`` runs
+Time (2 cores, ``--n-jobs 2``): 35 to 50 minutes by default; ``--quick`` runs
 the Ridge group with 5-epoch networks and trimmed grids on 2 small datasets with
 2 outer folds in seconds. ``--rst PATH`` also writes the table as
 reStructuredText; ``--cache PATH`` keeps each finished dataset in a JSON file
