@@ -12,7 +12,9 @@ script checks this by recording ``torch.get_num_threads()`` at the start of
 every fit of the parallel search. A last row gives the speed-up that two ideal
 workers (no process, data or contention costs) would reach with the serial
 search's fit lengths, handed out in GridSearchCV's order: the part of the gap
-to 2 that comes from fits of unequal length alone.
+to 2 that comes from fits of unequal length alone; another search, over four
+weightings with hard sharing (fits of about equal length), shows the
+parallel efficiency without that imbalance.
 
 Run: ``python benchmarks/speed/grid_search_parallel.py`` (about 3 minutes on
 2 idle cores: the speed-up needs cores that are otherwise free); ``--quick``
@@ -31,6 +33,11 @@ from skorch.callbacks import Callback
 from skmtl import MultiTaskRegressor
 
 GRID = {"sharing": ["hard", "mmoe"], "loss_weighting": ["equal", "uncertainty"]}
+# Fits of about equal length: the parallel efficiency without load imbalance.
+EVEN_GRID = {
+    "sharing": ["hard"],
+    "loss_weighting": ["equal", "uncertainty", "dwa", "rlw"],
+}
 
 
 class ThreadProbe(Callback):
@@ -45,8 +52,8 @@ class ThreadProbe(Callback):
             handle.write(f"{torch.get_num_threads()}\n")
 
 
-def search_seconds(X, Y, n_jobs, epochs, n_threads=None, probe=None):
-    """Return the wall time of one grid search."""
+def search_seconds(X, Y, n_jobs, epochs, n_threads=None, probe=None, grid=GRID):
+    """Return the wall time of one grid search and the fitted search."""
     estimator = MultiTaskRegressor(
         shared_layers=(64, 64),
         max_epochs=epochs,
@@ -55,7 +62,7 @@ def search_seconds(X, Y, n_jobs, epochs, n_threads=None, probe=None):
         n_threads=n_threads,
         callbacks=None if probe is None else [ThreadProbe(probe)],
     )
-    search = GridSearchCV(estimator, GRID, cv=3, n_jobs=n_jobs, refit=False)
+    search = GridSearchCV(estimator, grid, cv=3, n_jobs=n_jobs, refit=False)
     start = time.perf_counter()
     search.fit(X, Y)
     return time.perf_counter() - start, search
@@ -98,7 +105,8 @@ def main(argv=None):
 
     probe = f"/tmp/skmtl_thread_probe_{os.getpid()}.txt"
     search_seconds(X[:300], Y[:300], 2, 1)  # warm up the worker pool
-    times = {key: [] for key in ("serial", "default", "parallel", "forced")}
+    keys = ("serial", "default", "parallel", "forced", "even serial", "even parallel")
+    times = {key: [] for key in keys}
     balanced = []
     for _ in range(repeats):
         seconds, serial_search = search_seconds(X, Y, 1, epochs, n_threads=1)
@@ -108,6 +116,11 @@ def main(argv=None):
         if not args.quick:
             times["default"].append(search_seconds(X, Y, 1, epochs)[0])
             times["forced"].append(search_seconds(X, Y, 2, epochs, n_threads=2)[0])
+        for key, n_jobs in (("even serial", 1), ("even parallel", 2)):
+            seconds, _ = search_seconds(
+                X, Y, n_jobs, epochs, n_threads=1, grid=EVEN_GRID
+            )
+            times[key].append(seconds)
     with open(probe, encoding="utf-8") as handle:
         threads = sorted({int(line) for line in handle})
     os.remove(probe)
@@ -132,6 +145,16 @@ def main(argv=None):
             f"{np.median(balanced):.2f}",
         ]
     )
+    if times["even parallel"]:
+        even = np.divide(times["even serial"], times["even parallel"])
+        rows.append(
+            [
+                "n_jobs=2, fits of equal length (hard sharing x 4 weightings)",
+                f"{np.median(times['even parallel']):.1f}",
+                f"{np.median(even):.2f} (against its own n_jobs=1: "
+                f"{np.median(times['even serial']):.1f} s)",
+            ]
+        )
     for key, label in (
         ("default", "n_jobs=1, torch's default threads"),
         ("forced", "n_jobs=2, n_threads=2 (oversubscribed)"),
