@@ -86,6 +86,19 @@ def skip(dataset, path):
     print(f"| dataset | status |\n| --- | --- |\n| {dataset} | skipped (no data) |")
 
 
+def record(results, chosen, name, model, split):
+    """Add one split's result of ``model`` (named ``name``) to ``results``.
+
+    ``split`` is ``{"metrics": ..., "per_task": ..., "seconds": ...}``; when
+    ``model`` is a grid search, what it chose goes to ``chosen[name]`` (the
+    parameter names without their pipeline prefixes).
+    """
+    results.setdefault(name, []).append(split)
+    if hasattr(model, "best_params_"):
+        params = {p.split("__")[-1]: v for p, v in model.best_params_.items()}
+        chosen.setdefault(name, []).append(params)
+
+
 def mean_std(values, fmt="{:.3f}"):
     """Return ``"mean ± std"`` of ``values`` (std over splits, ddof=0)."""
     values = np.asarray(values, dtype=float)

@@ -167,12 +167,8 @@ def run(bunch, seeds, quick, n_jobs):
             per_task = task_aucs(model, X_test, Y_test)
             seconds = time.perf_counter() - start
             metrics = {METRICS[0]: float(np.mean(list(per_task.values())))}
-            results.setdefault(name, []).append(
-                {"metrics": metrics, "per_task": per_task, "seconds": seconds}
-            )
-            if isinstance(model, GridSearchCV):
-                params = {p.split("__")[-1]: v for p, v in model.best_params_.items()}
-                chosen.setdefault(name, []).append(params)
+            split = {"metrics": metrics, "per_task": per_task, "seconds": seconds}
+            _data.record(results, chosen, name, model, split)
             print(
                 f"{name}: AUC {per_task} ({seconds:.0f} s)", file=sys.stderr, flush=True
             )

@@ -166,12 +166,8 @@ def run(X, y, task, seeds, grid_seeds, quick, n_jobs):
             seconds = time.perf_counter() - start
             per_task = task_aucs(y[test], score, task[test])
             metrics = {METRICS[0]: float(np.mean(list(per_task.values())))}
-            results.setdefault(name, []).append(
-                {"metrics": metrics, "per_task": per_task, "seconds": seconds}
-            )
-            if isinstance(model, GridSearchCV):
-                params = {p.split("__")[-1]: v for p, v in model.best_params_.items()}
-                chosen.setdefault(name, []).append(params)
+            split = {"metrics": metrics, "per_task": per_task, "seconds": seconds}
+            _data.record(results, chosen, name, model, split)
             print(
                 f"seed {seed} {name}: AUC {metrics[METRICS[0]]:.3f} ({seconds:.0f} s)",
                 file=sys.stderr,

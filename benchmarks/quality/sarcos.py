@@ -126,12 +126,8 @@ def run(splits, names, grid_folds, quick, n_jobs):
             seconds = time.perf_counter() - start
             per_task = dict(zip(names, nmse(Y_test, pred).tolist()))
             metrics = {METRICS[0]: float(np.mean(list(per_task.values())))}
-            results.setdefault(name, []).append(
-                {"metrics": metrics, "per_task": per_task, "seconds": seconds}
-            )
-            if isinstance(model, GridSearchCV):
-                params = {p.split("__")[-1]: v for p, v in model.best_params_.items()}
-                chosen.setdefault(name, []).append(params)
+            split = {"metrics": metrics, "per_task": per_task, "seconds": seconds}
+            _data.record(results, chosen, name, model, split)
             print(
                 f"split {k} {name}: nMSE {metrics[METRICS[0]]:.4f} ({seconds:.0f} s)",
                 file=sys.stderr,

@@ -151,12 +151,8 @@ def run(X, y, task, seeds, grid_seeds, quick, n_jobs):
             pred = model.predict(X[test])
             seconds = time.perf_counter() - start
             metrics, per_task = scores(y[test], pred, task[test])
-            results.setdefault(name, []).append(
-                {"metrics": metrics, "per_task": per_task, "seconds": seconds}
-            )
-            if isinstance(model, GridSearchCV):
-                params = {p.split("__")[-1]: v for p, v in model.best_params_.items()}
-                chosen.setdefault(name, []).append(params)
+            split = {"metrics": metrics, "per_task": per_task, "seconds": seconds}
+            _data.record(results, chosen, name, model, split)
             print(
                 f"seed {seed} {name}: EV {metrics[METRICS[0]]:.2f}% ({seconds:.0f} s)",
                 file=sys.stderr,
