@@ -9,7 +9,8 @@ from sklearn.base import clone
 
 from skmtl import MultiTaskClassifier, MultiTaskRegressor
 from skmtl.architectures import ARCHITECTURES, Architecture, HardSharing
-from skmtl.architectures._layers import TaskLinear, TaskMLP
+from skmtl.architectures._layers import TaskLinear, TaskMLP, use_own_task_rows
+from skmtl.architectures._row_linear import row_linear
 from skmtl.utils import Registry
 from tests.conftest import FAST
 
@@ -17,20 +18,42 @@ NAMES = ARCHITECTURES.names()
 
 
 @pytest.mark.parametrize("name", NAMES)
-def test_architecture_shapes_and_row_gathering(name):
+@pytest.mark.parametrize(
+    "n_tasks, head_width",
+    # 20 tasks x 16 units: the long layout maps rows by their own task's weights.
+    [(4, 5), (20, 16)],
+)
+def test_architecture_shapes_and_row_gathering(name, n_tasks, head_width):
     torch.manual_seed(0)
     architecture = ARCHITECTURES.resolve(name)(
-        6, 4, 3, shared_layers=(8,), head_layers=(5,), activation="tanh"
+        6, n_tasks, 3, shared_layers=(8,), head_layers=(head_width,), activation="tanh"
     )
     assert isinstance(architecture, Architecture)
     assert architecture.name == name
     X = torch.randn(10, 6)
-    task = torch.tensor([0, 1, 2, 3, 0, 1, 2, 3, 3, 3])
+    task = torch.tensor([0, 1, 2, 3, 0, 1, 2, 3, 3, 3]) * (n_tasks // 4)
     every = architecture(X)
     own = architecture(X, task)
-    assert every.shape == (10, 4, 3)
+    assert every.shape == (10, n_tasks, 3)
     assert own.shape == (10, 3)
     torch.testing.assert_close(every[torch.arange(10), task], own, atol=1e-6, rtol=1e-5)
+    # The gradients of each row's own output are those of the same outputs taken
+    # from every task's.
+    weights = torch.randn(10, 3)
+    every_grads = torch.autograd.grad(
+        (every[torch.arange(10), task] * weights).sum(),
+        architecture.parameters(),
+        allow_unused=True,
+    )
+    own_grads = torch.autograd.grad(
+        (own * weights).sum(), architecture.parameters(), allow_unused=True
+    )
+    for every_grad, own_grad in zip(every_grads, own_grads):
+        if every_grad is None or own_grad is None:
+            assert every_grad is None or not every_grad.any()
+            assert own_grad is None or not own_grad.any()
+        else:
+            torch.testing.assert_close(every_grad, own_grad, atol=1e-5, rtol=1e-4)
     assert architecture.shared_representation(X).shape[0] == 10
     for parameter in architecture.shared_parameters():
         assert isinstance(parameter, torch.nn.Parameter)
@@ -85,6 +108,39 @@ def test_task_linear_equals_one_linear_layer_per_task():
     for t in range(3):
         expected = X @ layer.weight[t] + layer.bias[t]
         torch.testing.assert_close(stacked[t], expected)
+
+
+def test_row_linear_maps_each_row_by_its_own_task_with_exact_gradients():
+    torch.manual_seed(0)
+    x = torch.randn(7, 4, dtype=torch.float64, requires_grad=True)
+    weight = torch.randn(5, 4, 3, dtype=torch.float64, requires_grad=True)
+    bias = torch.randn(5, 3, dtype=torch.float64, requires_grad=True)
+    task = torch.tensor([4, 0, 4, 2, 2, 2, 1])
+    expected = torch.stack([x[i] @ weight[t] + bias[t] for i, t in enumerate(task)])
+    torch.testing.assert_close(row_linear(x, weight, bias, task), expected)
+
+    def function(x, weight, bias):
+        return row_linear(x, weight, bias, task)
+
+    assert torch.autograd.gradcheck(function, (x, weight, bias))
+    assert torch.autograd.gradgradcheck(function, (x, weight, bias))
+    # A task with no row gets a zero gradient, not a missing one.
+    row_linear(x, weight, bias, task).sum().backward()
+    assert not weight.grad[3].any() and weight.grad[0].any()
+
+
+def test_task_linear_takes_own_task_rows_only_with_many_task_outputs():
+    assert not use_own_task_rows(4, 512)
+    assert not use_own_task_rows(100, 1)
+    assert use_own_task_rows(100, 32)
+    assert use_own_task_rows(1000, 1)
+    torch.manual_seed(0)
+    layer = TaskLinear(40, 6, 32)
+    X = torch.randn(9, 6)
+    task = torch.randint(0, 40, (9,))
+    torch.testing.assert_close(
+        layer(X, task), layer(X).transpose(0, 1)[torch.arange(9), task]
+    )
 
 
 def test_task_mlp_heads_run_without_a_python_loop_over_tasks():
