@@ -75,8 +75,13 @@ class MaskedSquaredError(nn.Module):
         """Return ``(losses, totals)`` as in :func:`per_task_means`."""
         if observed is not None:
             y = torch.nan_to_num(y)
-        squared = F.mse_loss(y_pred[..., 0], y, reduction="none")
-        return per_task_means(squared, weight, observed, task, self.n_tasks)
+        return per_task_means(
+            self.elementwise(y_pred, y), weight, observed, task, self.n_tasks
+        )
+
+    def elementwise(self, y_pred, y):
+        """Return the squared error of each label (no label may be missing)."""
+        return F.mse_loss(y_pred[..., 0], y, reduction="none")
 
     def mean_over_labels(self, y_pred, y):
         """Return the mean loss over every label and each task's mean (detached).
@@ -112,9 +117,14 @@ class MaskedCrossEntropy(nn.Module):
         """Return ``(losses, totals)`` as in :func:`per_task_means`."""
         if observed is not None:
             y = y.clamp_min(0)
+        return per_task_means(
+            self.elementwise(y_pred, y), weight, observed, task, self.n_tasks
+        )
+
+    def elementwise(self, y_pred, y):
+        """Return the negative log-likelihood of each label (none may be missing)."""
         log_proba = F.log_softmax(y_pred, dim=-1)
-        nll = -log_proba.gather(-1, y.unsqueeze(-1)).squeeze(-1)
-        return per_task_means(nll, weight, observed, task, self.n_tasks)
+        return -log_proba.gather(-1, y.unsqueeze(-1)).squeeze(-1)
 
     def mean_over_labels(self, y_pred, y):
         """Return the mean loss over every label and each task's mean (detached).

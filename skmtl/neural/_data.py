@@ -88,8 +88,48 @@ class TensorBatchIterator:
             # One gather per tensor and epoch; the batches are then free views.
             # Gathering per batch cost one indexing call per tensor and batch.
             data = data.subset(order)
+        if "task" in data.inputs and not {"weight", "observed"} & set(data.targets):
+            share = batch_task_shares(
+                data.inputs["task"], self.batch_size, data.inputs["X"].dtype
+            )
+            data = TaskTensorDataset(data.inputs, {**data.targets, "task_share": share})
         for start in range(0, len(data), self.batch_size):
             yield data.batch(slice(start, start + self.batch_size))
+
+
+def batch_task_shares(task, batch_size, dtype):
+    """Return each row's weight in the mean of its batch's task means.
+
+    For long-layout batches of unit-weight rows: in a batch holding ``k`` tasks,
+    ``n_t`` of its rows of task ``t``, the mean over tasks of each task's mean
+    loss weighs every row of task ``t`` by ``1 / (k n_t)``. Computed for all of an
+    epoch's batches at once, so that a batch's loss is one dot product (measured:
+    about 100 microseconds less per batch than per-task means in the graph).
+
+    Parameters
+    ----------
+    task : LongTensor of shape (n_rows,)
+        The task of each row, in the epoch's order.
+    batch_size : int
+        Rows per batch; batch ``b`` holds rows ``b * batch_size`` onwards.
+    dtype : torch.dtype
+        Floating dtype of the result.
+
+    Returns
+    -------
+    share : Tensor of shape (n_rows,)
+        ``1 / (k n_t)`` for each row, from its own batch. Within a batch, the
+        shares of a task's rows add up to ``1 / k``, that task's weight.
+    """
+    n_rows = len(task)
+    if n_rows == 0:
+        return torch.empty(0, dtype=dtype, device=task.device)
+    n_tasks = int(task.max()) + 1
+    batch = torch.arange(n_rows, device=task.device) // batch_size
+    cell = batch * n_tasks + task
+    counts = torch.bincount(cell, minlength=math.ceil(n_rows / batch_size) * n_tasks)
+    tasks_in_batch = (counts.view(-1, n_tasks) > 0).sum(1)
+    return (counts[cell] * tasks_in_batch[batch]).to(dtype).reciprocal_()
 
 
 class RandomFractionSplit:

@@ -62,20 +62,27 @@ class MultiTaskNet(NeuralNet):
         weight, observed = y_true.get("weight"), y_true.get("observed")
         shared, self._shared = getattr(self, "_shared", None), None
         weighting = self.module_.weighting
+        share = y_true.get("task_share")
         if (
             weight is None
             and observed is None
-            and task is None
+            and (task is None or share is not None)
             and (weighting.plain_mean or not training)
         ):
-            # Every task has every row of the batch, with unit weights: the
-            # mean of the task means is the mean over all labels (measured: the
-            # loss's forward and backward in half the time of the general path).
-            loss, losses = self.criterion_.mean_over_labels(y_pred, y_true["y"])
-            if training:
-                loss = self._add_penalty(loss)
-            self._accumulate(training, losses, float(len(y_pred)), 1.0 / len(losses))
-            return loss
+            # Unit weights, no missing label, the plain mean of the task means:
+            # computed without per-task means in the graph.
+            if task is None:
+                # Every task has every row of the batch: the mean over all labels
+                # (measured: the loss's forward and backward in half the time).
+                loss, losses = self.criterion_.mean_over_labels(y_pred, y_true["y"])
+                self._accumulate(training, losses, float(len(y_pred)), 1 / len(losses))
+            else:
+                # Long layout: each row weighs 1 / (k n_t) in its batch (computed
+                # once per epoch by the batch iterator), so the loss is one dot.
+                elementwise = self.criterion_.elementwise(y_pred, y_true["y"])
+                loss = torch.dot(elementwise, share)
+                self._accumulate_rows(training, elementwise.detach(), task, share)
+            return self._add_penalty(loss) if training else loss
         losses, totals = self.criterion_(
             y_pred, y_true["y"], weight=weight, observed=observed, task=task
         )
@@ -129,6 +136,25 @@ class MultiTaskNet(NeuralNet):
         stats[f"{prefix}_total"] = stats[f"{prefix}_total"] + totals
         if training:
             stats["weights"] = stats["weights"] + weights
+            self._stats_batches += 1
+
+    def _accumulate_rows(self, training, elementwise, task, share):
+        """Add a long-layout batch's row losses to the epoch's per-task statistics.
+
+        ``share`` is each row's weight in the batch (see
+        :func:`~skmtl.neural._data.batch_task_shares`); a task's shares add up to
+        its weight in the batch.
+        """
+        if not hasattr(self, "_stats"):
+            self.reset_epoch_stats()
+        stats = self._stats
+        prefix = "train" if training else "valid"
+        stats[f"{prefix}_sum"].index_add_(0, task, elementwise)
+        totals = self._per_task(stats[f"{prefix}_total"])
+        stats[f"{prefix}_total"] = totals.index_add_(0, task, torch.ones_like(share))
+        if training:
+            weights = self._per_task(stats["weights"])
+            stats["weights"] = weights.index_add_(0, task, share)
             self._stats_batches += 1
 
     def _per_task(self, value):

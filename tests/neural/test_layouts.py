@@ -251,3 +251,90 @@ def test_single_task_wide_y_one_d_vs_column():
     assert one_d.predict(X).shape == (50,)
     assert column.predict(X).shape == (50, 1)
     np.testing.assert_array_equal(one_d.predict(X), column.predict(X)[:, 0])
+
+
+def test_batch_task_shares_weigh_rows_by_their_batch_task_counts():
+    from skmtl.neural._data import batch_task_shares
+
+    task = torch.tensor([0, 0, 2, 2, 2, 1, 0, 2, 1, 1])
+    share = batch_task_shares(task, 4, torch.float32)
+    expected = []
+    for start in range(0, len(task), 4):
+        rows = task[start : start + 4].tolist()
+        k = len(set(rows))
+        expected += [1 / (k * rows.count(t)) for t in rows]
+    torch.testing.assert_close(share, torch.tensor(expected))
+    assert batch_task_shares(task[:0], 4, torch.float32).shape == (0,)
+
+
+@pytest.mark.parametrize("kind", ["regression", "classification"])
+def test_long_layout_row_shares_give_the_mean_of_task_means(kind):
+    from skmtl.neural._criterion import MaskedCrossEntropy, MaskedSquaredError
+    from skmtl.neural._data import batch_task_shares
+
+    generator = torch.Generator().manual_seed(0)
+    task = torch.tensor([0, 0, 2, 2, 2, 1, 0, 2])  # task 3 is not in the batch
+    if kind == "regression":
+        criterion = MaskedSquaredError(n_tasks=4)
+        y_pred = torch.randn(8, 1, generator=generator)
+        y = torch.randn(8, generator=generator)
+    else:
+        criterion = MaskedCrossEntropy(n_tasks=4)
+        y_pred = torch.randn(8, 3, generator=generator)
+        y = torch.randint(0, 3, (8,), generator=generator)
+    one_dot_input = y_pred.clone().requires_grad_()
+    per_task_input = y_pred.clone().requires_grad_()
+    share = batch_task_shares(task, 8, torch.float32)
+    loss = torch.dot(criterion.elementwise(one_dot_input, y), share)
+    losses, totals = criterion(per_task_input, y, task=task)
+    expected = losses[totals > 0].mean()
+    torch.testing.assert_close(loss, expected)
+    loss.backward()
+    expected.backward()
+    torch.testing.assert_close(one_dot_input.grad, per_task_input.grad)
+
+
+@pytest.mark.parametrize("estimator_cls", [MultiTaskRegressor, MultiTaskClassifier])
+def test_long_layout_shortcut_trains_like_the_general_path(estimator_cls, monkeypatch):
+    # Unit sample weights take the general path (per-task means, then the
+    # weighting); none take the one-dot loss. Same fit up to float rounding.
+    from skmtl.neural._net import MultiTaskNet
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(90, 4))
+    task = rng.integers(0, 3, 90)
+    y = X[:, 0] + task
+    if estimator_cls is MultiTaskClassifier:
+        y = (y > np.median(y)).astype(int)
+    X_long = np.column_stack([X, task])
+    calls = []
+    original = MultiTaskNet._accumulate_rows
+    monkeypatch.setattr(
+        MultiTaskNet,
+        "_accumulate_rows",
+        lambda *args: calls.append(1) or original(*args),
+    )
+    params = {**FAST, "task_column": -1, "batch_size": 16}
+    plain = estimator_cls(**params).fit(X_long, y)
+    assert calls, "an unweighted long-layout fit takes the shortcut"
+    calls.clear()
+    weighted = estimator_cls(**params).fit(X_long, y, sample_weight=np.ones(90))
+    assert not calls, "sample weights take the general path"
+    np.testing.assert_allclose(
+        plain.history_[:, "train_loss"], weighted.history_[:, "train_loss"], rtol=1e-4
+    )
+    for ours, general in zip(
+        plain.history_[:, "train_task_loss"], weighted.history_[:, "train_task_loss"]
+    ):
+        np.testing.assert_allclose(
+            list(ours.values()), list(general.values()), rtol=1e-4
+        )
+    np.testing.assert_allclose(plain.task_weights_, weighted.task_weights_, rtol=1e-5)
+    if estimator_cls is MultiTaskRegressor:
+        np.testing.assert_allclose(
+            plain.predict(X_long), weighted.predict(X_long), rtol=1e-3, atol=1e-3
+        )
+    else:
+        np.testing.assert_allclose(
+            plain.predict_proba(X_long), weighted.predict_proba(X_long), atol=1e-3
+        )
