@@ -31,6 +31,7 @@ class TaskTensorDataset(Dataset):
         self.inputs = inputs
         self.targets = targets
         self._n_rows = len(next(iter(inputs.values())))
+        self._shuffle_buffers = None
 
     def __len__(self):
         return self._n_rows
@@ -45,6 +46,26 @@ class TaskTensorDataset(Dataset):
             {k: v[indices] for k, v in self.targets.items()},
         )
 
+    def shuffled(self, order):
+        """Return a dataset of the rows in ``order``, written into reused buffers.
+
+        Every call (one per epoch) writes into the same buffers, allocated at the
+        first call: no new allocation and no page faults per epoch (measured on
+        20,000 x 50 rows: 0.6 ms per epoch instead of 1.6 to 2.6 ms). The batches
+        of an epoch are views of these buffers, so they change when the next
+        epoch starts; a callback that keeps a batch must copy it.
+        """
+        if self._shuffle_buffers is None:
+            self._shuffle_buffers = (
+                {k: torch.empty_like(v) for k, v in self.inputs.items()},
+                {k: torch.empty_like(v) for k, v in self.targets.items()},
+            )
+        inputs, targets = self._shuffle_buffers
+        for source, buffers in ((self.inputs, inputs), (self.targets, targets)):
+            for key, values in source.items():
+                torch.index_select(values, 0, order, out=buffers[key])
+        return TaskTensorDataset(inputs, targets)
+
     def batch(self, indices):
         """Return ``(inputs, targets)`` of the rows ``indices`` (slice or tensor)."""
         return (
@@ -58,6 +79,11 @@ class TensorBatchIterator:
 
     Plugged into skorch as ``iterator_train`` / ``iterator_valid``; skorch calls it
     as ``TensorBatchIterator(dataset, batch_size=..., **iterator_params)``.
+    Shuffled batches are views of buffers that the next epoch overwrites (see
+    :meth:`TaskTensorDataset.shuffled`). In the long layout without sample
+    weights or missing labels, each batch's targets also hold ``task_share``,
+    each row's weight in the mean of the batch's task means
+    (:func:`batch_task_shares`).
 
     Parameters
     ----------
@@ -87,7 +113,7 @@ class TensorBatchIterator:
             order = order.to(next(iter(data.inputs.values())).device)
             # One gather per tensor and epoch; the batches are then free views.
             # Gathering per batch cost one indexing call per tensor and batch.
-            data = data.subset(order)
+            data = data.shuffled(order)
         if "task" in data.inputs and not {"weight", "observed"} & set(data.targets):
             share = batch_task_shares(
                 data.inputs["task"], self.batch_size, data.inputs["X"].dtype

@@ -45,11 +45,20 @@ class MultiTaskNet(NeuralNet):
     def infer(self, x, **fit_params):
         """Run the module on a batch, keeping its shared representation.
 
-        The representation is kept until :meth:`get_loss` for loss weightings
-        that aggregate per-task gradients there, then released.
+        In training, the representation is kept until :meth:`get_loss` for loss
+        weightings that aggregate per-task gradients there, then released.
         """
-        x = to_tensor(x, device=self.device)
-        outputs, self._shared = self.module_.forward_with_shared(**x, **fit_params)
+        on_cpu = str(self.device) == "cpu"
+        if not (
+            on_cpu and isinstance(x, dict) and all(map(torch.is_tensor, x.values()))
+        ):
+            # The batch iterator's batches are CPU tensors already; skorch's
+            # conversion walks them anyway (about 20 us per batch).
+            x = to_tensor(x, device=self.device)
+        module = self.module_
+        outputs, shared = module.forward_with_shared(**x, **fit_params)
+        if module.training and module.weighting.requires_features:
+            self._shared = shared
         return outputs
 
     def get_loss(self, y_pred, y_true, X=None, training=False):
@@ -60,7 +69,6 @@ class MultiTaskNet(NeuralNet):
         """
         task = X.get("task") if isinstance(X, dict) else None
         weight, observed = y_true.get("weight"), y_true.get("observed")
-        shared, self._shared = getattr(self, "_shared", None), None
         weighting = self.module_.weighting
         share = y_true.get("task_share")
         if (
@@ -88,7 +96,9 @@ class MultiTaskNet(NeuralNet):
         )
         present = totals > 0
         if training:
-            features = shared if weighting.requires_features else None
+            features = None
+            if weighting.requires_features:
+                features, self._shared = self._shared, None
             loss, weights = weighting(losses, present, features=features)
             loss = self._add_penalty(loss)
         else:

@@ -69,3 +69,41 @@ def test_iterator_covers_every_row_once_per_epoch():
     np.testing.assert_array_equal(
         torch.cat([t["y"] for _, t in ordered]).numpy(), np.arange(10.0)
     )
+
+
+def test_each_epoch_shuffles_into_the_same_buffers_and_keeps_rows_aligned():
+    X = torch.arange(20.0).view(10, 2)
+    dataset = TaskTensorDataset(
+        {"X": X, "task": torch.arange(10) % 3}, {"y": torch.arange(10.0)}
+    )
+    generator = torch.Generator().manual_seed(0)
+    pointers, orders = set(), []
+    for _ in range(3):
+        batches = list(
+            TensorBatchIterator(
+                dataset, batch_size=4, shuffle=True, generator=generator
+            )
+        )
+        inputs, targets = batches[0]
+        pointers.add(inputs["X"].data_ptr())
+        rows = torch.cat([t["y"] for _, t in batches]).long()
+        orders.append(rows.tolist())
+        for inputs, targets in batches:  # every tensor holds the same rows
+            row = targets["y"].long()
+            torch.testing.assert_close(inputs["X"], X[row])
+            torch.testing.assert_close(inputs["task"], row % 3)
+    assert len(pointers) == 1  # no new allocation per epoch
+    assert orders[0] != orders[1] and sorted(orders[2]) == list(range(10))
+    # The dataset's own tensors are left as they were.
+    torch.testing.assert_close(dataset.inputs["X"], X)
+
+
+def test_long_layout_batches_carry_each_rows_share_unless_weighted():
+    inputs = {"X": torch.zeros(6, 1), "task": torch.tensor([0, 0, 1, 1, 1, 2])}
+    plain = TaskTensorDataset(inputs, {"y": torch.zeros(6)})
+    # Batch 1: tasks 0, 0, 1, 1 (two tasks, two rows each); batch 2: tasks 1, 2.
+    shares = [t["task_share"] for _, t in TensorBatchIterator(plain, batch_size=4)]
+    torch.testing.assert_close(torch.cat(shares), torch.tensor([0.25] * 4 + [0.5] * 2))
+    weighted = TaskTensorDataset(inputs, {"y": torch.zeros(6), "weight": torch.ones(6)})
+    (_, targets), *_ = TensorBatchIterator(weighted, batch_size=4)
+    assert "task_share" not in targets
