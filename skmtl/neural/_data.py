@@ -10,6 +10,8 @@ import math
 import torch
 from torch.utils.data import Dataset
 
+from skmtl.neural._shares import label_shares
+
 
 class TaskTensorDataset(Dataset):
     """The training data of one fit as tensors: inputs and targets, row-aligned.
@@ -80,10 +82,10 @@ class TensorBatchIterator:
     Plugged into skorch as ``iterator_train`` / ``iterator_valid``; skorch calls it
     as ``TensorBatchIterator(dataset, batch_size=..., **iterator_params)``.
     Shuffled batches are views of buffers that the next epoch overwrites (see
-    :meth:`TaskTensorDataset.shuffled`). In the long layout without sample
-    weights or missing labels, each batch's targets also hold ``task_share``,
-    each row's weight in the mean of the batch's task means
-    (:func:`batch_task_shares`).
+    :meth:`TaskTensorDataset.shuffled`). Without sample weights, in the long
+    layout or with missing labels, each batch's targets also hold
+    ``label_share``, each label's weight in the mean of the batch's task means
+    (:func:`~skmtl.neural._shares.label_shares`).
 
     Parameters
     ----------
@@ -114,48 +116,16 @@ class TensorBatchIterator:
             # One gather per tensor and epoch; the batches are then free views.
             # Gathering per batch cost one indexing call per tensor and batch.
             data = data.shuffled(order)
-        if "task" in data.inputs and not {"weight", "observed"} & set(data.targets):
-            share = batch_task_shares(
-                data.inputs["task"], self.batch_size, data.inputs["X"].dtype
+        task, observed = data.inputs.get("task"), data.targets.get("observed")
+        if "weight" not in data.targets and (task is not None or observed is not None):
+            share = label_shares(
+                self.batch_size, data.inputs["X"].dtype, task=task, observed=observed
             )
-            data = TaskTensorDataset(data.inputs, {**data.targets, "task_share": share})
+            data = TaskTensorDataset(
+                data.inputs, {**data.targets, "label_share": share}
+            )
         for start in range(0, len(data), self.batch_size):
             yield data.batch(slice(start, start + self.batch_size))
-
-
-def batch_task_shares(task, batch_size, dtype):
-    """Return each row's weight in the mean of its batch's task means.
-
-    For long-layout batches of unit-weight rows: in a batch holding ``k`` tasks,
-    ``n_t`` of its rows of task ``t``, the mean over tasks of each task's mean
-    loss weighs every row of task ``t`` by ``1 / (k n_t)``. Computed for all of an
-    epoch's batches at once, so that a batch's loss is one dot product (measured:
-    about 100 microseconds less per batch than per-task means in the graph).
-
-    Parameters
-    ----------
-    task : LongTensor of shape (n_rows,)
-        The task of each row, in the epoch's order.
-    batch_size : int
-        Rows per batch; batch ``b`` holds rows ``b * batch_size`` onwards.
-    dtype : torch.dtype
-        Floating dtype of the result.
-
-    Returns
-    -------
-    share : Tensor of shape (n_rows,)
-        ``1 / (k n_t)`` for each row, from its own batch. Within a batch, the
-        shares of a task's rows add up to ``1 / k``, that task's weight.
-    """
-    n_rows = len(task)
-    if n_rows == 0:
-        return torch.empty(0, dtype=dtype, device=task.device)
-    n_tasks = int(task.max()) + 1
-    batch = torch.arange(n_rows, device=task.device) // batch_size
-    cell = batch * n_tasks + task
-    counts = torch.bincount(cell, minlength=math.ceil(n_rows / batch_size) * n_tasks)
-    tasks_in_batch = (counts.view(-1, n_tasks) > 0).sum(1)
-    return (counts[cell] * tasks_in_batch[batch]).to(dtype).reciprocal_()
 
 
 class RandomFractionSplit:

@@ -70,26 +70,27 @@ class MultiTaskNet(NeuralNet):
         task = X.get("task") if isinstance(X, dict) else None
         weight, observed = y_true.get("weight"), y_true.get("observed")
         weighting = self.module_.weighting
-        share = y_true.get("task_share")
+        share = y_true.get("label_share")
         if (
             weight is None
-            and observed is None
-            and (task is None or share is not None)
+            and (share is not None or (task is None and observed is None))
             and (weighting.plain_mean or not training)
         ):
-            # Unit weights, no missing label, the plain mean of the task means:
-            # computed without per-task means in the graph.
-            if task is None:
+            # Unit weights and the plain mean of the task means: computed
+            # without per-task means, masks or the weighting in the graph.
+            if share is None:
                 # Every task has every row of the batch: the mean over all labels
                 # (measured: the loss's forward and backward in half the time).
                 loss, losses = self.criterion_.mean_over_labels(y_pred, y_true["y"])
                 self._accumulate(training, losses, float(len(y_pred)), 1 / len(losses))
             else:
-                # Long layout: each row weighs 1 / (k n_t) in its batch (computed
-                # once per epoch by the batch iterator), so the loss is one dot.
+                # Each label weighs 1 / (k n_t) in its batch (computed once per
+                # epoch by the batch iterator), so the loss is one dot product.
                 elementwise = self.criterion_.elementwise(y_pred, y_true["y"])
-                loss = torch.dot(elementwise, share)
-                self._accumulate_rows(training, elementwise.detach(), task, share)
+                loss = torch.dot(elementwise.reshape(-1), share.reshape(-1))
+                self._accumulate_shares(
+                    training, elementwise.detach(), share, task, observed
+                )
             return self._add_penalty(loss) if training else loss
         losses, totals = self.criterion_(
             y_pred, y_true["y"], weight=weight, observed=observed, task=task
@@ -148,23 +149,34 @@ class MultiTaskNet(NeuralNet):
             stats["weights"] = stats["weights"] + weights
             self._stats_batches += 1
 
-    def _accumulate_rows(self, training, elementwise, task, share):
-        """Add a long-layout batch's row losses to the epoch's per-task statistics.
+    def _accumulate_shares(self, training, elementwise, share, task, observed):
+        """Add a batch's label losses to the epoch's per-task statistics.
 
-        ``share`` is each row's weight in the batch (see
-        :func:`~skmtl.neural._data.batch_task_shares`); a task's shares add up to
-        its weight in the batch.
+        ``share`` is each label's weight in the batch (see
+        :func:`~skmtl.neural._shares.label_shares`): a task's shares add up to
+        its weight in the batch. Missing labels (``observed`` False) count for
+        nothing.
         """
         if not hasattr(self, "_stats"):
             self.reset_epoch_stats()
         stats = self._stats
         prefix = "train" if training else "valid"
-        stats[f"{prefix}_sum"].index_add_(0, task, elementwise)
-        totals = self._per_task(stats[f"{prefix}_total"])
-        stats[f"{prefix}_total"] = totals.index_add_(0, task, torch.ones_like(share))
+        labels = torch.ones_like(share) if observed is None else observed.to(share)
+        sums, totals = stats[f"{prefix}_sum"], self._per_task(stats[f"{prefix}_total"])
+        if task is None:
+            sums.add_((elementwise * labels).sum(0))
+            totals.add_(labels.sum(0))
+        else:
+            sums.index_add_(0, task, elementwise * labels)
+            totals.index_add_(0, task, labels)
+        stats[f"{prefix}_total"] = totals
         if training:
             weights = self._per_task(stats["weights"])
-            stats["weights"] = weights.index_add_(0, task, share)
+            if task is None:
+                weights.add_(share.sum(0))
+            else:
+                weights.index_add_(0, task, share)
+            stats["weights"] = weights
             self._stats_batches += 1
 
     def _per_task(self, value):

@@ -98,12 +98,15 @@ def test_each_epoch_shuffles_into_the_same_buffers_and_keeps_rows_aligned():
     torch.testing.assert_close(dataset.inputs["X"], X)
 
 
-def test_long_layout_batches_carry_each_rows_share_unless_weighted():
+def test_batches_carry_label_shares_unless_weighted_or_fully_observed_wide():
     inputs = {"X": torch.zeros(6, 1), "task": torch.tensor([0, 0, 1, 1, 1, 2])}
     plain = TaskTensorDataset(inputs, {"y": torch.zeros(6)})
     # Batch 1: tasks 0, 0, 1, 1 (two tasks, two rows each); batch 2: tasks 1, 2.
-    shares = [t["task_share"] for _, t in TensorBatchIterator(plain, batch_size=4)]
+    shares = [t["label_share"] for _, t in TensorBatchIterator(plain, batch_size=4)]
     torch.testing.assert_close(torch.cat(shares), torch.tensor([0.25] * 4 + [0.5] * 2))
     weighted = TaskTensorDataset(inputs, {"y": torch.zeros(6), "weight": torch.ones(6)})
     (_, targets), *_ = TensorBatchIterator(weighted, batch_size=4)
-    assert "task_share" not in targets
+    assert "label_share" not in targets
+    wide = TaskTensorDataset({"X": torch.zeros(6, 1)}, {"y": torch.zeros(6, 2)})
+    (_, targets), *_ = TensorBatchIterator(wide, batch_size=4)
+    assert "label_share" not in targets  # the mean over all labels needs none

@@ -242,40 +242,58 @@ def test_single_task_wide_y_one_d_vs_column():
     np.testing.assert_array_equal(one_d.predict(X), column.predict(X)[:, 0])
 
 
-def test_batch_task_shares_weigh_rows_by_their_batch_task_counts():
-    from skmtl.neural._data import batch_task_shares
+def test_label_shares_weigh_labels_by_their_batch_task_counts():
+    from skmtl.neural._shares import label_shares
 
     task = torch.tensor([0, 0, 2, 2, 2, 1, 0, 2, 1, 1])
-    share = batch_task_shares(task, 4, torch.float32)
-    expected = []
-    for start in range(0, len(task), 4):
-        rows = task[start : start + 4].tolist()
-        k = len(set(rows))
-        expected += [1 / (k * rows.count(t)) for t in rows]
-    torch.testing.assert_close(share, torch.tensor(expected))
-    assert batch_task_shares(task[:0], 4, torch.float32).shape == (0,)
+    observed = torch.tensor([1, 1, 1, 0, 1, 1, 1, 1, 0, 0], dtype=torch.bool)
+    wide = torch.rand(10, 3, generator=torch.Generator().manual_seed(0)) > 0.4
+    for labels, kwargs in (
+        (torch.nn.functional.one_hot(task).bool(), {"task": task}),
+        (
+            torch.nn.functional.one_hot(task).bool() & observed[:, None],
+            {"task": task, "observed": observed},
+        ),
+        (wide, {"observed": wide}),
+    ):
+        expected = torch.zeros(labels.shape)
+        for start in range(0, 10, 4):
+            block = labels[start : start + 4]
+            counts = block.sum(0)
+            k = (counts > 0).sum()
+            expected[start : start + 4] = block / (k.clamp_min(1) * counts.clamp_min(1))
+        share = label_shares(4, torch.float32, **kwargs)
+        if "task" in kwargs:  # one label per row: the row's own task
+            expected = expected[torch.arange(10), task]
+        torch.testing.assert_close(share, expected)
+    assert label_shares(4, torch.float32, task=task[:0]).shape == (0,)
 
 
+@pytest.mark.parametrize("layout", ["long", "wide"])
 @pytest.mark.parametrize("kind", ["regression", "classification"])
-def test_long_layout_row_shares_give_the_mean_of_task_means(kind):
+def test_label_shares_give_the_mean_of_task_means(layout, kind):
     from skmtl.neural._criterion import MaskedCrossEntropy, MaskedSquaredError
-    from skmtl.neural._data import batch_task_shares
+    from skmtl.neural._shares import label_shares
 
     generator = torch.Generator().manual_seed(0)
-    task = torch.tensor([0, 0, 2, 2, 2, 1, 0, 2])  # task 3 is not in the batch
+    shape = (8,) if layout == "long" else (8, 4)
+    task = torch.tensor([0, 0, 2, 2, 2, 1, 0, 2]) if layout == "long" else None
+    observed = torch.rand(shape, generator=generator) > 0.3
+    observed[0] = True
     if kind == "regression":
         criterion = MaskedSquaredError(n_tasks=4)
-        y_pred = torch.randn(8, 1, generator=generator)
-        y = torch.randn(8, generator=generator)
+        y_pred = torch.randn(*shape, 1, generator=generator)
+        y = torch.randn(shape, generator=generator)
     else:
         criterion = MaskedCrossEntropy(n_tasks=4)
-        y_pred = torch.randn(8, 3, generator=generator)
-        y = torch.randint(0, 3, (8,), generator=generator)
+        y_pred = torch.randn(*shape, 3, generator=generator)
+        y = torch.randint(0, 3, shape, generator=generator)
     one_dot_input = y_pred.clone().requires_grad_()
     per_task_input = y_pred.clone().requires_grad_()
-    share = batch_task_shares(task, 8, torch.float32)
-    loss = torch.dot(criterion.elementwise(one_dot_input, y), share)
-    losses, totals = criterion(per_task_input, y, task=task)
+    share = label_shares(8, torch.float32, task=task, observed=observed)
+    elementwise = criterion.elementwise(one_dot_input, y)
+    loss = torch.dot(elementwise.reshape(-1), share.reshape(-1))
+    losses, totals = criterion(per_task_input, y, observed=observed, task=task)
     expected = losses[totals > 0].mean()
     torch.testing.assert_close(loss, expected)
     loss.backward()
@@ -283,33 +301,45 @@ def test_long_layout_row_shares_give_the_mean_of_task_means(kind):
     torch.testing.assert_close(one_dot_input.grad, per_task_input.grad)
 
 
+@pytest.mark.parametrize("layout", ["long", "wide with missing labels"])
 @pytest.mark.parametrize("estimator_cls", [MultiTaskRegressor, MultiTaskClassifier])
-def test_long_layout_shortcut_trains_like_the_general_path(estimator_cls, monkeypatch):
+def test_label_share_shortcut_trains_like_the_general_path(
+    estimator_cls, layout, monkeypatch
+):
     # Unit sample weights take the general path (per-task means, then the
-    # weighting); none take the one-dot loss. Same fit up to float rounding.
+    # weighting); none take the one-dot loss. Same fit up to float rounding,
+    # with early stopping so that validation batches take it too.
     from skmtl.neural._net import MultiTaskNet
 
     rng = np.random.default_rng(0)
     X = rng.normal(size=(90, 4))
-    task = rng.integers(0, 3, 90)
-    y = X[:, 0] + task
+    params = {**FAST, "batch_size": 16, "early_stopping": True}
+    if layout == "long":
+        task = rng.integers(0, 3, 90)
+        y = X[:, 0] + task
+        X = np.column_stack([X, task])
+        params["task_column"] = -1
+    else:
+        y = X[:, :3] + rng.normal(size=(90, 3))
+        y[rng.random((90, 3)) < 0.3] = np.nan
     if estimator_cls is MultiTaskClassifier:
-        y = (y > np.median(y)).astype(int)
-    X_long = np.column_stack([X, task])
+        y = np.where(np.isnan(y), np.nan, y > np.nanmedian(y))
     calls = []
-    original = MultiTaskNet._accumulate_rows
+    original = MultiTaskNet._accumulate_shares
     monkeypatch.setattr(
         MultiTaskNet,
-        "_accumulate_rows",
+        "_accumulate_shares",
         lambda *args: calls.append(1) or original(*args),
     )
-    params = {**FAST, "task_column": -1, "batch_size": 16}
-    plain = estimator_cls(**params).fit(X_long, y)
-    assert calls, "an unweighted long-layout fit takes the shortcut"
+    plain = estimator_cls(**params).fit(X, y)
+    assert calls, "an unweighted fit takes the shortcut"
     calls.clear()
-    weighted = estimator_cls(**params).fit(X_long, y, sample_weight=np.ones(90))
+    weighted = estimator_cls(**params).fit(X, y, sample_weight=np.ones(90))
     assert not calls, "sample weights take the general path"
-    assert_same_training(plain, weighted, X_long)
+    assert_same_training(plain, weighted, X)
+    np.testing.assert_allclose(
+        plain.history_[:, "valid_loss"], weighted.history_[:, "valid_loss"], rtol=1e-4
+    )
 
 
 def assert_same_training(plain, weighted, X):
