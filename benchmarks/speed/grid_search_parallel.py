@@ -104,7 +104,10 @@ def main(argv=None):
     Y = np.tanh(X[:, :5]) @ rng.standard_normal((5, 5), dtype=np.float32)
 
     probe = f"/tmp/skmtl_thread_probe_{os.getpid()}.txt"
-    search_seconds(X[:300], Y[:300], 2, 1)  # warm up the worker pool
+    # Warm up the worker pool and this process (torch's lazy initialisation
+    # would otherwise land in the first serial search).
+    search_seconds(X[:300], Y[:300], 2, 1)
+    search_seconds(X[:300], Y[:300], 1, 1)
     keys = ("serial", "default", "parallel", "forced", "even serial", "even parallel")
     times = {key: [] for key in keys}
     balanced = []

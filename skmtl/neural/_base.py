@@ -31,6 +31,7 @@ from skmtl.utils._sklearn_compat import (
     check_is_fitted,
 )
 from skmtl.utils._threads import torch_threads
+from skmtl.utils._worker_gc import freeze_gc_in_worker_process
 from skmtl.weighting import WEIGHTINGS, FixedWeighting
 
 OPTIMIZERS = {
@@ -182,6 +183,7 @@ class _BaseMultiTaskNeural(
         self : object
             The fitted estimator.
         """
+        freeze_gc_in_worker_process("before fit")
         warm = bool(self.warm_start) and hasattr(self, "net_")
         features, Y, task_index = fit_layout(self, X, y, warm=warm)
         weight = _check_sample_weight(
@@ -229,6 +231,7 @@ class _BaseMultiTaskNeural(
         self.history_ = self.net_.history
         self.n_iter_ = len(self.history_)
         self.task_weights_ = np.asarray(self.history_[:, "task_weights"], dtype=float)
+        freeze_gc_in_worker_process("after fit")
         return self
 
     def _check_every_task_observed(self, observed, task_index, weight):

@@ -1,5 +1,6 @@
 """The neural estimators inside scikit-learn: pipelines, search, pickling, pandas."""
 
+import gc
 import pickle
 
 import numpy as np
@@ -31,6 +32,7 @@ class RecordThreads(skorch.callbacks.Callback):
 
     def on_train_begin(self, net, **kwargs):
         self.threads = torch.get_num_threads()
+        self.frozen = gc.get_freeze_count()
 
 
 @pytest.fixture
@@ -124,6 +126,18 @@ def test_joblib_workers_train_single_threaded(wide_regression):
         )
     assert len(result["estimator"]) == 2
     assert [_recorded_threads(est) for est in result["estimator"]] == [1, 1]
+    # Worker processes keep the collector off the imported libraries.
+    for estimator in result["estimator"]:
+        assert dict(estimator.net_.callbacks_)["RecordThreads"].frozen > 0
+
+
+def test_the_users_process_never_freezes_the_collector(wide_regression):
+    X, Y = wide_regression
+    before = gc.get_freeze_count()
+    with parallel_config(backend="threading"):
+        cross_validate(MultiTaskRegressor(**FAST), X, Y, cv=KFold(2), n_jobs=2)
+    MultiTaskRegressor(**FAST).fit(X, Y)
+    assert gc.get_freeze_count() == before
 
 
 def test_n_threads_is_used_and_restored(wide_regression, torch_threads_restored):
