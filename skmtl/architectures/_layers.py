@@ -106,6 +106,11 @@ class TaskLinear(nn.Module):
         if task is not None and x.dim() == 2 and use_own_task_rows(n_tasks, n_outputs):
             return row_linear(x, self.weight, self.bias, task)
         if x.dim() == 2:
+            if task is not None and n_outputs == 1:
+                # Each row's own task column of one product: (batch, 1) straight
+                # from the gather, without the reshaping nodes of the general case.
+                out = F.linear(x, self.weight.view(n_tasks, -1), self.bias.view(-1))
+                return out.gather(1, task.unsqueeze(1))
             out = self.shared_input(x)
             if task is not None:
                 # Each row's own task output; gather's backward is a plain

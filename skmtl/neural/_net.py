@@ -161,13 +161,17 @@ class MultiTaskNet(NeuralNet):
             self.reset_epoch_stats()
         stats = self._stats
         prefix = "train" if training else "valid"
-        labels = torch.ones_like(share) if observed is None else observed.to(share)
+        if observed is None:
+            labels = torch.ones_like(share)
+        else:
+            labels = observed.to(share)
+            elementwise = elementwise * labels
         sums, totals = stats[f"{prefix}_sum"], self._per_task(stats[f"{prefix}_total"])
         if task is None:
-            sums.add_((elementwise * labels).sum(0))
+            sums.add_(elementwise.sum(0))
             totals.add_(labels.sum(0))
         else:
-            sums.index_add_(0, task, elementwise * labels)
+            sums.index_add_(0, task, elementwise)
             totals.index_add_(0, task, labels)
         stats[f"{prefix}_total"] = totals
         if training:
