@@ -87,7 +87,10 @@ class MultiTaskNet(NeuralNet):
                 # Each label weighs 1 / (k n_t) in its batch (computed once per
                 # epoch by the batch iterator), so the loss is one dot product.
                 elementwise = self.criterion_.elementwise(y_pred, y_true["y"])
-                loss = torch.dot(elementwise.reshape(-1), share.reshape(-1))
+                if elementwise.dim() == 1:  # long: one label per row
+                    loss = torch.dot(elementwise, share)
+                else:
+                    loss = torch.dot(elementwise.reshape(-1), share.reshape(-1))
                 self._accumulate_shares(
                     training, elementwise.detach(), share, task, observed
                 )
