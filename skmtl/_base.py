@@ -170,9 +170,9 @@ def validate_features(estimator, X, *, reset):
             # were 60% of a one-row predict's validation).
             task_values = X[:, position]
             keep = [i for i in range(X.shape[1]) if i != position]
-            features = X[:, keep].astype(np.float32, copy=False)
+            features = _other_columns(X, position).astype(np.float32, copy=False)
             check_finite_features(features, None, positions=keep)
-            return features, task_values
+            return _writable(features), task_values
 
     _check_feature_names(estimator, X, reset=reset)
     names = None
@@ -195,12 +195,11 @@ def validate_features(estimator, X, *, reset):
         position = task_column_position(X, task_column)
         task_values = X[:, position]
         keep = [i for i in range(X.shape[1]) if i != position]
-        raw_features = X[:, keep]
+        raw_features = _other_columns(X, position)
     _check_n_features(estimator, _Width(X.shape[1], len(task_values)), reset=reset)
     if isinstance(raw_features, np.ndarray) and raw_features.dtype.kind in "fiub":
-        # Already a numeric array (a new one: the task column was taken out):
-        # scikit-learn's second validation pass would cost more than a one-row
-        # predict (measured: 125 us of 340 us).
+        # Already a numeric array: scikit-learn's second validation pass would
+        # cost more than a one-row predict (measured: 125 us of 340 us).
         features = raw_features.astype(np.float32, copy=False)
     else:
         features = check_array(
@@ -236,6 +235,20 @@ def _known_task_position(task_column, n_columns):
         if -n_columns <= task_column < n_columns:
             return int(task_column) % n_columns
     return None
+
+
+def _other_columns(X, position):
+    """Return the columns of the 2-D array ``X`` other than ``position``.
+
+    With the task column first or last, this is a view of ``X`` (no copy of the
+    features: 4 MB and 2 ms for 20,000 x 50 float32, and a smaller peak
+    memory); callers never write into it.
+    """
+    if position == X.shape[1] - 1:
+        return X[:, :-1]
+    if position == 0:
+        return X[:, 1:]
+    return np.delete(X, position, axis=1)
 
 
 def _writable(features):

@@ -398,14 +398,26 @@ def test_read_only_float32_input_is_not_handed_to_torch():
 
 
 @pytest.mark.parametrize("estimator_cls", ESTIMATORS)
-def test_float32_inputs_are_not_modified(estimator_cls):
-    # float32 needs no conversion, so this is where an input could be shared.
+@pytest.mark.parametrize("task_column", [None, 0, -1])
+def test_float32_inputs_are_not_modified(estimator_cls, task_column):
+    # float32 needs no conversion, so this is where an input could be shared
+    # (in the long layout with the task column first or last, the features are
+    # a view of X).
     X, Y, weight, _ = _inputs(estimator_cls, "wide", "numpy")
     X, weight = X.astype(np.float32), weight.astype(np.float32)
+    params = {**FAST, "dropout": 0.5}
+    if task_column is not None:
+        task = np.arange(len(X), dtype=np.float32) % 3
+        X = np.column_stack([task, X] if task_column == 0 else [X, task])
+        Y = np.asarray(Y, dtype=float)[:, 0]
+        Y = np.where(np.isnan(Y), 1.0, Y)
+        params["task_column"] = task_column
     kept = copy.deepcopy((X, Y, weight))
-    model = estimator_cls(**{**FAST, "dropout": 0.5}).fit(X, Y, sample_weight=weight)
+    model = estimator_cls(**params).fit(X, Y, sample_weight=weight)
+    model.fit(X, Y)  # unit weights: the label-share path
     model.predict(X)
-    model.transform(X)
+    if task_column is None:
+        model.transform(X)
     for original, copied in zip((X, Y, weight), kept):
         _assert_same(original, copied)
 
