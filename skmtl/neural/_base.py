@@ -1,5 +1,6 @@
 """The machinery shared by MultiTaskRegressor and MultiTaskClassifier."""
 
+import inspect
 from abc import ABCMeta, abstractmethod
 from numbers import Integral, Real
 
@@ -328,13 +329,15 @@ class _BaseMultiTaskNeural(
             ):
                 optimizer_params["optimizer__fused"] = True
             optimizer = OPTIMIZERS[optimizer]
+        if self.weight_decay:
+            _check_takes_weight_decay(optimizer)
+            optimizer_params["optimizer__weight_decay"] = self.weight_decay
         return MultiTaskNet(
             module=module,
             criterion=self._criterion(),
             criterion__n_tasks=self.n_tasks_,
             optimizer=optimizer,
             lr=self.lr,
-            optimizer__weight_decay=self.weight_decay,
             **optimizer_params,
             max_epochs=self.max_epochs,
             batch_size=self.batch_size,
@@ -490,3 +493,15 @@ def _construct(cls, params_name, params, *args, **kwargs):
         raise TypeError(
             f"{params_name}={params!r} does not fit {cls.__name__}: {error}"
         ) from error
+
+
+def _check_takes_weight_decay(optimizer):
+    """Raise a ValueError if the optimizer class has no ``weight_decay`` argument."""
+    parameters = inspect.signature(optimizer).parameters
+    takes_any = any(p.kind is p.VAR_KEYWORD for p in parameters.values())
+    if "weight_decay" not in parameters and not takes_any:
+        raise ValueError(
+            f"optimizer={optimizer.__name__} takes no weight_decay argument, but "
+            "weight_decay is set (default 1e-2): pass weight_decay=0 with this "
+            "optimizer."
+        )

@@ -90,10 +90,12 @@ class MaskedSquaredError(nn.Module):
         mean over all labels equals the mean of the task means: one fused loss
         op (and one backward node) instead of per-task means in the graph.
         """
-        prediction = y_pred[..., 0]
-        loss = F.mse_loss(prediction, y)
+        # The target gains the output axis, so the prediction needs no reshaping
+        # node in the graph.
+        target = y.unsqueeze(-1)
+        loss = F.mse_loss(y_pred, target)
         with torch.no_grad():
-            per_task = (prediction.detach() - y).square_().mean(0)
+            per_task = (y_pred.detach() - target).square_().mean(0).view(-1)
         return loss, per_task
 
 

@@ -68,7 +68,8 @@ class MultiTaskRegressor(RegressorMixin, TransformerMixin, _BaseMultiTaskNeural)
         Weight decay (L2 penalty) passed to the optimizer. The default was
         chosen by inner cross-validation on the School data and four Mulan sets,
         where no weight decay overfitted (many tasks with few rows each); 0
-        turns it off.
+        turns it off (and is needed with an optimizer class that has no
+        ``weight_decay`` argument, such as LBFGS).
     early_stopping : bool, default=False
         Hold out ``validation_fraction`` of the rows and stop when the validation
         loss has not improved by ``tol`` for ``n_iter_no_change`` epochs; the

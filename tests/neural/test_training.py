@@ -309,3 +309,32 @@ def test_cuda_end_to_end(wide_regression):
     assert next(model.net_.module_.parameters()).device.type == "cuda"
     cpu = MultiTaskRegressor(**FAST).fit(X, Y)
     np.testing.assert_allclose(model.predict(X), cpu.predict(X), atol=1e-3)
+
+
+def test_closure_free_step_trains_exactly_like_skorchs_step(
+    wide_regression, monkeypatch
+):
+    from skmtl.neural import _net
+
+    X, Y = wide_regression
+    counter = CountBatches()
+    direct = MultiTaskRegressor(**FAST, callbacks=[counter]).fit(X, Y)
+    assert counter.counts["grad"] == counter.counts["begin"] > 0
+    monkeypatch.setattr(_net, "_CLOSURE_FREE_OPTIMIZERS", frozenset())
+    closure = MultiTaskRegressor(**FAST).fit(X, Y)
+    np.testing.assert_array_equal(direct.predict(X), closure.predict(X))
+    np.testing.assert_array_equal(
+        direct.history_[:, "train_loss"], closure.history_[:, "train_loss"]
+    )
+
+
+def test_an_optimizer_that_needs_a_closure_still_gets_one(wide_regression):
+    X, Y = wide_regression
+    rows = ~np.isnan(Y).any(axis=1)
+    params = {**FAST, "max_epochs": 2, "optimizer": torch.optim.LBFGS, "lr": 0.1}
+    model = MultiTaskRegressor(**params, weight_decay=0).fit(X[rows], Y[rows])
+    assert np.isfinite(model.predict(X)).all()
+    # LBFGS has no weight decay: the default 1e-2 gets a clear error, not a
+    # TypeError from deep inside skorch.
+    with pytest.raises(ValueError, match="LBFGS takes no weight_decay"):
+        MultiTaskRegressor(**params).fit(X[rows], Y[rows])
