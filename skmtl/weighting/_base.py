@@ -25,9 +25,11 @@ class LossWeighting(nn.Module):
     #: Whether :meth:`forward` needs ``features``, the shared representation of the
     #: batch (gradient-level methods aggregate per-task gradients there).
     requires_features = False
-    #: Whether the combined loss is the plain mean of the task losses when every
-    #: task is in the batch (weights 1/T). The training loop then computes it as
-    #: one mean over all labels (cheaper, same value) and skips :meth:`forward`.
+    #: Whether the combined loss is always the plain mean of the losses of the
+    #: tasks present in the batch (weights 1/k, as equal weighting). The training
+    #: loop then skips :meth:`forward` for unweighted batches: one mean over all
+    #: labels when every label is observed (wide), otherwise one dot product of
+    #: the labels' losses with their weights 1/(k n_t) (same value, cheaper).
     plain_mean = False
 
     def __init__(self, n_tasks, *, random_state=0):
