@@ -453,12 +453,20 @@ def fit_layout(estimator, X, y, *, warm):
 
 
 class FittedInputMixin:
-    """``_validate_for_predict`` for estimators fitted through :func:`fit_layout`."""
+    """``_validate_for_predict`` for estimators fitted on the wide or long layout.
+
+    ``_split_features(estimator, X, reset=...)`` validates ``X`` and splits off the
+    task column: :func:`validate_features` (finite float32 features) unless a
+    subclass sets a lighter one (the ensembles leave values to their base
+    estimator).
+    """
+
+    _split_features = staticmethod(validate_features)
 
     def _validate_for_predict(self, X):
         """Return ``(features, task_index or None)`` for a fitted estimator."""
         check_is_fitted(self)
-        features, task_values = validate_features(self, X, reset=False)
+        features, task_values = self._split_features(self, X, reset=False)
         task_index = None
         if self.task_column is not None:
             task_index = encode_fitted_tasks(self, task_values)

@@ -32,7 +32,7 @@ from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import has_fit_parameter
 
 from skmtl._base import (
-    encode_fitted_tasks,
+    FittedInputMixin,
     encode_tasks,
     long_targets,
     python_list,
@@ -49,7 +49,6 @@ from skmtl.utils._sklearn_compat import (
     _check_sample_weight,
     _fit_context,
     _num_samples,
-    check_is_fitted,
 )
 
 Task = namedtuple("Task", ["rows", "y"])
@@ -81,10 +80,15 @@ def _estimator_has(attribute):
 
 
 class _BaseTaskEnsemble(
-    PerTaskScoreMixin, MetaEstimatorMixin, BaseEstimator, metaclass=ABCMeta
+    FittedInputMixin,
+    PerTaskScoreMixin,
+    MetaEstimatorMixin,
+    BaseEstimator,
+    metaclass=ABCMeta,
 ):
     """Validation, targets, routing and prediction shared by the ensembles."""
 
+    _split_features = staticmethod(split_features)
     _parameter_constraints = {
         "estimator": [HasMethods(["fit", "predict"])],
         "task_column": [Integral, str, None],
@@ -204,15 +208,6 @@ class _BaseTaskEnsemble(
         )
 
     # ----------------------------------------------------------------- predict
-    def _validate_for_predict(self, X):
-        """Return ``(features, task_index or None)`` for a fitted estimator."""
-        check_is_fitted(self)
-        features, task_values = split_features(self, X, reset=False)
-        task_index = None
-        if self.task_column is not None:
-            task_index = encode_fitted_tasks(self, task_values)
-        return features, task_index
-
     def _task_rows(self, task_index, n_samples):
         """Return the rows each task predicts: all (wide) or its own (long)."""
         if task_index is None:

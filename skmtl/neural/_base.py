@@ -204,14 +204,14 @@ class _BaseMultiTaskNeural(
             inputs["task"] = torch.from_numpy(task_index).to(device)
         # The mask and the weights travel only when they carry information: the
         # criterion then skips their per-batch operations.
+        target_tensors = {}
         if not bool(observed.all()):
             # A missing label (NaN, or class code -1) becomes 0: the mask keeps it
             # out of the loss, and its loss term stays finite (times a weight of 0).
             # ``targets`` is this fit's own tensor, so it is filled in place.
             targets.masked_fill_(~observed, 0)
-        target_tensors = {"y": targets.to(device)}
-        if not bool(observed.all()):
             target_tensors["observed"] = observed.to(device)
+        target_tensors["y"] = targets.to(device)
         if sample_weight is not None:
             target_tensors["weight"] = torch.from_numpy(weight).to(device)
         dataset = TaskTensorDataset(inputs, target_tensors)

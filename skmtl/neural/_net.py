@@ -174,21 +174,19 @@ class MultiTaskNet(NeuralNet):
         else:
             labels = observed.to(share)
             elementwise = elementwise * labels
-        sums, totals = stats[f"{prefix}_sum"], self._per_task(stats[f"{prefix}_total"])
-        if task is None:
-            sums.add_(elementwise.sum(0))
-            totals.add_(labels.sum(0))
-        else:
-            sums.index_add_(0, task, elementwise)
-            totals.index_add_(0, task, labels)
-        stats[f"{prefix}_total"] = totals
-        if training:
-            weights = self._per_task(stats["weights"])
+
+        def add_per_task(accumulator, values):
+            # Wide: one column per task; long: each row adds to its own task.
             if task is None:
-                weights.add_(share.sum(0))
-            else:
-                weights.index_add_(0, task, share)
-            stats["weights"] = weights
+                return accumulator.add_(values.sum(0))
+            return accumulator.index_add_(0, task, values)
+
+        add_per_task(stats[f"{prefix}_sum"], elementwise)
+        stats[f"{prefix}_total"] = add_per_task(
+            self._per_task(stats[f"{prefix}_total"]), labels
+        )
+        if training:
+            stats["weights"] = add_per_task(self._per_task(stats["weights"]), share)
             self._stats_batches += 1
 
     def _per_task(self, value):
