@@ -1,9 +1,11 @@
-"""Torch intra-op threads for one fit or predict, restored afterwards."""
+"""Torch intra-op threads for one fit or predict, restored afterwards.
+
+torch is imported inside :func:`torch_threads` only: the linear models use this
+module's BLAS helpers and must not import torch.
+"""
 
 import functools
 from contextlib import contextmanager
-
-import torch
 
 
 def inside_joblib_worker():
@@ -39,6 +41,8 @@ def torch_threads(n_threads):
     n_threads : int or None
         Threads wanted; ``None`` follows :func:`resolve_n_threads`.
     """
+    import torch
+
     wanted = resolve_n_threads(n_threads)
     previous = torch.get_num_threads()
     if wanted is None or wanted == previous:
