@@ -5,19 +5,39 @@ module's BLAS helpers and must not import torch.
 """
 
 import functools
+import sys
 from contextlib import contextmanager
 
 
 def inside_joblib_worker():
-    """Return True when running inside a joblib parallel call (``n_jobs`` > 1 work).
+    """Return True when running inside a parallel worker of a model search.
 
     joblib raises the nesting level of its active backend inside the calls it
-    dispatches, in loky worker processes and in threading workers alike.
+    dispatches, in loky worker processes and in threading workers alike, and in
+    Ray's joblib backend. joblib's Dask backend runs the calls in a Dask worker
+    without that mark, so a Dask worker is recognised on its own
+    (:func:`inside_dask_worker`).
     """
     from joblib.parallel import get_active_backend
 
     backend, _ = get_active_backend()
-    return getattr(backend, "nesting_level", 0) > 0
+    return getattr(backend, "nesting_level", 0) > 0 or inside_dask_worker()
+
+
+def inside_dask_worker():
+    """Return True when the caller runs in a task of a ``dask.distributed`` worker.
+
+    Looks only when ``distributed`` is already imported (a Dask worker always has
+    it), so processes without Dask pay nothing.
+    """
+    distributed = sys.modules.get("distributed")
+    if distributed is None:
+        return False
+    try:
+        distributed.get_worker()
+    except ValueError:
+        return False
+    return True
 
 
 def resolve_n_threads(n_threads):
