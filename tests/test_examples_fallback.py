@@ -19,6 +19,7 @@ NOTICE = "using generated data instead"
 EXAMPLE_DATA = {
     "plot_text_classification.py": "text_multitask.csv.gz",
     "plot_school_long_layout.py": "school.npz",
+    "plot_federated_landmine.py": "landmine.npz",
 }
 
 

@@ -82,6 +82,19 @@ def _summary(content, round_number, kind):
     }
 
 
+def _check_every_reply(replies, num_rounds, n_clients):
+    """Raise if a round lost a client's reply (Flower logs the client's error)."""
+    for kind in ("train", "evaluate"):
+        for round_number in range(1, int(num_rounds) + 1):
+            received = replies.get((kind, round_number), 0)
+            if received != n_clients:
+                raise RuntimeError(
+                    f"Round {round_number} of the federation received {received} "
+                    f"of {n_clients} {kind} replies: a client failed (its error "
+                    "is in Flower's log above), so the results are incomplete."
+                )
+
+
 def run_federated(
     estimator,
     clients,
@@ -182,9 +195,11 @@ def run_federated(
 
     result = FederatedResult(shared_state={})
     rounds = {"train": 0, "evaluate": 0}
+    replies = {}
 
     def record_train(contents, weighted_by_key):
         rounds["train"] += 1
+        replies[("train", rounds["train"])] = len(contents)
         losses = []
         for content in contents:
             result.exchanged.append(_summary(content, rounds["train"], "train"))
@@ -196,6 +211,7 @@ def run_federated(
 
     def record_evaluate(contents, weighted_by_key):
         rounds["evaluate"] += 1
+        replies[("evaluate", rounds["evaluate"])] = len(contents)
         scores = {}
         for content in contents:
             result.exchanged.append(_summary(content, rounds["evaluate"], "evaluate"))
@@ -247,9 +263,5 @@ def run_federated(
         num_supernodes=n_clients,
         backend_config=backend_config,
     )
-    if len(result.history) != num_rounds:
-        raise RuntimeError(
-            f"The federation ran {len(result.history)} of {num_rounds} rounds; "
-            "see Flower's log above for the clients' errors."
-        )
+    _check_every_reply(replies, num_rounds, len(data))
     return result

@@ -94,3 +94,16 @@ def test_plain_reference_moves_the_layers():
     state, scores = _plain_fedavg(_clients(), 1, 1)
     assert all(torch.isfinite(v).all() for v in state.values())
     assert all(np.isfinite(scores))
+
+
+def _failing_score(estimator, X, y):
+    raise RuntimeError("scoring failed on the client")
+
+
+@pytest.mark.slow
+def test_a_failing_client_stops_the_federation_loudly():
+    pytest.importorskip("flwr")
+    with pytest.raises(RuntimeError, match="received 0 of 3 evaluate replies"):
+        run_federated(
+            MultiTaskRegressor(**FAST), _clients(), num_rounds=1, scoring=_failing_score
+        )
