@@ -102,8 +102,21 @@ def save(model, path):
             "device": str(model.net_.device),
         }
         for key, tensor in module.state_dict().items():
-            arrays[_MODULE_PREFIX + key] = tensor.detach().to("cpu").numpy()
+            arrays[_MODULE_PREFIX + key] = _cpu_array(key, tensor)
     save_file(arrays, path, metadata={_METADATA_KEY: json.dumps(description)})
+
+
+def _cpu_array(key, tensor):
+    """Return a CPU numpy copy of a network tensor; refuse quantized layers."""
+    import torch
+
+    if not torch.is_tensor(tensor) or tensor.is_quantized:
+        raise TypeError(
+            f"The network holds a quantized layer ({key!r}), which the safe format "
+            "does not store: save the float model and quantize after loading "
+            "(skmtl.export.quantize_dynamic)."
+        )
+    return tensor.detach().to("cpu").numpy()
 
 
 def load(path, *, device=None):
