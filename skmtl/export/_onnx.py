@@ -18,6 +18,7 @@ import torch
 from torch import nn
 
 import skmtl
+from skmtl.utils._optional import import_optional
 
 _NEURAL = ("MultiTaskRegressor", "MultiTaskClassifier")
 # torch's ONNX exporter logs one warning per missing optional torchvision
@@ -83,9 +84,11 @@ def to_onnx(model, path, *, opset_version=None):
     with ``predict``/``predict_proba`` within float32 rounding of the network
     (tested to 1e-5 with onnxruntime).
     """
-    import onnx
-
     from skmtl.utils._sklearn_compat import check_is_fitted
+
+    onnx = import_optional("onnx", "skmtl.export.to_onnx", "onnx")
+    # torch's exporter imports it itself; checked here for a clear message.
+    import_optional("onnxscript", "skmtl.export.to_onnx", "onnx")
 
     name = type(model).__name__
     if name not in _NEURAL or getattr(skmtl, name) is not type(model):

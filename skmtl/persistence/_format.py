@@ -16,6 +16,7 @@ import numpy as np
 
 import skmtl
 from skmtl.persistence._encoding import decode, encode
+from skmtl.utils._optional import import_optional
 
 #: Version of the file layout written by :func:`save`; :func:`load` reads files
 #: of this version or older.
@@ -62,9 +63,11 @@ def save(model, path):
     --------
     load : Read the file back.
     """
-    from safetensors.numpy import save_file
-
     from skmtl.utils._sklearn_compat import check_is_fitted
+
+    save_file = import_optional(
+        "safetensors.numpy", "skmtl.persistence", "persist"
+    ).save_file
 
     name = type(model).__name__
     if name not in _NEURAL | _LINEAR or getattr(skmtl, name) is not type(model):
@@ -158,8 +161,7 @@ def load(path, *, device=None):
     --------
     save : Write the file.
     """
-    from safetensors import safe_open
-
+    safe_open = import_optional("safetensors", "skmtl.persistence", "persist").safe_open
     with safe_open(path, framework="numpy") as file:
         metadata = file.metadata() or {}
         arrays = {key: file.get_tensor(key) for key in file.keys()}
