@@ -12,6 +12,7 @@ from skmtl import (
 )
 from skmtl.architectures import ARCHITECTURES
 from skmtl.datasets import make_multitask_classification, make_multitask_regression
+from skmtl.weighting import WEIGHTINGS
 from tests.conftest import FAST
 
 pytest.importorskip("safetensors", reason="skmtl.persistence needs safetensors")
@@ -156,3 +157,16 @@ def test_loaded_model_can_keep_training(wide_regression, tmp_path):
     loaded.set_params(warm_start=True, max_epochs=1).fit(X, Y)
     assert loaded.n_iter_ == model.n_iter_ + 1
     assert not np.array_equal(loaded.predict(X), model.predict(X))
+
+
+@pytest.mark.parametrize("weighting", list(WEIGHTINGS))
+def test_every_loss_weighting_with_early_stopping(weighting, wide_regression, tmp_path):
+    # Learned weighting state lives in the module; early stopping adds validation
+    # records and flags to the history.
+    X, Y = wide_regression
+    model = MultiTaskRegressor(
+        loss_weighting=weighting, early_stopping=True, n_iter_no_change=1, **TINY
+    ).fit(X, Y)
+    loaded = round_trip(model, tmp_path)
+    assert_same_predictions(model, loaded, X)
+    assert loaded.history_[:, "valid_loss"] == model.history_[:, "valid_loss"]
