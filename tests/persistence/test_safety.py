@@ -1,6 +1,7 @@
 """The file runs no code, refuses what it cannot store, and checks versions."""
 
 import json
+import os
 
 import numpy as np
 import pytest
@@ -180,3 +181,31 @@ def test_skops_trusted_types_exclude_the_neural_estimators():
     names = skops_trusted_types()
     assert "skmtl.ensemble._per_task.PerTaskRegressor" in names
     assert not [name for name in names if "neural" in name]
+
+
+@pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA device")
+def test_model_fitted_on_gpu_predicts_the_same_in_a_cpu_only_process(
+    wide_regression, tmp_path
+):
+    import subprocess
+    import sys
+
+    X, Y = wide_regression
+    model = MultiTaskRegressor(device="cuda", **TINY).fit(X, Y)
+    save(model, tmp_path / "gpu.safetensors")
+    np.save(tmp_path / "X.npy", X)
+    code = (
+        "import warnings, numpy as np, torch; "
+        "from skmtl.persistence import load; "
+        "assert not torch.cuda.is_available(); "
+        "warnings.simplefilter('ignore'); "
+        f"model = load({str(tmp_path / 'gpu.safetensors')!r}); "
+        "assert model.device == 'cpu'; "
+        f"np.save({str(tmp_path / 'cpu.npy')!r}, "
+        f"model.predict(np.load({str(tmp_path / 'X.npy')!r})))"
+    )
+    environment = {**os.environ, "CUDA_VISIBLE_DEVICES": ""}
+    subprocess.run([sys.executable, "-c", code], check=True, env=environment)
+    on_cpu = np.load(tmp_path / "cpu.npy")
+    # CPU and GPU kernels round differently: close, not equal.
+    np.testing.assert_allclose(on_cpu, model.predict(X), rtol=1e-5, atol=1e-5)
