@@ -68,8 +68,9 @@ def encode(value, arrays, where):
     raise TypeError(
         f"{where} holds a {type(value).__module__}.{type(value).__qualname__}, which "
         "skmtl's safe format cannot store (it keeps numbers, strings, lists, dicts "
-        "and arrays, never code). Set the parameter to a plain value (a registry "
-        "name, an int seed, None) before fitting, or use skops.io for this model."
+        "and arrays, never code). Give the estimator plain values instead (a "
+        "registry name rather than a class, an int seed or None for "
+        "random_state, no callback objects) and fit it again."
     )
 
 

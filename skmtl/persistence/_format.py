@@ -1,12 +1,12 @@
 """save and load: safetensors weights plus a JSON description, no code on load.
 
-One file holds everything. Its tensors are the network's weights (``module.*``,
-CPU copies) and the numeric fitted arrays (``array.*``); its safetensors header
-metadata holds, under the key ``"skmtl"``, a JSON description: the format and
-library versions, the estimator's class name (one of a fixed list), its
-parameters and its other fitted attributes (task names, classes, target scaling,
-feature names, history). Loading parses JSON and raw tensors only: unlike pickle,
-a file cannot make the loader run code.
+One file holds everything. Its tensors are the network's weights (CPU copies),
+the numeric fitted arrays and, for the other steps of a pipeline, their skops
+bytes; its safetensors header metadata holds, under the key ``"skmtl"``, a JSON
+description: the format and library versions, the estimator's class name (one
+of a fixed list), its parameters and its other fitted attributes (task names,
+classes, target scaling, feature names, history). Loading parses JSON and raw
+tensors only: unlike pickle, a file cannot make the loader run code.
 """
 
 import json
@@ -15,21 +15,25 @@ import warnings
 import numpy as np
 
 import skmtl
-from skmtl.persistence._encoding import decode, encode
+from skmtl.persistence._estimator import (
+    LINEAR,
+    NEURAL,
+    build_estimator,
+    describe_estimator,
+    is_native,
+)
+from skmtl.persistence._pipeline import build_pipeline, describe_pipeline
 from skmtl.utils._optional import import_optional
 
 #: Version of the file layout written by :func:`save`; :func:`load` reads files
 #: of this version or older.
 FORMAT_VERSION = 1
 
-_NEURAL = frozenset({"MultiTaskRegressor", "MultiTaskClassifier"})
-_LINEAR = frozenset({"RegularizedMultiTaskRegressor", "RegularizedMultiTaskClassifier"})
 _METADATA_KEY = "skmtl"
-_MODULE_PREFIX = "module."
 
 
 def save(model, path):
-    """Save a fitted skmtl estimator without pickle.
+    """Save a fitted skmtl estimator, or a pipeline ending in one, without pickle.
 
     Writes one `safetensors <https://huggingface.co/docs/safetensors>`_ file:
     the network weights and numeric fitted arrays as tensors (copied to the CPU,
@@ -39,15 +43,17 @@ def save(model, path):
 
     Parameters
     ----------
-    model : estimator
+    model : estimator or Pipeline
         A fitted :class:`~skmtl.MultiTaskRegressor`,
         :class:`~skmtl.MultiTaskClassifier`,
         :class:`~skmtl.RegularizedMultiTaskRegressor` or
-        :class:`~skmtl.RegularizedMultiTaskClassifier`. Its parameters must be
-        plain values (names, numbers, tuples, dicts): a class, callback object or
-        ``RandomState`` instance is refused with a TypeError naming it. For
-        other estimators (the ensembles, pipelines) use ``skops.io``; see the
-        user guide.
+        :class:`~skmtl.RegularizedMultiTaskClassifier`, or a fitted
+        :class:`~sklearn.pipeline.Pipeline` whose other steps ``skops.io`` can
+        store (scikit-learn transformers, for instance). The parameters of
+        the skmtl estimators must be plain values (names, numbers, tuples,
+        dicts): a class, callback object or ``RandomState`` instance is refused
+        with a TypeError naming it. For the ensembles use ``skops.io`` (see
+        :func:`skops_trusted_types`).
     path : str or path-like
         The file to write (conventionally ``*.safetensors``).
 
@@ -63,70 +69,40 @@ def save(model, path):
     --------
     load : Read the file back.
     """
-    from skmtl.utils._sklearn_compat import check_is_fitted
+    from sklearn.pipeline import Pipeline
 
     save_file = import_optional(
         "safetensors.numpy", "skmtl.persistence", "persist"
     ).save_file
-
-    name = type(model).__name__
-    if name not in _NEURAL | _LINEAR or getattr(skmtl, name) is not type(model):
-        raise TypeError(
-            f"skmtl.persistence.save stores {sorted(_NEURAL | _LINEAR)}, got "
-            f"{type(model).__module__}.{type(model).__qualname__}; save other "
-            "estimators with skops.io (see the user guide, 'Saving models')."
-        )
-    check_is_fitted(model)
     arrays = {}
-    params = model.get_params(deep=False)
-    description = {
+    if is_native(model):
+        description = describe_estimator(model, arrays)
+        neural = type(model).__name__ in NEURAL
+    elif isinstance(model, Pipeline):
+        description = describe_pipeline(model, arrays)
+        neural = any(type(step).__name__ in NEURAL for _, step in model.steps)
+    else:
+        raise TypeError(
+            f"skmtl.persistence.save stores {sorted(NEURAL | LINEAR)} and "
+            f"pipelines, got {type(model).__module__}.{type(model).__qualname__}; "
+            "save other estimators with skops.io (see the user guide, 'Saving "
+            "models and deploying them')."
+        )
+    header = {
         "format": "skmtl",
         "format_version": FORMAT_VERSION,
-        "versions": _versions(name in _NEURAL),
-        "estimator": name,
-        "params": {
-            key: encode(value, arrays, f"parameter {key!r}")
-            for key, value in params.items()
-        },
+        "versions": _versions(neural),
     }
-    attributes = {
-        key: value
-        for key, value in vars(model).items()
-        if key not in params and key != "net_"
-    }
-    description["attributes"] = {
-        key: encode(value, arrays, f"attribute {key!r}")
-        for key, value in attributes.items()
-    }
-    if name in _NEURAL:
-        module = model.net_.module_
-        description["network"] = {
-            "n_features": int(module.architecture.n_features),
-            "device": str(model.net_.device),
-        }
-        for key, tensor in module.state_dict().items():
-            arrays[_MODULE_PREFIX + key] = _cpu_array(key, tensor)
-    save_file(arrays, path, metadata={_METADATA_KEY: json.dumps(description)})
+    metadata = {_METADATA_KEY: json.dumps({**header, **description})}
+    save_file(arrays, path, metadata=metadata)
 
 
-def _cpu_array(key, tensor):
-    """Return a CPU numpy copy of a network tensor; refuse quantized layers."""
-    import torch
-
-    if not torch.is_tensor(tensor) or tensor.is_quantized:
-        raise TypeError(
-            f"The network holds a quantized layer ({key!r}), which the safe format "
-            "does not store: save the float model and quantize after loading "
-            "(skmtl.export.quantize_dynamic)."
-        )
-    return tensor.detach().to("cpu").numpy()
-
-
-def load(path, *, device=None):
-    """Load an estimator written by :func:`save`.
+def load(path, *, device=None, trusted=None):
+    """Load an estimator or pipeline written by :func:`save`.
 
     Only JSON and raw tensors are read: nothing in the file can run code (the
-    estimator class comes from a fixed list of skmtl names).
+    estimator classes come from a fixed list of skmtl names; the other steps
+    of a pipeline are loaded by ``skops.io``, which refuses untrusted types).
 
     Parameters
     ----------
@@ -137,10 +113,15 @@ def load(path, *, device=None):
         parameter of the loaded estimator. None keeps the saved device when it
         is available here, else uses ``"cpu"`` with a warning (a model fitted
         on a GPU loads on a CPU-only machine).
+    trusted : list of str, default=None
+        Pipelines only: types that the non-skmtl steps may hold beyond those
+        skops trusts by default (scikit-learn's and numpy's own), passed to
+        ``skops.io.loads``. Review them first with
+        ``skops.io.get_untrusted_types``.
 
     Returns
     -------
-    model : estimator
+    model : estimator or Pipeline
         The fitted estimator; it predicts exactly as the saved one (same device
         and thread count).
 
@@ -149,6 +130,8 @@ def load(path, *, device=None):
     ValueError
         If the file is not a skmtl model or was written in a newer format
         version than this skmtl reads.
+    skops.io.exceptions.UntrustedTypesFoundException
+        If a pipeline step holds a type neither skops nor ``trusted`` trusts.
 
     Warns
     -----
@@ -166,27 +149,9 @@ def load(path, *, device=None):
         metadata = file.metadata() or {}
         arrays = {key: file.get_tensor(key) for key in file.keys()}
     description = _read_description(metadata, path)
-    name = description["estimator"]
-    cls = getattr(skmtl, name)
-    params = _decode_fields(description["params"], arrays)
-    if name in _NEURAL:
-        params["device"] = _load_device(params["device"], device)
-    model = cls(**params)
-    for key, value in _decode_fields(description["attributes"], arrays).items():
-        setattr(model, key, value)
-    if name in _NEURAL:
-        state = {
-            key[len(_MODULE_PREFIX) :]: value
-            for key, value in arrays.items()
-            if key.startswith(_MODULE_PREFIX)
-        }
-        _restore_network(model, description["network"], state)
-    return model
-
-
-def _decode_fields(fields, arrays):
-    """Return ``{name: decoded value}`` for a JSON object of encoded values."""
-    return {key: decode(value, arrays) for key, value in fields.items()}
+    if description.get("estimator") == "Pipeline":
+        return build_pipeline(description, arrays, device, trusted)
+    return build_estimator(description, arrays, device)
 
 
 def _versions(neural):
@@ -223,12 +188,6 @@ def _read_description(metadata, path):
             f"this skmtl {skmtl.__version__} reads format versions up to "
             f"{FORMAT_VERSION}. Upgrade skmtl to load it."
         )
-    name = description.get("estimator")
-    if name not in _NEURAL | _LINEAR:
-        raise ValueError(
-            f"{path} describes an estimator {name!r}, which is not one that skmtl "
-            f"saves ({sorted(_NEURAL | _LINEAR)})."
-        )
     if saved_by != skmtl.__version__:
         warnings.warn(
             f"{path} was saved by skmtl {saved_by}, this is skmtl "
@@ -239,57 +198,6 @@ def _read_description(metadata, path):
             stacklevel=3,
         )
     return description
-
-
-def _load_device(saved, requested):
-    """Return the device for the loaded network: requested, saved, or the CPU."""
-    import torch
-
-    if requested is not None:
-        return requested
-    if _device_available(torch.device(saved)):
-        return saved
-    warnings.warn(
-        f"The model was saved with device={saved!r}, which is not available here; "
-        "it is loaded on the CPU (device='cpu'). Pass device= to choose.",
-        UserWarning,
-        stacklevel=3,
-    )
-    return "cpu"
-
-
-def _device_available(device):
-    import torch
-
-    if device.type == "cpu":
-        return True
-    accelerator = getattr(torch, device.type, None)
-    return bool(accelerator is not None and accelerator.is_available())
-
-
-def _restore_network(model, network, state):
-    """Rebuild ``model.net_`` around the saved weights."""
-    import torch
-
-    from skmtl.utils._random import seeded_torch
-
-    # Initialising the net draws random weights (overwritten just after):
-    # seeded, so torch's global generator is left as it was.
-    with seeded_torch(0, model.device):
-        net = model._build_net(network["n_features"], 0)
-        net.initialize()
-    tensors = {key: torch.from_numpy(np.array(value)) for key, value in state.items()}
-    try:
-        net.module_.load_state_dict(tensors, strict=True)
-    except RuntimeError as error:
-        raise ValueError(
-            f"The saved weights do not fit the {type(model).__name__} network built "
-            f"from the saved parameters: {error}"
-        ) from error
-    net.module_.eval()
-    if hasattr(model, "history_"):
-        net.history = model.history_
-    model.net_ = net
 
 
 def skops_trusted_types():
@@ -321,6 +229,6 @@ def skops_trusted_types():
     >>> bool((loaded.predict(X) == model.predict(X)).all())
     True
     """
-    names = set(skmtl.__all__) - _NEURAL - {"__version__"}
+    names = set(skmtl.__all__) - NEURAL - {"__version__"}
     classes = [getattr(skmtl, name) for name in names]
     return sorted(f"{cls.__module__}.{cls.__qualname__}" for cls in classes)

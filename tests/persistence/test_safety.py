@@ -147,7 +147,9 @@ def test_non_plain_parameter_is_named(wide_regression, tmp_path):
     X, Y = wide_regression
     model = MultiTaskRegressor(**{**TINY, "random_state": np.random.RandomState(0)})
     model.fit(X, Y)
-    with pytest.raises(TypeError, match="parameter 'random_state' holds a numpy"):
+    with pytest.raises(
+        TypeError, match="parameter 'random_state' of MultiTaskRegressor holds a numpy"
+    ):
         save(model, tmp_path / "m.safetensors")
 
 
