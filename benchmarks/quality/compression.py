@@ -35,6 +35,7 @@ from skmtl.export import prune, quantize_dynamic
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1]))
 import _data
+from quality.school import within_task_split
 
 SETTINGS = {
     "shared_layers": (256, 256),
@@ -45,17 +46,6 @@ SETTINGS = {
     "random_state": 0,
     "n_threads": 1,
 }
-
-
-def split(task, seed=0, test_size=0.25):
-    """Return a boolean test mask: ``test_size`` of each school's rows."""
-    rng = np.random.RandomState(seed)
-    test = np.zeros(len(task), dtype=bool)
-    for t in np.unique(task):
-        rows = np.flatnonzero(task == t)
-        rng.shuffle(rows)
-        test[rows[: round(test_size * len(rows))]] = True
-    return test
 
 
 def sizes(model):
@@ -105,7 +95,7 @@ def main(argv=None):
     from skmtl.datasets import load_school
 
     bunch = load_school(data_home=_data.data_dir())
-    test = split(bunch.task)
+    test = within_task_split(bunch.task, 0.25, seed=0)
     scaler = StandardScaler().fit(bunch.data[~test, :-1])
     X = np.column_stack([scaler.transform(bunch.data[:, :-1]), bunch.task])
     y, task = bunch.target, bunch.task

@@ -12,10 +12,8 @@ import torch
 from torch import nn
 from torch.nn.utils import prune as torch_prune
 
-import skmtl
-from skmtl.utils._sklearn_compat import check_is_fitted
+from skmtl.export._checks import check_fitted_neural
 
-_NEURAL = ("MultiTaskRegressor", "MultiTaskClassifier")
 _SCOPES = ("shared", "all")
 _DEPRECATION_NOTICES = (
     "torch.ao.quantization is deprecated",
@@ -59,7 +57,7 @@ def quantize_dynamic(model):
     cannot be saved with :func:`skmtl.persistence.save` or exported with
     :func:`to_onnx`: quantize after loading instead.
     """
-    _check_neural(model)
+    check_fitted_neural(model, "quantize_dynamic")
     if torch.device(model.net_.device).type != "cpu":
         raise ValueError(
             f"quantize_dynamic needs a network on the CPU, this one is on "
@@ -125,7 +123,7 @@ def prune(model, amount, *, scope="shared"):
     compress well (e.g. gzip) but do not by themselves shrink the dense tensors
     or speed up predict.
     """
-    _check_neural(model)
+    check_fitted_neural(model, "prune")
     if not isinstance(amount, Real) or isinstance(amount, bool) or not 0 <= amount < 1:
         raise ValueError(f"amount must be a float in [0, 1), got {amount!r}.")
     if scope not in _SCOPES:
@@ -155,13 +153,3 @@ def _weights(architecture, scope):
         if scope == "all" or id(weight) in shared:
             targets.append((module, "weight"))
     return targets
-
-
-def _check_neural(model):
-    name = type(model).__name__
-    if name not in _NEURAL or getattr(skmtl, name) is not type(model):
-        raise TypeError(
-            f"Expected a fitted MultiTaskRegressor or MultiTaskClassifier, got "
-            f"{type(model).__qualname__}."
-        )
-    check_is_fitted(model)

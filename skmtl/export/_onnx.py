@@ -18,9 +18,9 @@ import torch
 from torch import nn
 
 import skmtl
+from skmtl.export._checks import check_fitted_neural
 from skmtl.utils._optional import import_optional
 
-_NEURAL = ("MultiTaskRegressor", "MultiTaskClassifier")
 # torch's ONNX exporter logs one warning per missing optional torchvision
 # operator at every export; they concern models that use torchvision only.
 _REGISTRATION_LOGGER = "torch.onnx._internal.exporter._registration"
@@ -84,19 +84,11 @@ def to_onnx(model, path, *, opset_version=None):
     with ``predict``/``predict_proba`` within float32 rounding of the network
     (tested to 1e-5 with onnxruntime).
     """
-    from skmtl.utils._sklearn_compat import check_is_fitted
-
     onnx = import_optional("onnx", "skmtl.export.to_onnx", "onnx")
     # torch's exporter imports it itself; checked here for a clear message.
     import_optional("onnxscript", "skmtl.export.to_onnx", "onnx")
 
-    name = type(model).__name__
-    if name not in _NEURAL or getattr(skmtl, name) is not type(model):
-        raise TypeError(
-            f"to_onnx exports MultiTaskRegressor and MultiTaskClassifier, got "
-            f"{type(model).__qualname__}. For scikit-learn models see skl2onnx."
-        )
-    check_is_fitted(model)
+    check_fitted_neural(model, "to_onnx", hint=" For scikit-learn models see skl2onnx.")
     network = _ServingNetwork(model).eval()
     output_names = _output_names(model.task_names_)
     example = torch.zeros(2, network.n_features)
@@ -116,7 +108,7 @@ def to_onnx(model, path, *, opset_version=None):
     except Exception as error:
         raise RuntimeError(
             f"torch could not export the {type(network.architecture).__name__} "
-            f"network of this {name} to ONNX: {error}"
+            f"network of this {type(model).__name__} to ONNX: {error}"
         ) from error
     proto = program.model_proto
     for key, value in _metadata(model, output_names).items():
