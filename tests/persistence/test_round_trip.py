@@ -76,6 +76,22 @@ def test_long_layout_with_task_column(cls, long_regression, tmp_path):
     [MultiTaskClassifier, RegularizedMultiTaskClassifier],
     ids=lambda c: c.__name__,
 )
+def test_long_layout_classifier(cls, tmp_path):
+    X, y = make_multitask_classification(
+        n_samples=90, n_features=4, n_tasks=3, layout="long", random_state=0
+    )
+    params = TINY if cls is MultiTaskClassifier else {}
+    model = cls(task_column=0, **params).fit(X, y)
+    loaded = round_trip(model, tmp_path)
+    assert_same_predictions(model, loaded, X)
+    assert loaded.score_per_task(X, y) == model.score_per_task(X, y)
+
+
+@pytest.mark.parametrize(
+    "cls",
+    [MultiTaskClassifier, RegularizedMultiTaskClassifier],
+    ids=lambda c: c.__name__,
+)
 def test_dataframes_with_named_tasks_and_string_labels(cls, tmp_path):
     pd = pytest.importorskip("pandas")
     # The regularized classifier is binary only.
