@@ -146,7 +146,7 @@ class TaskLinear(nn.Module):
         # broadcast input.
         flat = self.weight.permute(1, 0, 2).reshape(n_inputs, -1)
         out = torch.addmm(self.bias.reshape(-1), x, flat)
-        return out.view(len(x), n_tasks, n_outputs)
+        return out.view(x.shape[0], n_tasks, n_outputs)
 
     def batch_major(self, x):
         """Apply each task's map to its own input, in the batch-major layout.
