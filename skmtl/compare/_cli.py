@@ -81,6 +81,15 @@ def add_parser(commands):
         help="a column that is not a feature (an identifier, ...); repeatable",
     )
     parser.add_argument(
+        "--categorical",
+        action="append",
+        default=[],
+        metavar="COLUMN",
+        help="a feature column holding categories (one-hot encoded) although it "
+        "looks numeric; repeatable. A column of numbers with a few text cells is "
+        "otherwise refused as a likely typo",
+    )
+    parser.add_argument(
         "--cv", type=int, default=5, help="number of folds (default: 5)"
     )
     parser.add_argument(
@@ -156,6 +165,7 @@ def _compare(args):
         task_column=args.task_column,
         classification=args.classification,
         exclude=args.exclude,
+        categorical=args.categorical,
     )
     models = default_models(
         classification=args.classification,

@@ -13,7 +13,7 @@ from skmtl.compare._models import (
     default_models,
     skip_reason,
 )
-from skmtl.compare._preprocess import make_preprocessor
+from skmtl.compare._preprocess import check_finite_features, make_preprocessor
 from skmtl.compare._result import ComparisonResult
 from skmtl.compare._split import TaskKFold
 from skmtl.compare._tasks import check_fold_sizes, prepare_targets, standardized
@@ -39,6 +39,20 @@ def _folds(cv, X, data, task_column, classification, random_state):
     if hasattr(cv, "split"):
         return list(cv.split(X, data.Y if task_column is not None else None))
     return [(train, test) for train, test in cv]
+
+
+def _named(Y, data):
+    """Return wide-layout targets as a DataFrame whose columns are the task names.
+
+    The models then know each task by its name, and so do their messages.
+    """
+    if data.tasks is not None:
+        return Y
+    try:
+        import pandas as pd
+    except ImportError:
+        return Y
+    return pd.DataFrame(Y, columns=data.names)
 
 
 def _warning_notices(name, caught):
@@ -170,6 +184,8 @@ def compare_models(
         classification=classification,
         task_names=task_names,
     )
+    if preprocessor == "auto":
+        check_finite_features(X, task_column)
     folds = _folds(cv, X, data, task_column, classification, random_state)
     if models is None:
         models = default_models(
@@ -220,7 +236,7 @@ def compare_models(
             with warnings.catch_warnings(record=True) as fold_warnings:
                 warnings.simplefilter("always")
                 try:
-                    model.fit(X_train, Y[train])
+                    model.fit(X_train, _named(Y[train], data))
                     fold_scores = per_task_scores(
                         Y[test],
                         model.predict(X_test),

@@ -193,3 +193,15 @@ def test_make_multitask_regression_long_layout_compares():
     )
     result = compare_models(X, y, task_column=0, cv=3, models=LINEAR)
     assert len(result.tasks) == 3
+
+
+def test_infinite_values_are_refused_naming_the_column(wide_regression):
+    X, Y = wide_regression
+    Y = Y.copy()
+    Y[4, 1] = np.inf
+    with pytest.raises(ValueError, match=r"target column 'b' has an infinite value"):
+        compare_models(X, Y, models=LINEAR, task_names=["a", "b", "c"])
+    frame = pd.DataFrame(X, columns=[f"f{j}" for j in range(X.shape[1])])
+    frame.iloc[[2, 9], 3] = [np.inf, -np.inf]
+    with pytest.raises(ValueError, match=r"feature column 'f3' has 2 infinite .* rows 2, 9"):
+        compare_models(frame, np.nan_to_num(Y, posinf=0.0), models=LINEAR)
