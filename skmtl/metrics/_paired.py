@@ -1,83 +1,103 @@
 """Paired fold differences between two models, and whether they exceed the noise."""
 
 import math
+from collections import namedtuple
 
 import numpy as np
+from scipy import stats
+
+PairedDifference = namedtuple(
+    "PairedDifference", ["mean", "standard_error", "n_folds", "p_value"]
+)
+PairedDifference.__doc__ = """A paired difference over folds: its ``mean``, the
+(corrected) ``standard_error`` of that mean, the number ``n_folds`` of paired
+folds and the two-sided ``p_value`` of the corrected resampled t-test."""
 
 
 def paired_difference(scores, baseline_scores, *, test_train_ratio=None):
-    """Return the mean paired difference over folds and its standard error.
+    """Return the mean paired difference over folds, its standard error and p-value.
 
     The folds where both scores are finite are paired; ``d_k`` is the model's
     score minus the baseline's on fold ``k``. The standard error of the mean of
-    the ``K`` differences is the Nadeau–Bengio corrected one,
+    the ``K`` differences is the Nadeau-Bengio corrected one,
     ``std(d, ddof=1) * sqrt(1 / K + n_test / n_train)``: cross-validation folds
     share training rows, so their differences are correlated and the plain
-    ``std / sqrt(K)`` understates the noise (Nadeau & Bengio, "Inference for the
-    generalization error", Machine Learning 52, 2003).
+    ``std / sqrt(K)`` understates the noise. The p-value is that of the
+    corrected resampled t-test, ``mean / standard_error`` against Student's t
+    with ``K - 1`` degrees of freedom (Nadeau & Bengio, "Inference for the
+    generalization error", Machine Learning 52, 2003; Bouckaert & Frank, PAKDD
+    2004).
 
     Parameters
     ----------
     scores, baseline_scores : array-like of shape (n_folds,)
         Per-fold scores of the model and of the baseline, NaN where missing.
     test_train_ratio : float, default=None
-        ``n_test / n_train`` of the folds; None gives the plain standard error.
+        ``n_test / n_train`` of the folds; None gives the plain standard error
+        and t-test.
 
     Returns
     -------
-    mean : float
-        The mean difference (NaN when no fold is paired).
-    standard_error : float
-        Its standard error (NaN with fewer than 2 paired folds).
+    difference : PairedDifference
+        ``(mean, standard_error, n_folds, p_value)``; the mean is NaN without
+        a paired fold, the standard error and p-value are NaN with fewer than
+        2. Identical differences on every fold have standard error 0 and
+        p-value 0 (1 when they are all 0).
 
     Examples
     --------
     >>> from skmtl.metrics import paired_difference
-    >>> mean, se = paired_difference([0.6, 0.8, 0.7], [0.5, 0.6, 0.7])
-    >>> round(mean, 3), round(se, 3)
+    >>> difference = paired_difference([0.6, 0.8, 0.7], [0.5, 0.6, 0.7])
+    >>> round(difference.mean, 3), round(difference.standard_error, 3)
     (0.1, 0.058)
+    >>> round(difference.p_value, 2)
+    0.23
     """
     model = np.asarray(scores, dtype=float)
     base = np.asarray(baseline_scores, dtype=float)
     both = np.isfinite(model) & np.isfinite(base)
     differences = model[both] - base[both]
-    if len(differences) == 0:
-        return float("nan"), float("nan")
+    count = len(differences)
+    if count == 0:
+        return PairedDifference(float("nan"), float("nan"), 0, float("nan"))
     mean = float(differences.mean())
-    if len(differences) < 2:
-        return mean, float("nan")
-    spread = 1.0 / len(differences) + (test_train_ratio or 0.0)
-    return mean, float(differences.std(ddof=1) * math.sqrt(spread))
+    if count < 2:
+        return PairedDifference(mean, float("nan"), count, float("nan"))
+    spread = 1.0 / count + (test_train_ratio or 0.0)
+    standard_error = float(differences.std(ddof=1) * math.sqrt(spread))
+    if standard_error == 0:
+        p_value = 1.0 if mean == 0 else 0.0
+    else:
+        p_value = float(2 * stats.t.sf(abs(mean) / standard_error, count - 1))
+    return PairedDifference(mean, standard_error, count, p_value)
 
 
-def beyond_noise(mean, standard_error):
-    """Return True when a paired difference is larger than its standard error.
+def beyond_noise(difference, level=0.05):
+    """Return True when a paired difference is significant at ``level``.
 
-    The rule :class:`~skmtl.compare.ComparisonResult` uses to name a winner: a
-    difference no larger than one (corrected) standard error of the paired
-    fold differences is fold noise. With fewer than 2 paired folds the noise is
+    The rule :class:`~skmtl.compare.ComparisonResult` uses to name a winner:
+    the corrected resampled t-test of :func:`paired_difference` rejects "no
+    difference" at the 5% level. With fewer than 2 paired folds the noise is
     unknown and no difference counts.
 
     Parameters
     ----------
-    mean : float
-        The mean paired difference.
-    standard_error : float
-        Its standard error (see :func:`paired_difference`).
+    difference : PairedDifference
+        As returned by :func:`paired_difference`.
+    level : float, default=0.05
+        The significance level of the two-sided test.
 
     Returns
     -------
     bool
-        Whether ``|mean| > standard_error``, both finite.
+        Whether ``p_value < level``.
 
     Examples
     --------
-    >>> from skmtl.metrics import beyond_noise
-    >>> beyond_noise(0.05, 0.02), beyond_noise(0.01, 0.02)
-    (True, False)
+    >>> from skmtl.metrics import beyond_noise, paired_difference
+    >>> beyond_noise(paired_difference([0.7, 0.8, 0.75], [0.5, 0.6, 0.56]))
+    True
+    >>> beyond_noise(paired_difference([0.7, 0.5, 0.65], [0.5, 0.6, 0.56]))
+    False
     """
-    return (
-        math.isfinite(mean)
-        and math.isfinite(standard_error)
-        and abs(mean) > standard_error
-    )
+    return math.isfinite(difference.p_value) and difference.p_value < level

@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+from scipy import stats
 from sklearn.metrics import accuracy_score, r2_score
 
 from skmtl.metrics import (
@@ -118,16 +119,25 @@ def test_error_reduction_is_bounded_where_relative_gain_explodes():
     assert accuracy["a"] == pytest.approx(50.0)
 
 
-def test_paired_difference_uses_the_corrected_standard_error():
+def test_paired_difference_uses_the_corrected_standard_error_and_t_test():
     model = [0.62, 0.70, 0.55, 0.66, np.nan]
     base = [0.60, 0.65, 0.56, 0.61, 0.60]
     differences = np.array([0.02, 0.05, -0.01, 0.05])
-    mean, plain = paired_difference(model, base)
-    assert mean == pytest.approx(differences.mean())
-    assert plain == pytest.approx(differences.std(ddof=1) / 2)
-    _, corrected = paired_difference(model, base, test_train_ratio=1.0)
-    assert corrected == pytest.approx(differences.std(ddof=1) * np.sqrt(1.25))
-    assert beyond_noise(mean, plain) and not beyond_noise(mean, corrected)
+    plain = paired_difference(model, base)
+    assert plain.mean == pytest.approx(differences.mean()) and plain.n_folds == 4
+    assert plain.standard_error == pytest.approx(differences.std(ddof=1) / 2)
+    t_test = stats.ttest_rel(model[:4], base[:4])
+    assert plain.p_value == pytest.approx(t_test.pvalue)
+    corrected = paired_difference(model, base, test_train_ratio=1.0)
+    assert corrected.standard_error == pytest.approx(
+        differences.std(ddof=1) * np.sqrt(1.25)
+    )
+    assert corrected.p_value > plain.p_value
+    assert not beyond_noise(corrected)
+    steady = paired_difference([0.7, 0.8, 0.75], [0.5, 0.6, 0.56])
+    assert beyond_noise(steady) and not beyond_noise(steady, level=1e-6)
+    same = paired_difference([0.5, 0.6], [0.4, 0.5])
+    assert same.standard_error == pytest.approx(0.0, abs=1e-12)
     one = paired_difference([0.5, np.nan], [0.4, 0.4])
-    assert one[0] == pytest.approx(0.1) and np.isnan(one[1])
-    assert not beyond_noise(*one)
+    assert one.mean == pytest.approx(0.1) and np.isnan(one.standard_error)
+    assert not beyond_noise(one)
