@@ -62,8 +62,9 @@ def infinite_cells_error(values, name, what, *, first_row=0, row_word="row"):
     if len(positions) > MAX_QUOTED:
         rows += f" and {len(positions) - MAX_QUOTED} more"
     count = (
-        "an infinite value" if len(positions) == 1 else f"{len(positions)} infinite "
-        "values"
+        "an infinite value"
+        if len(positions) == 1
+        else f"{len(positions)} infinite values"
     )
     plural = "s" if len(positions) > 1 else ""
     return (

@@ -242,8 +242,11 @@ def run(args, parser):
         Path(args.json).write_text(json.dumps(content, indent=2) + "\n")
         print(f"\nFold scores written to {args.json}")
     if plot is not None:
-        ax = plot(result.scores, baseline=result.baseline)
-        ax.set_ylabel(f"{result.metric_label} (held-out folds)")
-        ax.figure.savefig(args.plot, bbox_inches="tight")
+        title = (
+            f"{Path(args.data).name}: {result.metric_label} per task, "
+            f"{result.n_splits}-fold cross-validation"
+        )
+        ax = plot(result, title=title)
+        ax.figure.savefig(args.plot, bbox_inches="tight", dpi=120)
         print(f"Plot saved to {args.plot}")
     return 0
