@@ -172,7 +172,7 @@ def plot_comparison(
         reference = means[models.index(baseline)]
         for m, bars in enumerate(groups):
             if models[m] != baseline:
-                texts.extend(_annotate(ax, bars, means[m], stds[m], reference, delta))
+                texts.extend(_annotate(ax, bars, means[m], reference, delta))
         what = (
             f"each bar minus {baseline}"
             if delta == "difference"
@@ -319,11 +319,11 @@ def _score_stats(score, model, task):
         return float(np.nanmean(values)), float(np.nanstd(values))
 
 
-def _annotate(ax, bars, values, stds, reference, delta):
-    """Write each bar's change over the baseline past its end (or error bar)."""
+def _annotate(ax, bars, values, reference, delta):
+    """Write each bar's change over the baseline just past the bar's end."""
     lower, upper = ax.get_ylim()
     texts = []
-    for bar, value, std, base in zip(bars, values, stds, reference):
+    for bar, value, base in zip(bars, values, reference):
         if delta == "relative":
             change = 100.0 * (value - base) / abs(base) if base != 0 else np.nan
             text = f"{change:+.1f}%"
@@ -332,13 +332,12 @@ def _annotate(ax, bars, values, stds, reference, delta):
             text = f"{change:+.3f}"
         if not np.isfinite(change):
             continue
-        reach = value + np.copysign(np.nan_to_num(std), value)
         texts.append(
             ax.annotate(
                 text,
                 (
                     bar.get_x() + bar.get_width() / 2,
-                    float(np.clip(reach, lower, upper)),
+                    float(np.clip(value, lower, upper)),
                 ),
                 xytext=(0, 2 if value >= 0 else -2),
                 textcoords="offset points",
@@ -346,6 +345,13 @@ def _annotate(ax, bars, values, stds, reference, delta):
                 va="bottom" if value >= 0 else "top",
                 fontsize="x-small",
                 annotation_clip=False,
+                # Readable over the error bar that starts at the same point.
+                bbox={
+                    "boxstyle": "square,pad=0.1",
+                    "facecolor": "white",
+                    "alpha": 0.8,
+                    "linewidth": 0,
+                },
             )
         )
     return texts
