@@ -8,7 +8,7 @@ from pathlib import Path
 from skmtl.compare._csv import DataError, load_csv
 from skmtl.compare._engine import compare_models
 from skmtl.compare._models import default_models
-from skmtl.compare._progress import TextProgress
+from skmtl.compare._progress import FitProgress
 
 DESCRIPTION = """\
 Cross-validate multi-task models against single-task and pooled baselines on a
@@ -124,9 +124,25 @@ def add_parser(commands):
         help="save a plot of the scores (needs matplotlib: skmtl[plot])",
     )
     parser.add_argument(
-        "--quiet", "-q", action="store_true", help="no progress bar on stderr"
+        "--progress",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="a progress bar of the fits on stderr, with elapsed time and ETA "
+        "(default: only when stderr is a terminal)",
+    )
+    parser.add_argument(
+        "--quiet", "-q", action="store_true", help="no progress bar (--no-progress)"
     )
     return parser
+
+
+def _shows_progress(args):
+    """Return whether to draw the progress bar: asked for, or on a terminal."""
+    if args.quiet:
+        return False
+    if args.progress is not None:
+        return args.progress
+    return sys.stderr.isatty()
 
 
 def _plotter():
@@ -183,7 +199,7 @@ def _compare(args):
             models=models,
             cv=args.cv,
             random_state=args.random_state,
-            progress=None if args.quiet else TextProgress(sys.stderr),
+            progress=FitProgress(sys.stderr) if _shows_progress(args) else None,
         )
     except ValueError as error:
         raise DataError(str(error)) from None

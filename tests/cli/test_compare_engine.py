@@ -245,9 +245,7 @@ def test_no_winner_within_fold_noise_and_bounded_error_reduction():
     assert content["winners"] == {"a": "mtl", "b": None}
     assert content["error_reduction"]["mtl"] == pytest.approx(reductions["mtl"])
     assert content["difference"]["mtl"]["mean"] == pytest.approx(mean)
-    assert content["difference_per_task"]["mtl"]["b"]["mean"] == pytest.approx(
-        0.01 / 3
-    )
+    assert content["difference_per_task"]["mtl"]["b"]["mean"] == pytest.approx(0.01 / 3)
     assert "noise_rule" in content
 
 

@@ -201,3 +201,13 @@ def test_notes_name_tasks_by_their_column(capsys, classification_csv, tmp_path):
     out = capsys.readouterr().out
     assert "Task 'rare' has a single class ('no')" in out
     assert "task_1" not in out and "task_0" not in out
+
+
+def test_progress_bar_only_when_asked_off_a_terminal(capsys, wide_csv):
+    args = ["compare", str(wide_csv), "-t", "y1", "-t", "y2", "--exclude", "label",
+            "--sharing", "", "--cv", "2"]  # fmt: skip
+    assert main([*args, "--no-progress"]) == 0
+    assert capsys.readouterr().err == ""
+    assert main([*args, "--progress"]) == 0
+    err = capsys.readouterr().err
+    assert "compare: 100%" in err and "6/6" in err
