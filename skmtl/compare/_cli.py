@@ -13,8 +13,15 @@ from skmtl.compare._progress import FitProgress
 DESCRIPTION = """\
 Cross-validate multi-task models against single-task and pooled baselines on a
 CSV file, and print a per-task table (R² for regression, accuracy for
-classification; mean ± std over folds), the best model per task and the
-relative gain Δm% of each model over single-task learning.
+classification; mean ± std over folds) with the best model per task, then how
+each model compares with single-task learning: the mean paired difference of
+the scores over folds (± its standard error), the error reduction (symmetric
+relative change of 1 - R² or 1 - accuracy, bounded in [-100%, +100%]) and the
+tasks it wins or loses. A model is named best only when it beats the runner-up
+beyond fold noise (corrected resampled t-test over the folds, 5% level). Notes
+list skipped or failed models, their warnings (whole, counted), the
+hyperparameters each inner search chose per fold, and tasks with fewer than 10
+test labels per fold.
 
 Wide layout: one --target column per task (empty cells are missing labels).
 Long layout: --task-column names the column saying which task each row
@@ -24,7 +31,12 @@ Models: single-task (RidgeCV / LogisticRegression per task), pooled (one such
 model on all tasks, task one-hot encoded), MTL linear (RegularizedMultiTask*
 with penalty and alpha chosen by an inner grid search on the training folds)
 and one MultiTask* network per --sharing architecture. Numeric features are
-imputed and standardized, other columns one-hot encoded."""
+imputed and standardized, other columns one-hot encoded.
+
+Data problems exit with status 2 and a message naming the column: a mostly
+numeric column with a few text cells (a likely typo; the cells and their data
+rows are quoted; --categorical COLUMN if it holds categories), an infinite
+value, a non-numeric regression target, too few rows for the folds."""
 
 
 def _positive(text):

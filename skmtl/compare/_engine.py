@@ -146,20 +146,25 @@ def compare_models(
         records a notice and NaN scores for that fold, ``"raise"`` raises.
     progress : callable, default=None
         Called as ``progress(done, total, description)`` before each fit and
-        once at the end (``done == total``).
+        once at the end (``done == total``), e.g. a
+        :class:`~skmtl.compare.FitProgress` (a tqdm bar).
 
     Returns
     -------
     result : ComparisonResult
-        Per-fold, per-task scores of every model that ran, with notices about
-        skipped or failed models and the warnings they raised.
+        Per-fold, per-task scores of every model that ran, the test labels of
+        each task per fold, the hyperparameters each inner search chose per
+        fold, and notices: skipped or failed models, the warnings they raised
+        (whole, deduplicated, counted), those choices, and tasks with fewer
+        than 10 test labels in a fold.
 
     Raises
     ------
     ValueError
         When the data cannot be compared: fewer than 2 tasks, non-numeric
-        regression targets, a task with a single class, a task with fewer
-        labelled rows than folds, an unknown ``baseline``.
+        regression targets, an infinite target or numeric feature value (the
+        message names the column and rows), a task with a single class, a task
+        with fewer labelled rows than folds, an unknown ``baseline``.
 
     See Also
     --------

@@ -207,7 +207,7 @@ class ComparisonResult:
 
         Returns
         -------
-        difference : PairedDifference
+        difference : namedtuple
             ``(mean, standard_error, n_folds, p_value)``, see
             :func:`skmtl.metrics.paired_difference` (corrected with
             ``test_train_ratio`` when known).
@@ -230,8 +230,8 @@ class ComparisonResult:
         Returns
         -------
         differences : dict
-            Model name -> :class:`~skmtl.metrics.PairedDifference`, in the
-            metric's units.
+            Model name -> ``(mean, standard_error, n_folds, p_value)``, see
+            :func:`skmtl.metrics.paired_difference`; in the metric's units.
         """
         return {model: self.difference(model, task=task) for model in self.models}
 

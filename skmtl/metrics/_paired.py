@@ -38,8 +38,9 @@ def paired_difference(scores, baseline_scores, *, test_train_ratio=None):
 
     Returns
     -------
-    difference : PairedDifference
-        ``(mean, standard_error, n_folds, p_value)``; the mean is NaN without
+    difference : namedtuple
+        ``PairedDifference(mean, standard_error, n_folds, p_value)``; the mean
+        is NaN without
         a paired fold, the standard error and p-value are NaN with fewer than
         2. Identical differences on every fold have standard error 0 and
         p-value 0 (1 when they are all 0).
@@ -82,7 +83,7 @@ def beyond_noise(difference, level=0.05):
 
     Parameters
     ----------
-    difference : PairedDifference
+    difference : namedtuple
         As returned by :func:`paired_difference`.
     level : float, default=0.05
         The significance level of the two-sided test.
