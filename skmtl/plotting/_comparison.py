@@ -222,31 +222,28 @@ def _abbreviate(task, limit=14):
 def _score_limits(means, stds):
     """Return ``(lower, upper, clipped)``: score axis limits around the bars.
 
-    The limits span the bar ends and their error bars, but error bars reach
-    at most half the spread of the bar ends past them, so that the huge error
-    bars of tiny data do not squash the bars; a bar ending near 0 (or an
-    accuracy-like axis far from 0) is kept in view with a margin. ``clipped``
-    says whether an error bar is cut.
+    The limits leave a quarter of the spread of the bar ends past the lowest
+    and the highest bar end, so every bar shows; error bars widen them by at
+    most three quarters of that spread, so that the huge error bars of tiny
+    data do not squash the bars (``clipped`` says whether one is cut). A limit
+    within one spread of 0 moves to 0, where the bars start; otherwise (an
+    accuracy axis with every bar near 0.9, say) the axis zooms on the bar ends.
     """
     finite = means[np.isfinite(means)]
     if finite.size == 0:
         return 0.0, 1.0, False
     low, high = float(finite.min()), float(finite.max())
     spread = max(high - low, 0.05 * max(abs(low), abs(high)), 1e-3)
-    errors = np.nan_to_num(stds)
-    reach_low = float(np.nanmin(np.where(np.isfinite(means), means - errors, np.inf)))
-    reach_high = float(np.nanmax(np.where(np.isfinite(means), means + errors, -np.inf)))
-    lower = max(reach_low, low - 0.5 * spread)
-    upper = min(reach_high, high + 0.5 * spread)
+    errors = np.where(np.isfinite(means), np.nan_to_num(stds), 0.0)
+    ends = np.where(np.isfinite(means), means, low)
+    reach_low, reach_high = float((ends - errors).min()), float((ends + errors).max())
+    lower = min(low - 0.25 * spread, max(reach_low, low - 0.75 * spread))
+    upper = max(high + 0.25 * spread, min(reach_high, high + 0.75 * spread))
     clipped = reach_low < lower - 1e-12 or reach_high > upper + 1e-12
-    # Bars grow from 0: show 0 when the bars are close to it.
-    if 0 < lower < spread:
-        lower = 0.0
-    if -spread < upper < 0:
-        upper = 0.0
-    pad = 0.06 * (upper - lower)
-    # Room above the bars for their labels.
-    return lower - (pad if lower < 0 or low < 0 else 0.0), upper + 2.5 * pad, clipped
+    pad = 0.03 * (upper - lower)  # error-bar caps clear of the frame
+    lower = 0.0 if 0 < lower < spread else lower - pad
+    upper = 0.0 if -spread < upper < 0 else upper + pad
+    return lower, upper, clipped
 
 
 def _check_results(results):
