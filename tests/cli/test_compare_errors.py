@@ -135,14 +135,19 @@ def _write(frame, tmp_path, name="data.csv"):
     return path
 
 
+def _with_cells(csv, tmp_path, column, cells):
+    """Write ``csv`` with the ``cells`` (row -> value) of ``column`` replaced."""
+    frame = pd.read_csv(csv)
+    frame[column] = frame[column].astype(object)
+    for row, value in cells.items():
+        frame.loc[row, column] = value
+    return _write(frame, tmp_path)
+
+
 def test_typo_in_a_numeric_feature_names_column_values_and_rows(
     capsys, wide_csv, tmp_path
 ):
-    frame = pd.read_csv(wide_csv)
-    frame["x1"] = frame["x1"].astype(object)
-    frame.loc[7, "x1"] = "1.2.3"
-    frame.loc[11, "x1"] = "n/a?"
-    path = _write(frame, tmp_path)
+    path = _with_cells(wide_csv, tmp_path, "x1", {7: "1.2.3", 11: "n/a?"})
     err = _fails(capsys, path, "-t", "y1", "-t", "y2", "--exclude", "label")
     assert "column 'x1' is numeric except for 2 cells" in err
     assert "'1.2.3' (data row 8)" in err and "'n/a?' (data row 12)" in err
@@ -150,10 +155,7 @@ def test_typo_in_a_numeric_feature_names_column_values_and_rows(
 
 
 def test_categorical_option_accepts_a_mostly_numeric_column(capsys, wide_csv, tmp_path):
-    frame = pd.read_csv(wide_csv)
-    frame["x1"] = frame["x1"].astype(object)
-    frame.loc[7, "x1"] = "1.2.3"
-    path = _write(frame, tmp_path)
+    path = _with_cells(wide_csv, tmp_path, "x1", {7: "1.2.3"})
     status = main(
         ["compare", str(path), "-t", "y1", "-t", "y2", "--exclude", "label",
          "--categorical", "x1", "--sharing", "", "--cv", "2", "--quiet"]
@@ -168,10 +170,7 @@ def test_unknown_categorical_column(capsys, wide_csv):
 
 
 def test_typo_in_a_numeric_target_names_the_value_and_row(capsys, wide_csv, tmp_path):
-    frame = pd.read_csv(wide_csv)
-    frame["y1"] = frame["y1"].astype(object)
-    frame.loc[3, "y1"] = "12,5"
-    path = _write(frame, tmp_path)
+    path = _with_cells(wide_csv, tmp_path, "y1", {3: "12,5"})
     err = _fails(capsys, path, "-t", "y1", "-t", "y2", "--exclude", "label")
     assert "target column 'y1' is numeric except for 1 cell" in err
     assert "'12,5' (data row 4)" in err
