@@ -25,9 +25,11 @@ def test_help_lists_the_options(capsys):
         main(["compare", "--help"])
     assert exit_info.value.code == 0
     out = capsys.readouterr().out
-    for option in ["--target", "--task-column", "--classification", "--cv", "--json"]:
+    for option in ["--target", "--task-column", "--classification", "--cv", "--json",
+                   "--categorical", "--progress", "--no-progress"]:  # fmt: skip
         assert option in out
     assert "long layout" in out
+    assert "error reduction" in out and "beyond fold noise" in out
 
 
 def test_missing_file(capsys, tmp_path):
