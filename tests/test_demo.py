@@ -26,7 +26,8 @@ def test_demo_tables_and_verdicts(capsys):
     assert "| digit " in out and "| greater_than_4 " in out
     assert "Per-task R² on held-out rows (mean ± std over 3 folds" in out
     assert "Per-task accuracy on held-out rows (mean ± std over 3 folds" in out
-    assert "Δm% vs per-task ridge" in out and "Δm% vs per-task logistic" in out
+    assert "error reduction vs per-task ridge" in out
+    assert "error reduction vs per-task logistic" in out
     verdicts = ("hard sharing beats", "hard sharing does NOT", "hard sharing and")
     assert sum(out.count(verdict) for verdict in verdicts) == 4
     assert "done in" in out

@@ -1,8 +1,9 @@
 """Compare multi-task models with single-task and pooled baselines, per task.
 
 :func:`compare_models` cross-validates several models on the same folds and
-returns a :class:`ComparisonResult` (per-fold, per-task scores, a table, the
-relative gain Δm% over single-task learning). The ``skmtl compare`` command runs
+returns a :class:`ComparisonResult` (per-fold, per-task scores, a table, paired
+differences and error reductions over single-task learning, winners named only
+beyond fold noise). The ``skmtl compare`` command runs
 it on a CSV file. Nothing here imports matplotlib.
 """
 
@@ -15,6 +16,7 @@ from skmtl.compare._models import (
     default_models,
 )
 from skmtl.compare._preprocess import make_preprocessor
+from skmtl.compare._progress import FitProgress
 from skmtl.compare._result import ComparisonResult
 from skmtl.compare._split import TaskKFold
 
@@ -23,6 +25,7 @@ __all__ = [
     "PENALTY_GRID",
     "SHARINGS",
     "ComparisonResult",
+    "FitProgress",
     "TaskKFold",
     "bind_task_column",
     "compare_models",

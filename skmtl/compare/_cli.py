@@ -8,13 +8,20 @@ from pathlib import Path
 from skmtl.compare._csv import DataError, load_csv
 from skmtl.compare._engine import compare_models
 from skmtl.compare._models import default_models
-from skmtl.compare._progress import TextProgress
+from skmtl.compare._progress import FitProgress
 
 DESCRIPTION = """\
 Cross-validate multi-task models against single-task and pooled baselines on a
 CSV file, and print a per-task table (R² for regression, accuracy for
-classification; mean ± std over folds), the best model per task and the
-relative gain Δm% of each model over single-task learning.
+classification; mean ± std over folds) with the best model per task, then how
+each model compares with single-task learning: the mean paired difference of
+the scores over folds (± its standard error), the error reduction (symmetric
+relative change of 1 - R² or 1 - accuracy, bounded in [-100%, +100%]) and the
+tasks it wins or loses. A model is named best only when it beats the runner-up
+beyond fold noise (corrected resampled t-test over the folds, 5% level). Notes
+list skipped or failed models, their warnings (whole, counted), the
+hyperparameters each inner search chose per fold, and tasks with fewer than 10
+test labels per fold.
 
 Wide layout: one --target column per task (empty cells are missing labels).
 Long layout: --task-column names the column saying which task each row
@@ -24,7 +31,12 @@ Models: single-task (RidgeCV / LogisticRegression per task), pooled (one such
 model on all tasks, task one-hot encoded), MTL linear (RegularizedMultiTask*
 with penalty and alpha chosen by an inner grid search on the training folds)
 and one MultiTask* network per --sharing architecture. Numeric features are
-imputed and standardized, other columns one-hot encoded."""
+imputed and standardized, other columns one-hot encoded.
+
+Data problems exit with status 2 and a message naming the column: a mostly
+numeric column with a few text cells (a likely typo; the cells and their data
+rows are quoted; --categorical COLUMN if it holds categories), an infinite
+value, a non-numeric regression target, too few rows for the folds."""
 
 
 def _positive(text):
@@ -81,6 +93,15 @@ def add_parser(commands):
         help="a column that is not a feature (an identifier, ...); repeatable",
     )
     parser.add_argument(
+        "--categorical",
+        action="append",
+        default=[],
+        metavar="COLUMN",
+        help="a feature column holding categories (one-hot encoded) although it "
+        "looks numeric; repeatable. A column of numbers with a few text cells is "
+        "otherwise refused as a likely typo",
+    )
+    parser.add_argument(
         "--cv", type=int, default=5, help="number of folds (default: 5)"
     )
     parser.add_argument(
@@ -115,9 +136,25 @@ def add_parser(commands):
         help="save a plot of the scores (needs matplotlib: skmtl[plot])",
     )
     parser.add_argument(
-        "--quiet", "-q", action="store_true", help="no progress bar on stderr"
+        "--progress",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="a progress bar of the fits on stderr, with elapsed time and ETA "
+        "(default: only when stderr is a terminal)",
+    )
+    parser.add_argument(
+        "--quiet", "-q", action="store_true", help="no progress bar (--no-progress)"
     )
     return parser
+
+
+def _shows_progress(args):
+    """Return whether to draw the progress bar: asked for, or on a terminal."""
+    if args.quiet:
+        return False
+    if args.progress is not None:
+        return args.progress
+    return sys.stderr.isatty()
 
 
 def _plotter():
@@ -156,6 +193,7 @@ def _compare(args):
         task_column=args.task_column,
         classification=args.classification,
         exclude=args.exclude,
+        categorical=args.categorical,
     )
     models = default_models(
         classification=args.classification,
@@ -173,7 +211,7 @@ def _compare(args):
             models=models,
             cv=args.cv,
             random_state=args.random_state,
-            progress=None if args.quiet else TextProgress(sys.stderr),
+            progress=FitProgress(sys.stderr) if _shows_progress(args) else None,
         )
     except ValueError as error:
         raise DataError(str(error)) from None
@@ -232,8 +270,11 @@ def run(args, parser):
         Path(args.json).write_text(json.dumps(content, indent=2) + "\n")
         print(f"\nFold scores written to {args.json}")
     if plot is not None:
-        ax = plot(result.scores, baseline=result.baseline)
-        ax.set_ylabel(f"{result.metric_label} (held-out folds)")
-        ax.figure.savefig(args.plot, bbox_inches="tight")
+        title = (
+            f"{Path(args.data).name}: {result.metric_label} per task, "
+            f"{result.n_splits}-fold cross-validation"
+        )
+        ax = plot(result, title=title)
+        ax.figure.savefig(args.plot, bbox_inches="tight", dpi=120)
         print(f"Plot saved to {args.plot}")
     return 0

@@ -2,6 +2,8 @@
 
 from pathlib import Path
 
+from skmtl.compare._checks import infinite_cells_error, quote_cells
+
 
 class DataError(ValueError):
     """The data file or its columns cannot be compared; the message says why."""
@@ -39,14 +41,54 @@ def _require_columns(frame, names, what, path):
         )
 
 
-def _check_numeric_targets(frame, targets):
-    """Raise a DataError naming a non-numeric target column (regression)."""
+def _is_number_column(column):
+    """Return True for a numeric, non-boolean column."""
     from pandas.api.types import is_bool_dtype, is_numeric_dtype
 
+    return is_numeric_dtype(column) and not is_bool_dtype(column)
+
+
+def _stray_text_cells(column):
+    """Return the positions of the text cells of a mostly numeric column.
+
+    A column is mostly numeric when more of its non-empty cells read as numbers
+    than not; a few stray cells there are typing errors, far likelier than a
+    categorical column that happens to hold numbers.
+    """
+    import pandas as pd
+
+    present = column.notna().to_numpy()
+    numbers = pd.to_numeric(column, errors="coerce").notna().to_numpy()
+    stray = present & ~numbers
+    if not stray.any() or numbers.sum() <= stray.sum():
+        return []
+    return list(stray.nonzero()[0])
+
+
+def _stray_text_error(column, name, what, positions, remedy):
+    """Return the message of a mostly numeric column with text cells."""
+    values = column.to_numpy()
+    cells = "cell" if len(positions) == 1 else "cells"
+    return (
+        f"{what} column {name!r} is numeric except for {len(positions)} {cells}: "
+        f"{quote_cells(values, positions, first_row=1, row_word='data row')}. "
+        f"Fix those cells (leave a cell empty for a missing value), or {remedy}."
+    )
+
+
+def _check_targets(frame, targets):
+    """Raise a DataError naming a non-numeric target column (regression)."""
     for name in targets:
         column = frame[name]
-        if is_numeric_dtype(column) and not is_bool_dtype(column):
+        if _is_number_column(column):
             continue
+        stray = _stray_text_cells(column)
+        if stray:
+            raise DataError(
+                _stray_text_error(
+                    column, name, "target", stray, "use --classification for labels"
+                )
+            )
         observed = column.dropna()
         example = f" (e.g. {observed.iloc[0]!r})" if len(observed) else ""
         raise DataError(
@@ -55,7 +97,50 @@ def _check_numeric_targets(frame, targets):
         )
 
 
-def load_csv(path, *, targets, task_column=None, classification=False, exclude=()):
+def _check_features(frame, features, categorical):
+    """Raise a DataError for a mostly numeric feature with text cells."""
+    for name in features:
+        column = frame[name]
+        if name in categorical or _is_number_column(column):
+            continue
+        stray = _stray_text_cells(column)
+        if stray:
+            raise DataError(
+                _stray_text_error(
+                    column,
+                    name,
+                    "feature",
+                    stray,
+                    f"if the column holds categories, pass --categorical {name}",
+                )
+            )
+
+
+def _check_finite(frame, columns, what):
+    """Raise a DataError naming a numeric column with an infinite value."""
+    for name in columns:
+        if _is_number_column(frame[name]):
+            message = infinite_cells_error(
+                frame[name].to_numpy(), name, what, first_row=1, row_word="data row"
+            )
+            if message is not None:
+                raise DataError(message)
+
+
+def _as_categories(column):
+    """Return ``column`` as text categories, missing cells kept missing."""
+    return column.astype(object).where(column.isna(), column.astype(str))
+
+
+def load_csv(
+    path,
+    *,
+    targets,
+    task_column=None,
+    classification=False,
+    exclude=(),
+    categorical=(),
+):
     """Return the features and targets of a comparison, read from a CSV file.
 
     Parameters
@@ -71,6 +156,9 @@ def load_csv(path, *, targets, task_column=None, classification=False, exclude=(
         Whether the targets are class labels; otherwise they must be numeric.
     exclude : sequence of str, default=()
         Columns that are neither features nor targets (identifiers, ...).
+    categorical : sequence of str, default=()
+        Feature columns read as categories (one-hot encoded) even when they
+        hold numbers, or numbers with a few text cells.
 
     Returns
     -------
@@ -82,7 +170,10 @@ def load_csv(path, *, targets, task_column=None, classification=False, exclude=(
     Raises
     ------
     DataError
-        A message naming the file or the column at fault.
+        A message naming the file or the column at fault: a missing column, a
+        non-numeric regression target, a mostly numeric column with a few text
+        cells (quoted with their data rows, counted from 1 below the header),
+        an infinite value.
     """
     targets = list(dict.fromkeys(targets))
     if task_column is not None and len(targets) != 1:
@@ -112,11 +203,24 @@ def load_csv(path, *, targets, task_column=None, classification=False, exclude=(
                 "row needs its task."
             )
     _require_columns(frame, exclude, "excluded column", path)
+    _require_columns(frame, categorical, "categorical column", path)
+    for name in categorical:
+        if name in {*targets, *exclude, task_column}:
+            raise DataError(
+                f"--categorical {name}: the column is a target, the task column or "
+                "excluded; --categorical applies to feature columns."
+            )
     if not classification:
-        _check_numeric_targets(frame, targets)
+        _check_targets(frame, targets)
+        _check_finite(frame, targets, "target")
     features = [name for name in frame.columns if name not in {*targets, *exclude}]
     if len(features) == (task_column is not None):
         raise DataError(f"'{path}' has no feature column left besides the targets.")
+    features_only = [name for name in features if name != task_column]
+    _check_features(frame, features_only, set(categorical))
+    _check_finite(frame, [n for n in features_only if n not in categorical], "feature")
+    for name in categorical:
+        frame[name] = _as_categories(frame[name])
     X = frame[features]
     y = frame[targets[0]] if task_column is not None else frame[targets]
     return X, y

@@ -4,24 +4,29 @@ import time
 import warnings
 from numbers import Integral
 
+import numpy as np
 from sklearn.base import clone
 from sklearn.pipeline import Pipeline
 
+from skmtl._base import is_missing
 from skmtl.compare._models import (
     BASELINE,
     bind_task_column,
     default_models,
     skip_reason,
 )
-from skmtl.compare._preprocess import make_preprocessor
-from skmtl.compare._result import ComparisonResult
+from skmtl.compare._notices import (
+    chosen_params_notice,
+    error_text,
+    small_folds_notice,
+    warning_notices,
+)
+from skmtl.compare._preprocess import check_finite_features, make_preprocessor
+from skmtl.compare._result import METRIC_LABELS, ComparisonResult
 from skmtl.compare._split import TaskKFold
 from skmtl.compare._tasks import check_fold_sizes, prepare_targets, standardized
 from skmtl.metrics import per_task_scores
 from skmtl.utils._sklearn_compat import _safe_indexing
-
-#: At most this many distinct warnings of one model are reported.
-MAX_WARNINGS = 3
 
 
 def _folds(cv, X, data, task_column, classification, random_state):
@@ -41,17 +46,34 @@ def _folds(cv, X, data, task_column, classification, random_state):
     return [(train, test) for train, test in cv]
 
 
-def _warning_notices(name, caught):
-    """Return notices for the distinct warnings a model raised."""
-    distinct = list(
-        dict.fromkeys(
-            f"{w.category.__name__}: {str(w.message).splitlines()[0]}" for w in caught
-        )
-    )
-    notices = [f"{name} warned: {message}" for message in distinct[:MAX_WARNINGS]]
-    if len(distinct) > MAX_WARNINGS:
-        notices.append(f"{name}: {len(distinct) - MAX_WARNINGS} more warnings.")
-    return notices
+def _named(Y, data):
+    """Return wide-layout targets as a DataFrame whose columns are the task names.
+
+    The models then know each task by its name, and so do their messages.
+    """
+    if data.tasks is not None:
+        return Y
+    try:
+        import pandas as pd
+    except ImportError:
+        return Y
+    return pd.DataFrame(Y, columns=data.names)
+
+
+def _chosen_params(model):
+    """Return the hyperparameters a fitted search chose, or None for other models."""
+    final = model.steps[-1][1] if isinstance(model, Pipeline) else model
+    params = getattr(final, "best_params_", None)
+    return dict(params) if params is not None else None
+
+
+def _test_sizes(data, test):
+    """Return the number of observed test labels of each task in ``test``."""
+    observed = ~is_missing(data.Y[test])
+    if data.tasks is None:
+        return dict(zip(data.names, observed.sum(axis=0).tolist()))
+    tasks = data.tasks[test]
+    return {name: int(observed[tasks == name].sum()) for name in data.names}
 
 
 def compare_models(
@@ -124,20 +146,25 @@ def compare_models(
         records a notice and NaN scores for that fold, ``"raise"`` raises.
     progress : callable, default=None
         Called as ``progress(done, total, description)`` before each fit and
-        once at the end (``done == total``).
+        once at the end (``done == total``), e.g. a
+        :class:`~skmtl.compare.FitProgress` (a tqdm bar).
 
     Returns
     -------
     result : ComparisonResult
-        Per-fold, per-task scores of every model that ran, with notices about
-        skipped or failed models and the warnings they raised.
+        Per-fold, per-task scores of every model that ran, the test labels of
+        each task per fold, the hyperparameters each inner search chose per
+        fold, and notices: skipped or failed models, the warnings they raised
+        (whole, deduplicated, counted), those choices, and tasks with fewer
+        than 10 test labels in a fold.
 
     Raises
     ------
     ValueError
         When the data cannot be compared: fewer than 2 tasks, non-numeric
-        regression targets, a task with a single class, a task with fewer
-        labelled rows than folds, an unknown ``baseline``.
+        regression targets, an infinite target or numeric feature value (the
+        message names the column and rows), a task with a single class, a task
+        with fewer labelled rows than folds, an unknown ``baseline``.
 
     See Also
     --------
@@ -170,6 +197,8 @@ def compare_models(
         classification=classification,
         task_names=task_names,
     )
+    if preprocessor == "auto":
+        check_finite_features(X, task_column)
     folds = _folds(cv, X, data, task_column, classification, random_state)
     if models is None:
         models = default_models(
@@ -199,12 +228,16 @@ def compare_models(
     fit_times = {name: [] for name in runnable}
     caught = {name: [] for name in runnable}
     failures = {name: {} for name in runnable}
+    chosen = {name: [] for name in runnable}
+    test_sizes = {task: [] for task in data.names}
     total, done = len(folds) * len(runnable), 0
     for k, (train, test) in enumerate(folds):
         Y = data.Y
         if standardize_targets and not classification:
             Y = standardized(data, train)
         X_train, X_test = _safe_indexing(X, train), _safe_indexing(X, test)
+        for task, size in _test_sizes(data, test).items():
+            test_sizes[task].append(size)
         for name, estimator in runnable.items():
             if progress is not None:
                 progress(done, total, f"fold {k + 1}/{len(folds)}: {name}")
@@ -220,7 +253,8 @@ def compare_models(
             with warnings.catch_warnings(record=True) as fold_warnings:
                 warnings.simplefilter("always")
                 try:
-                    model.fit(X_train, Y[train])
+                    model.fit(X_train, _named(Y[train], data))
+                    chosen[name].append(_chosen_params(model))
                     fold_scores = per_task_scores(
                         Y[test],
                         model.predict(X_test),
@@ -231,11 +265,11 @@ def compare_models(
                 except Exception as error:
                     if on_error == "raise":
                         raise
-                    failures[name].setdefault(
-                        f"{type(error).__name__}: {error}", []
-                    ).append(k + 1)
+                    failures[name].setdefault(error_text(error), []).append(k + 1)
+                    if len(chosen[name]) == k:
+                        chosen[name].append(None)
                     fold_scores = dict.fromkeys(data.names, float("nan"))
-            caught[name].extend(fold_warnings)
+            caught[name].extend((k + 1, warning) for warning in fold_warnings)
             fit_times[name].append(time.perf_counter() - start)
             for task in data.names:
                 scores[name][task].append(fold_scores[task])
@@ -246,7 +280,13 @@ def compare_models(
         for message, failed in failures[name].items():
             which = ", ".join(map(str, failed))
             notices.append(f"{name} failed on fold {which} (NaN scores): {message}")
-        notices.extend(_warning_notices(name, caught[name]))
+        notices.extend(warning_notices(name, caught[name]))
+        notice = chosen_params_notice(name, chosen[name])
+        if notice is not None:
+            notices.append(notice)
+    notice = small_folds_notice(test_sizes, METRIC_LABELS[metric])
+    if notice is not None:
+        notices.append(notice)
     return ComparisonResult(
         scores,
         metric=metric,
@@ -254,4 +294,9 @@ def compare_models(
         fit_times=fit_times,
         notices=notices,
         layout="wide" if task_column is None else "long",
+        test_sizes=test_sizes,
+        test_train_ratio=float(
+            np.mean([len(test) / len(train) for train, test in folds])
+        ),
+        chosen_params=chosen,
     )

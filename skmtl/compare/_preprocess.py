@@ -7,6 +7,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import OneHotEncoder, StandardScaler
 
 from skmtl._base import is_dataframe, task_column_position
+from skmtl.compare._checks import infinite_cells_error
 
 
 def _is_numeric(column):
@@ -50,6 +51,33 @@ def feature_kinds(X, task_column=None):
                 is_number = False
         (numeric if is_number else categorical).append(position)
     return numeric, categorical
+
+
+def check_finite_features(X, task_column=None):
+    """Raise a ValueError naming a numeric feature column with an infinite value.
+
+    Parameters
+    ----------
+    X : array-like or DataFrame of shape (n_samples, n_columns)
+        The features, with the task column in the long layout.
+    task_column : int or str, default=None
+        The task column; None in the wide layout.
+
+    Raises
+    ------
+    ValueError
+        Naming the column (its name in a DataFrame, else its position) and the
+        rows (positions, from 0).
+    """
+    numeric, _ = feature_kinds(X, task_column)
+    for position in numeric:
+        if is_dataframe(X):
+            name, values = X.columns[position], X.iloc[:, position].to_numpy()
+        else:
+            name, values = position, np.asarray(X)[:, position]
+        message = infinite_cells_error(values, name, "feature")
+        if message is not None:
+            raise ValueError(message)
 
 
 def make_preprocessor(X, task_column=None):

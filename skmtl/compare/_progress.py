@@ -1,45 +1,49 @@
-"""A plain-text progress bar for long comparisons."""
-
-import sys
+"""A tqdm progress bar for long comparisons."""
 
 
-class TextProgress:
-    r"""Draw ``[#####.....] done/total description`` on one line of a stream.
+class FitProgress:
+    """Show the fits of a comparison as a tqdm bar, with elapsed time and ETA.
 
-    Usable as the ``progress`` argument of :func:`compare_models`. The line is
-    redrawn in place (carriage return) and ended when ``done == total``.
+    Usable as the ``progress`` argument of :func:`compare_models`: each call
+    ``progress(done, total, description)`` moves the bar to ``done`` of
+    ``total`` fits and shows the description (fold and model); the bar is
+    closed when ``done == total``.
 
     Parameters
     ----------
-    stream : file object, default=None
-        Where to draw; None means ``sys.stderr`` at call time.
-    width : int, default=30
-        Number of characters of the bar.
+    file : file object, default=None
+        Where to draw; None: ``sys.stderr``.
+    **tqdm_params
+        Passed to :class:`tqdm.tqdm` (e.g. ``mininterval``).
 
     Examples
     --------
     >>> import io
-    >>> from skmtl.compare._progress import TextProgress
+    >>> from skmtl.compare._progress import FitProgress
     >>> stream = io.StringIO()
-    >>> TextProgress(stream, width=4)(1, 2, "fold 1/2")
-    >>> stream.getvalue()
-    '\r[##..] 1/2 fold 1/2'
+    >>> progress = FitProgress(stream)
+    >>> progress(0, 2, "fold 1/2: pooled")
+    >>> progress(2, 2, "done")
+    >>> "2/2" in stream.getvalue()
+    True
     """
 
-    def __init__(self, stream=None, width=30):
-        self.stream = stream
-        self.width = width
-        self._length = 0
+    def __init__(self, file=None, **tqdm_params):
+        self.file = file
+        self.tqdm_params = tqdm_params
+        self._bar = None
 
     def __call__(self, done, total, description=""):
-        """Redraw the bar for ``done`` of ``total`` steps."""
-        stream = sys.stderr if self.stream is None else self.stream
-        filled = self.width * done // total if total else self.width
-        text = f"[{'#' * filled}{'.' * (self.width - filled)}] {done}/{total}"
-        if description:
-            text += f" {description}"
-        stream.write("\r" + text.ljust(self._length))
-        self._length = len(text)
+        """Move the bar to ``done`` of ``total`` fits."""
+        from tqdm import tqdm
+
+        if self._bar is None:
+            self._bar = tqdm(
+                total=total, desc="compare", unit="fit", file=self.file,
+                **self.tqdm_params,
+            )  # fmt: skip
+        self._bar.set_postfix_str(description, refresh=False)
+        self._bar.update(done - self._bar.n)
         if done >= total:
-            stream.write("\n")
-        stream.flush()
+            self._bar.close()
+            self._bar = None

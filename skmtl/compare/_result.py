@@ -5,9 +5,24 @@ import math
 import numpy as np
 
 from skmtl.compare._table import format_table
-from skmtl.metrics import relative_gain
+from skmtl.metrics import (
+    beyond_noise,
+    error_reduction,
+    paired_difference,
+    relative_gain,
+)
 
 METRIC_LABELS = {"r2": "R²", "accuracy": "accuracy"}
+ERRORS = {"r2": "1 - R²", "accuracy": "1 - accuracy"}
+
+#: How a winner is decided, in words (shown under the table and in the JSON).
+NOISE_RULE = (
+    "A model is named best (on a task, or overall) only when its paired fold "
+    "differences with the runner-up pass the corrected resampled t-test at the "
+    "5% level (Nadeau & Bengio 2003: standard error std * sqrt(1/K + "
+    "n_test/n_train), K - 1 degrees of freedom); otherwise the difference is "
+    "within fold noise and no model is named."
+)
 
 
 def _mean(values):
@@ -24,6 +39,17 @@ def _json_number(value):
     return value if math.isfinite(value) else None
 
 
+def _json_value(value):
+    """Return a hyperparameter value as JSON: numbers, strings, else its repr."""
+    if value is None or isinstance(value, bool | int | str):
+        return value
+    if isinstance(value, float):
+        return _json_number(value)
+    if isinstance(value, np.generic):
+        return _json_value(value.item())
+    return repr(value)
+
+
 class ComparisonResult:
     """The cross-validated scores of several models on the same tasks and folds.
 
@@ -33,6 +59,13 @@ class ComparisonResult:
     model failed, or a task absent from a test fold, scores NaN and is left out
     of the means.
 
+    Models are compared with the baseline fold by fold: the mean paired
+    difference of the scores (absolute, in the metric's units) with its
+    standard error, and the error reduction (the symmetric relative change of
+    ``1 - score``, bounded in [-100%, 100%]; see
+    :func:`skmtl.metrics.error_reduction`). A winner is named only beyond fold
+    noise (:data:`NOISE_RULE`).
+
     Parameters
     ----------
     scores : dict
@@ -40,13 +73,22 @@ class ComparisonResult:
     metric : {"r2", "accuracy"}
         The metric of the scores.
     baseline : str
-        The model the relative gains compare against (single-task learning).
+        The model the others are compared with (single-task learning).
     fit_times : dict, default=None
         Model name -> list of per-fold fit and predict times, in seconds.
     notices : list of str, default=None
-        What the user should know: models skipped or failed, warnings raised.
+        What the user should know: models skipped or failed, warnings raised,
+        hyperparameters chosen, folds too small.
     layout : {"wide", "long"}, default="wide"
         The data layout compared.
+    test_sizes : dict, default=None
+        Task name -> number of scored test labels in each fold.
+    test_train_ratio : float, default=None
+        Mean ``n_test / n_train`` rows of the folds, for the corrected standard
+        error of paired differences; None uses the plain standard error.
+    chosen_params : dict, default=None
+        Model name -> per-fold dict of the hyperparameters its inner search
+        chose (None for a model without a search).
 
     Attributes
     ----------
@@ -61,17 +103,27 @@ class ComparisonResult:
     --------
     >>> from skmtl.compare import ComparisonResult
     >>> result = ComparisonResult(
-    ...     {"stl": {"a": [0.5, 0.7], "b": [0.4, 0.4]},
-    ...      "mtl": {"a": [0.6, 0.8], "b": [0.5, 0.4]}},
+    ...     {"stl": {"a": [0.5, 0.7, 0.6], "b": [0.4, 0.4, 0.5]},
+    ...      "mtl": {"a": [0.6, 0.8, 0.7], "b": [0.5, 0.3, 0.5]}},
     ...     metric="r2", baseline="stl")
     >>> result.winners()
-    {'a': 'mtl', 'b': 'mtl'}
-    >>> round(result.relative_gains()["mtl"], 2)
-    14.58
+    {'a': 'mtl', 'b': None}
+    >>> round(result.error_reductions()["mtl"], 1)
+    12.5
     """
 
     def __init__(
-        self, scores, *, metric, baseline, fit_times=None, notices=None, layout="wide"
+        self,
+        scores,
+        *,
+        metric,
+        baseline,
+        fit_times=None,
+        notices=None,
+        layout="wide",
+        test_sizes=None,
+        test_train_ratio=None,
+        chosen_params=None,
     ):
         self.scores = scores
         self.metric = metric
@@ -79,6 +131,9 @@ class ComparisonResult:
         self.fit_times = fit_times if fit_times is not None else {}
         self.notices = list(notices) if notices is not None else []
         self.layout = layout
+        self.test_sizes = test_sizes if test_sizes is not None else {}
+        self.test_train_ratio = test_train_ratio
+        self.chosen_params = chosen_params if chosen_params is not None else {}
         self.models = list(scores)
         self.tasks = list(next(iter(scores.values()))) if scores else []
         first = next(iter(scores.values()), {})
@@ -115,6 +170,15 @@ class ComparisonResult:
             for model, tasks in self.scores.items()
         }
 
+    def _fold_scores(self, model, task=None):
+        """Return the per-fold scores of a task, or the per-fold mean over tasks."""
+        tasks = self.scores[model]
+        if task is not None:
+            return list(tasks[task])
+        return [
+            _mean([folds[k] for folds in tasks.values()]) for k in range(self.n_splits)
+        ]
+
     def overall(self):
         """Return each model's mean over tasks, as mean and std over folds.
 
@@ -124,24 +188,87 @@ class ComparisonResult:
             Model name -> ``(mean, std)`` of the per-fold mean over tasks.
         """
         summary = {}
-        for model, tasks in self.scores.items():
-            per_fold = [
-                _mean([folds[k] for folds in tasks.values()])
-                for k in range(self.n_splits)
-            ]
+        for model in self.models:
+            per_fold = self._fold_scores(model)
             summary[model] = (_mean(per_fold), _std(per_fold))
         return summary
 
+    def difference(self, model, other=None, task=None):
+        """Return the mean paired difference of ``model`` over ``other``.
+
+        Parameters
+        ----------
+        model : str
+            The model.
+        other : str, default=None
+            The model it is compared with; None: the baseline.
+        task : object, default=None
+            A task name, or None for the per-fold mean over tasks.
+
+        Returns
+        -------
+        difference : namedtuple
+            ``(mean, standard_error, n_folds, p_value)``, see
+            :func:`skmtl.metrics.paired_difference` (corrected with
+            ``test_train_ratio`` when known).
+        """
+        other = self.baseline if other is None else other
+        return paired_difference(
+            self._fold_scores(model, task),
+            self._fold_scores(other, task),
+            test_train_ratio=self.test_train_ratio,
+        )
+
+    def differences(self, task=None):
+        """Return every model's paired difference with the baseline.
+
+        Parameters
+        ----------
+        task : object, default=None
+            A task name, or None for the per-fold mean over tasks.
+
+        Returns
+        -------
+        differences : dict
+            Model name -> ``(mean, standard_error, n_folds, p_value)``, see
+            :func:`skmtl.metrics.paired_difference`; in the metric's units.
+        """
+        return {model: self.difference(model, task=task) for model in self.models}
+
+    def error_reductions(self):
+        """Return each model's error reduction over the baseline, in percent.
+
+        The mean over tasks of the symmetric relative change of the error
+        ``1 - score`` between the mean scores (see
+        :func:`skmtl.metrics.error_reduction`); bounded in [-100, 100], and
+        meaningful when scores are near 0 or negative.
+
+        Returns
+        -------
+        reductions : dict
+            Model name -> percent (0 for the baseline, NaN when no task can
+            be compared).
+        """
+        means = self.mean_scores()
+        return {
+            model: error_reduction(means[model], means[self.baseline])
+            for model in self.models
+        }
+
     def relative_gains(self):
-        """Return each model's relative gain Δm% over the baseline.
+        """Return each model's classic relative gain Δm% over the baseline.
 
         The mean over tasks of the relative difference of the mean scores (see
-        :func:`skmtl.metrics.relative_gain`); NaN when it cannot be computed.
+        :func:`skmtl.metrics.relative_gain`). It divides by the baseline score,
+        so it explodes when one is near 0 and flips sign when one is negative:
+        the table and the summary use :meth:`error_reductions` and
+        :meth:`differences` instead.
 
         Returns
         -------
         gains : dict
-            Model name -> Δm in percent (0 for the baseline itself).
+            Model name -> Δm in percent (0 for the baseline itself, NaN when
+            it cannot be computed).
         """
         means = self.mean_scores()
         gains = {}
@@ -152,62 +279,105 @@ class ComparisonResult:
                 gains[model] = float("nan")
         return gains
 
+    def _winner(self, task=None):
+        """Return the best model on a task (or overall) beyond fold noise, or None."""
+        means = {model: _mean(self._fold_scores(model, task)) for model in self.models}
+        ranked = sorted(
+            (model for model in self.models if math.isfinite(means[model])),
+            key=means.get,
+            reverse=True,
+        )
+        if not ranked:
+            return None
+        if len(ranked) == 1:
+            return ranked[0]
+        if beyond_noise(self.difference(ranked[0], ranked[1], task)):
+            return ranked[0]
+        return None
+
     def winners(self):
-        """Return the model with the best mean score on each task.
+        """Return the best model on each task, when it wins beyond fold noise.
+
+        The model with the best mean score is the winner when its paired fold
+        differences with the runner-up pass the corrected resampled t-test at
+        the 5% level (:data:`NOISE_RULE`).
 
         Returns
         -------
         winners : dict
-            Task name -> model name (None when no model scored the task).
+            Task name -> model name, or None when the best two are within fold
+            noise (or no model scored the task).
         """
-        means = self.mean_scores()
-        winners = {}
-        for task in self.tasks:
-            values = [means[model][task] for model in self.models]
-            finite = [v if math.isfinite(v) else -math.inf for v in values]
-            best = int(np.argmax(finite))
-            winners[task] = self.models[best] if math.isfinite(values[best]) else None
-        return winners
+        return {task: self._winner(task) for task in self.tasks}
 
-    def table(self):
-        """Return the per-task table (markdown) and its summary rows.
-
-        Rows are tasks, columns are models (mean ± std over folds), with the
-        winner of each task, an overall row, the relative gain Δm% over the
-        baseline, and how many tasks each model wins against the baseline.
+    def overall_winner(self):
+        """Return the model with the best mean over tasks, beyond fold noise.
 
         Returns
         -------
-        table : str
-            The table, with a title line saying the metric.
+        winner : str or None
+            As :meth:`winners`, on the per-fold mean over tasks.
         """
-        return format_table(self)
+        return self._winner()
 
     def summary(self):
-        """Return one honest sentence on whether multi-task learning helped.
+        """Return one honest sentence on whether a model beat the baseline.
 
         Returns
         -------
         summary : str
-            Which model has the best Δm% over the baseline, or that none beats
-            it.
+            The model with the largest mean paired difference over the
+            baseline, that difference with its standard error and the error
+            reduction, and whether it is beyond fold noise.
         """
-        gains = {
-            model: gain
-            for model, gain in self.relative_gains().items()
-            if model != self.baseline and math.isfinite(gain)
+        differences = {
+            model: value
+            for model, value in self.differences().items()
+            if model != self.baseline and math.isfinite(value[0])
         }
-        if not gains:
+        if not differences:
             return f"No model could be compared with {self.baseline}."
-        best = max(gains, key=gains.get)
-        if gains[best] > 0:
-            return (
-                f"{best} beats {self.baseline} by {gains[best]:+.1f}% on average (Δm%)."
-            )
-        return (
-            f"No model beats {self.baseline} here: the best, {best}, has Δm% = "
-            f"{gains[best]:+.1f}%. Sharing did not help on this data."
+        best = max(differences, key=lambda model: differences[model].mean)
+        mean, standard_error = differences[best][:2]
+        reduction = self.error_reductions()[best]
+        detail = (
+            f"{mean:+.3f} ± {standard_error:.3f} in mean {self.metric_label} over "
+            f"tasks (± one standard error over {self.n_splits} paired folds), error "
+            f"reduction {reduction:+.1f}%, p = {differences[best].p_value:.2g}"
         )
+        if not math.isfinite(standard_error):
+            return (
+                f"{best} differs from {self.baseline} by {mean:+.3f} in mean "
+                f"{self.metric_label} over tasks, on too few folds to measure the "
+                "fold noise: no winner is named."
+            )
+        if not beyond_noise(differences[best]):
+            return (
+                f"No model beats {self.baseline} beyond fold noise: the best, {best}, "
+                f"differs by {detail}; treat them as tied."
+            )
+        if mean > 0:
+            return f"{best} beats {self.baseline}: {detail}."
+        return (
+            f"No model beats {self.baseline}: the best, {best}, is worse by "
+            f"{detail}. Sharing did not help on this data."
+        )
+
+    def table(self):
+        """Return the per-task table (markdown), its summary rows and a legend.
+
+        Rows are tasks, columns are models (mean ± std over folds), with the
+        winner of each task (beyond fold noise), an overall row, the paired
+        difference with the baseline (± its standard error), the error
+        reduction over the baseline, and on how many tasks each model is better
+        or worse than the baseline beyond fold noise.
+
+        Returns
+        -------
+        table : str
+            A title saying the metric, the table and the lines explaining it.
+        """
+        return format_table(self)
 
     def to_dict(self):
         """Return the result as plain, JSON-serializable Python objects.
@@ -220,7 +390,15 @@ class ComparisonResult:
             Keys ``metric``, ``layout``, ``baseline``, ``n_splits``, ``models``,
             ``tasks``, ``scores`` (model -> task -> per-fold scores), ``mean``,
             ``std``, ``overall`` (model -> ``{"mean", "std"}``),
-            ``relative_gain``, ``winners``, ``fit_times`` and ``notices``.
+            ``difference`` (model -> ``{"mean", "standard_error", "p_value"}``
+            of the paired difference with the baseline, mean over tasks),
+            ``difference_per_task`` (model -> task -> the same),
+            ``error_reduction`` (model -> percent), ``relative_gain`` (the
+            classic Δm%, for reference), ``winners`` (task -> model or None),
+            ``overall_winner``, ``noise_rule``, ``test_sizes`` (task ->
+            per-fold test labels), ``chosen_params`` (model -> per-fold
+            hyperparameters chosen by an inner search, or None),
+            ``fit_times`` and ``notices``.
         """
         means, stds = self.mean_scores(), self.std_scores()
 
@@ -230,6 +408,14 @@ class ComparisonResult:
                 for model, tasks in values.items()
             }
 
+        def paired(value):
+            return {
+                "mean": _json_number(value.mean),
+                "standard_error": _json_number(value.standard_error),
+                "p_value": _json_number(value.p_value),
+            }
+
+        per_task_differences = {task: self.differences(task) for task in self.tasks}
         return {
             "metric": self.metric,
             "layout": self.layout,
@@ -250,11 +436,40 @@ class ComparisonResult:
                 model: {"mean": _json_number(mean), "std": _json_number(std)}
                 for model, (mean, std) in self.overall().items()
             },
+            "difference": {
+                model: paired(value) for model, value in self.differences().items()
+            },
+            "difference_per_task": {
+                model: {
+                    str(task): paired(per_task_differences[task][model])
+                    for task in self.tasks
+                }
+                for model in self.models
+            },
+            "error_reduction": {
+                model: _json_number(value)
+                for model, value in self.error_reductions().items()
+            },
+            "error": ERRORS.get(self.metric, f"1 - {self.metric}"),
             "relative_gain": {
                 model: _json_number(gain)
                 for model, gain in self.relative_gains().items()
             },
             "winners": {str(task): model for task, model in self.winners().items()},
+            "overall_winner": self.overall_winner(),
+            "noise_rule": NOISE_RULE,
+            "test_sizes": {
+                str(task): list(sizes) for task, sizes in self.test_sizes.items()
+            },
+            "chosen_params": {
+                model: [
+                    None
+                    if params is None
+                    else {key: _json_value(v) for key, v in params.items()}
+                    for params in folds
+                ]
+                for model, folds in self.chosen_params.items()
+            },
             "fit_times": {
                 model: [round(t, 4) for t in times]
                 for model, times in self.fit_times.items()

@@ -1,6 +1,9 @@
 """The per-task comparison table, as aligned markdown."""
 
 import math
+import textwrap
+
+from skmtl.metrics import beyond_noise
 
 
 def _score(mean, std):
@@ -15,12 +18,6 @@ def _gain(value):
     return f"{value:+.1f}%" if math.isfinite(value) else "n/a"
 
 
-def _best(values, models):
-    """Return the model with the largest finite value, or an empty string."""
-    finite = [(v, m) for v, m in zip(values, models) if math.isfinite(v)]
-    return max(finite, key=lambda pair: pair[0])[1] if finite else ""
-
-
 def _markdown(rows):
     """Return ``rows`` (the first is the header) as a markdown table, aligned."""
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
@@ -32,8 +29,48 @@ def _markdown(rows):
     return "\n".join([line(rows[0]), separator, *map(line, rows[1:])])
 
 
+def _difference(mean, standard_error, *_):
+    if not math.isfinite(mean):
+        return "n/a"
+    if not math.isfinite(standard_error):
+        return f"{mean:+.3f}"
+    return f"{mean:+.3f} ± {standard_error:.3f}"
+
+
+def _better_worse(result, model):
+    """Return ``"B better, W worse"``: tasks beyond fold noise against the baseline."""
+    better = worse = 0
+    for task in result.tasks:
+        difference = result.difference(model, task=task)
+        if beyond_noise(difference):
+            better += difference.mean > 0
+            worse += difference.mean < 0
+    return f"{better} better, {worse} worse"
+
+
+def _legend(result):
+    """Return the lines under the table that say what its numbers mean."""
+    from skmtl.compare._result import ERRORS, NOISE_RULE
+
+    baseline, label = result.baseline, result.metric_label
+    error = ERRORS.get(result.metric, f"1 - {result.metric}")
+    return "\n".join(
+        textwrap.fill(text, width=100)
+        for text in [
+            f"difference vs {baseline}: mean over tasks of the per-fold {label} "
+            f"difference with {baseline}, ± one standard error of the paired fold "
+            "differences.",
+            f"error reduction vs {baseline}: mean over tasks of 100 * (E_base - "
+            f"E_model) / max(E_base, E_model) with E = {error}; +30% removes 30% of "
+            f"{baseline}'s error, bounded in [-100%, +100%].",
+            "better / worse: tasks where the difference is beyond fold noise. "
+            + NOISE_RULE,
+        ]
+    )
+
+
 def format_table(result):
-    """Return the table of a :class:`ComparisonResult`, with a title line.
+    """Return the table of a :class:`ComparisonResult`, with a title and a legend.
 
     Parameters
     ----------
@@ -44,49 +81,61 @@ def format_table(result):
     -------
     table : str
         A title saying the metric, then a markdown table: one row per task
-        (mean ± std over folds of each model, and the best model), an overall
-        row, the relative gain Δm% over the baseline and the number of tasks
-        on which each model beats the baseline.
+        (mean ± std over folds of each model, and the best model beyond fold
+        noise), an overall row, the paired difference with the baseline (±
+        its standard error), the error reduction over the baseline and the
+        number of tasks on which each model is better or worse than the
+        baseline beyond fold noise; then lines explaining these rows.
     """
     models, baseline = result.models, result.baseline
     means, stds = result.mean_scores(), result.std_scores()
     spread = result.n_splits > 1
+    noise = "none (within noise)"
 
     def cell(mean, std):
         return _score(mean, std if spread else None)
 
+    winners = result.winners()
     rows = [["task", *models, "best"]]
     for task in result.tasks:
-        values = [means[m][task] for m in models]
         cells = [cell(means[m][task], stds[m][task]) for m in models]
-        rows.append([str(task), *cells, _best(values, models)])
+        rows.append([str(task), *cells, winners[task] or noise])
     overall = result.overall()
     rows.append(
         [
             "overall (mean over tasks)",
             *(cell(*overall[m]) for m in models),
-            _best([overall[m][0] for m in models], models),
+            result.overall_winner() or noise,
         ]
     )
-    gains = result.relative_gains()
+    differences = result.differences()
     rows.append(
         [
-            f"Δm% vs {baseline}",
-            *(_gain(gains[m]) for m in models),
-            _best([gains[m] for m in models], models),
+            f"difference vs {baseline}",
+            *(
+                "baseline" if m == baseline else _difference(*differences[m])
+                for m in models
+            ),
+            "",
         ]
     )
-    wins = []
-    for m in models:
-        better = sum(
-            means[m][t] > means[baseline][t]
-            for t in result.tasks
-            if math.isfinite(means[m][t]) and math.isfinite(means[baseline][t])
-        )
-        wins.append(f"{better}/{len(result.tasks)}")
-    rows.append([f"tasks better than {baseline}", *wins, ""])
+    reductions = result.error_reductions()
+    rows.append(
+        [
+            f"error reduction vs {baseline}",
+            *("baseline" if m == baseline else _gain(reductions[m]) for m in models),
+            "",
+        ]
+    )
+    rows.append(
+        [
+            f"tasks vs {baseline}",
+            *(_better_worse(result, m) if m != baseline else "" for m in models),
+            "",
+        ]
+    )
     folds = f"mean ± std over {result.n_splits} folds" if spread else "one split"
     title = (
         f"Per-task {result.metric_label} on held-out rows ({folds}; higher is better)"
     )
-    return title + "\n\n" + _markdown(rows)
+    return f"{title}\n\n{_markdown(rows)}\n\n{_legend(result)}"

@@ -14,6 +14,7 @@ from skmtl._base import (
     task_ids,
     wide_targets,
 )
+from skmtl.compare._checks import infinite_cells_error
 from skmtl.utils._sklearn_compat import _num_samples
 
 TaskData = namedtuple("TaskData", ["Y", "names", "tasks", "n_classes"])
@@ -127,9 +128,15 @@ def prepare_targets(X, y, *, task_column=None, classification=False, task_names=
         return TaskData(Y, names, tasks, n_classes)
     if task_column is None:
         Y = np.column_stack([_as_numbers(values, name) for name, values in columns])
+        named_columns = [(name, Y[:, t]) for t, name in enumerate(names)]
     else:
         name = getattr(y, "name", None) or "y"
         Y = _as_numbers(np.asarray(Y), name)
+        named_columns = [(name, Y)]
+    for name, values in named_columns:
+        message = infinite_cells_error(values, name, "target")
+        if message is not None:
+            raise ValueError(message)
     return TaskData(Y, names, tasks, None)
 
 

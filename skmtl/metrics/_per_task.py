@@ -108,9 +108,9 @@ def per_task_scores(
     >>> import numpy as np
     >>> from skmtl.metrics import per_task_scores
     >>> Y = np.array([[1.0, 0.0], [2.0, np.nan], [3.0, 1.0]])
-    >>> per_task_scores(Y, Y + [[0.0, 0.1], [0.0, 5.0], [0.0, -0.1]],
+    >>> per_task_scores(Y, Y + [[0.0, 0.5], [0.0, 5.0], [0.0, -0.5]],
     ...                 task_names=["a", "b"], metric="mean_absolute_error")
-    {'a': 0.0, 'b': 0.1}
+    {'a': 0.0, 'b': 0.5}
     """
     score_fn, metric_name = _resolve_metric(metric)
     y_true = np.asarray(y_true)

@@ -10,6 +10,11 @@ def relative_gain(scores, baseline_scores, *, higher_is_better=True, per_task=Fa
     higher score is better and ``-1`` otherwise (Maninis et al., CVPR 2019). A
     positive value means the multi-task model is better on average.
 
+    The ratio explodes when a baseline score is near 0, and flips meaning when
+    it is negative (an R² below 0): a baseline R² of -0.008 turns a difference of
+    0.01 into +125%. For R² and accuracy prefer :func:`error_reduction`, which
+    is bounded, next to the absolute differences (:func:`paired_difference`).
+
     Parameters
     ----------
     scores, baseline_scores : dict
@@ -24,6 +29,10 @@ def relative_gain(scores, baseline_scores, *, higher_is_better=True, per_task=Fa
     -------
     gain : float or dict
         The mean gain in percent, or the per-task gains.
+
+    See Also
+    --------
+    error_reduction : A bounded relative measure for scores near or below 0.
 
     Examples
     --------

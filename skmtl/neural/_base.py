@@ -15,7 +15,6 @@ from skmtl._base import (
 )
 from skmtl._scoring import PerTaskScoreMixin
 from skmtl.architectures import ARCHITECTURES
-from skmtl.neural._callbacks import EpochProgress
 from skmtl.neural._data import (
     RandomFractionSplit,
     TaskTensorDataset,
@@ -23,6 +22,7 @@ from skmtl.neural._data import (
 )
 from skmtl.neural._module import MultiTaskModule
 from skmtl.neural._net import MultiTaskNet
+from skmtl.neural._progress import progress_callbacks
 from skmtl.utils._random import draw_seed, seeded_torch
 from skmtl.utils._sklearn_compat import (
     Interval,
@@ -297,7 +297,8 @@ class _BaseMultiTaskNeural(
             )
         module = MultiTaskModule(architecture, weighting, class_counts)
 
-        callbacks = []
+        # Before early stopping, which ends training by raising at an epoch's end.
+        callbacks = progress_callbacks(self.verbose)
         train_split = None
         if self.early_stopping:
             train_split = RandomFractionSplit(self.validation_fraction, seed)
@@ -311,13 +312,6 @@ class _BaseMultiTaskNeural(
                         threshold_mode="abs",
                         load_best=True,
                     ),
-                )
-            )
-        if self.verbose:
-            callbacks.append(
-                (
-                    "progress",
-                    EpochProgress(max_tasks=None if self.verbose > 1 else 8),
                 )
             )
         callbacks.extend(self.callbacks or [])

@@ -42,6 +42,12 @@ class TaskLossRecorder(Callback):
 class EpochProgress(Callback):
     """Print one line per epoch: overall losses, duration and per-task losses.
 
+    With early stopping, an epoch that improves on the best monitored score so
+    far by more than the stopping threshold (the epoch early stopping would
+    restore if none improved after it) is marked ``*best``. For that, this
+    callback runs before the ``early_stopping`` callback, which ends training
+    by raising from its own epoch-end hook.
+
     Parameters
     ----------
     max_tasks : int or None, default=8
@@ -61,6 +67,8 @@ class EpochProgress(Callback):
         if "valid_loss" in row:
             parts.append(f"valid_loss {row['valid_loss']:.4f}")
         parts.append(f"{row.get('dur', 0.0):.2f}s")
+        if _improves(dict(net.callbacks_).get("early_stopping"), row):
+            parts.append("*best")
         task_losses = row.get("valid_task_loss", row["train_task_loss"])
         items = list(task_losses.items())
         shown = items if self.max_tasks is None else items[: self.max_tasks]
@@ -71,6 +79,20 @@ class EpochProgress(Callback):
         line = "  ".join(parts) + f"  | {which} per task: {tasks}"
         sink = self.sink if self.sink is not None else _print_stdout
         sink(line)
+
+
+def _improves(stopper, row):
+    """Return True when early stopping will count this epoch as its best so far.
+
+    Read before ``stopper`` updates itself this epoch: its threshold is still
+    the previous best score, minus the minimal improvement.
+    """
+    if stopper is None or stopper.monitor not in row:
+        return False
+    score = row[stopper.monitor]
+    if stopper.lower_is_better:
+        return score < stopper.dynamic_threshold_
+    return score > stopper.dynamic_threshold_
 
 
 def _print_stdout(line):

@@ -95,8 +95,11 @@ class MultiTaskRegressor(RegressorMixin, TransformerMixin, _BaseMultiTaskNeural)
         thread inside a joblib worker (``GridSearchCV(n_jobs>1)``), else torch's
         current setting.
     verbose : int, default=0
-        1 prints one line per epoch with the losses of up to 8 tasks; 2 prints
-        every task.
+        0 trains silently (no progress callback at all). 1 prints one line
+        per epoch with the losses of up to 8 tasks, 2 with every task; with
+        early stopping, the best epoch so far is marked ``*best``. 3 shows a
+        tqdm progress bar over the epochs on stderr instead (ETA, losses, best
+        epoch); 4 adds a bar over each epoch's batches.
     callbacks : list of skorch callbacks, default=None
         Extra skorch callbacks (instances or ``(name, callback)`` pairs), used as
         given and run after skmtl's own.

@@ -1,14 +1,19 @@
 """Grouped bar chart of per-task scores, one bar per model and task."""
 
+import textwrap
 import warnings
 from collections.abc import Mapping
 from numbers import Real
 
 import numpy as np
 
-from skmtl.plotting._matplotlib import axes_or_new, pyplot, slant_crowded_labels
+from skmtl.plotting._colors import model_color
+from skmtl.plotting._matplotlib import pyplot, slant_crowded_labels
 
 _DELTAS = ("difference", "relative")
+
+#: Widest figure (inches) that plot_comparison creates for many bars.
+MAX_WIDTH = 16.0
 
 
 def plot_comparison(
@@ -17,44 +22,61 @@ def plot_comparison(
     ax=None,
     baseline=None,
     delta="difference",
-    ylabel="score",
+    ylabel=None,
     legend_title="model",
     title=None,
+    colors=None,
+    labels="auto",
 ):
     """Compare models task by task in a grouped bar chart.
 
-    Each task gets a group of bars, one per model. When a score is given as a
-    sequence of fold scores, the bar is their mean and its error bar their
-    standard deviation (``ddof=0``; NaN folds are ignored). With a
-    ``baseline``, every other model's bars are annotated with their difference
-    to the baseline's bar of the same task, and the baseline's bars are hatched.
+    Each task gets a group of bars, one per model, each model in the same
+    colour in every plot (:func:`model_color`, whichever models are present).
+    When a score is given as a sequence of fold scores, the bar is their mean
+    and its error bar their standard deviation (``ddof=0``; NaN folds are
+    ignored). The score axis spans the bars, not the error bars: on tiny data
+    an error bar can be much longer than the differences between models, so
+    it is cut at the axis (the legend says so). With a ``baseline`` its bars
+    are hatched and every other bar is labelled with its difference to the
+    baseline's bar of the same task, when the labels fit: horizontal, else
+    rotated, else left out (the legend says which). The legend sits outside
+    the axes, on the right, and says what the labels are.
 
     Parameters
     ----------
-    results : mapping or DataFrame
+    results : mapping, DataFrame or ComparisonResult
         Either a mapping ``{model_name: {task_name: score}}``, where ``score``
         is a float or a sequence of per-fold scores and every model has the
         same tasks (the first model's order is kept); or a pandas DataFrame
         with one row per task and one column per model (cells are floats or
-        sequences of fold scores). The per-task dict returned by
-        :meth:`~skmtl.MultiTaskRegressor.score_per_task` is a valid inner
-        mapping.
+        sequences of fold scores); or the
+        :class:`~skmtl.compare.ComparisonResult` of
+        :func:`~skmtl.compare.compare_models`, whose baseline and metric are
+        then the defaults of ``baseline`` and ``ylabel``. The per-task dict
+        returned by :meth:`~skmtl.MultiTaskRegressor.score_per_task` is a
+        valid inner mapping.
     ax : matplotlib Axes, default=None
-        Axes to draw on; None creates a new figure.
+        Axes to draw on; None creates a new figure, wide enough for the bars.
     baseline : str or None, default=None
         Name of the reference model (a key of ``results``), e.g. the
         single-task baseline.
     delta : {"difference", "relative"}, default="difference"
-        How the bars are annotated against ``baseline``: ``model - baseline``,
+        How the bars are labelled against ``baseline``: ``model - baseline``,
         or ``100 * (model - baseline) / |baseline|`` in percent (the per-task
         terms of :func:`skmtl.metrics.relative_gain` for a higher-is-better
         score; left blank where the baseline is 0).
-    ylabel : str, default="score"
-        Label of the score axis.
+    ylabel : str or None, default=None
+        Label of the score axis; None: ``"score"`` (or the metric of a
+        ComparisonResult).
     legend_title : str or None, default="model"
         Title of the legend of the models.
     title : str or None, default=None
-        Title of the Axes.
+        Title of the Axes, e.g. the data set and the metric.
+    colors : dict, default=None
+        Model name -> matplotlib colour, overriding :func:`model_color`.
+    labels : {"auto", True, False}, default="auto"
+        The difference labels: drawn where they fit (``"auto"``), always
+        (``True``, rotated when crowded), or never.
 
     Returns
     -------
@@ -71,10 +93,11 @@ def plot_comparison(
         If ``results`` or a score has the wrong type.
     ValueError
         If ``results`` is empty, the models do not have the same tasks, a fold
-        sequence is empty, or ``baseline`` or ``delta`` is unknown.
+        sequence is empty, or ``baseline``, ``delta`` or ``labels`` is unknown.
 
     See Also
     --------
+    skmtl.compare.compare_models : Cross-validated per-task scores to plot.
     skmtl.metrics.relative_gain : The mean relative gain over a baseline.
 
     Examples
@@ -90,44 +113,137 @@ def plot_comparison(
     >>> len(ax.patches)
     4
     """
-    pyplot()
+    plt = pyplot()
+    if _is_comparison_result(results):
+        baseline = results.baseline if baseline is None else baseline
+        if ylabel is None:
+            ylabel = f"{results.metric_label} (held-out folds)"
+        results = results.scores
     models, tasks, means, stds = _check_results(results)
     if delta not in _DELTAS:
         raise ValueError(f"delta must be one of {_DELTAS}, got {delta!r}.")
+    if labels not in ("auto", True, False):
+        raise ValueError(f"labels must be 'auto', True or False, got {labels!r}.")
     if baseline is not None and baseline not in models:
         raise ValueError(
             f"baseline={baseline!r} is not one of the models in results: {models}."
         )
 
-    ax = axes_or_new(ax)
+    if ax is None:
+        n_bars = len(models) * len(tasks)
+        width = min(MAX_WIDTH, max(6.4, 4.5 + 0.3 * n_bars))
+        _, ax = plt.subplots(figsize=(width, 4.8), layout="constrained")
     x = np.arange(len(tasks))
     width = 0.8 / len(models)
+    groups = []
     for m, model in enumerate(models):
         is_baseline = baseline is not None and model == baseline
         yerr = None if np.isnan(stds[m]).all() else np.nan_to_num(stds[m])
-        bars = ax.bar(
-            x + (m - (len(models) - 1) / 2) * width,
-            means[m],
-            width,
-            yerr=yerr,
-            capsize=3 if yerr is not None else 0,
-            label=f"{model} (baseline)" if is_baseline else str(model),
-            hatch="//" if is_baseline else None,
-            edgecolor="white" if is_baseline else None,
+        groups.append(
+            ax.bar(
+                x + (m - (len(models) - 1) / 2) * width,
+                means[m],
+                width,
+                yerr=yerr,
+                capsize=2 if yerr is not None else 0,
+                error_kw={"elinewidth": 0.8, "ecolor": "0.25"},
+                color=model_color(model, colors),
+                label=f"{model} (baseline)" if is_baseline else str(model),
+                hatch="//" if is_baseline else None,
+                edgecolor="white" if is_baseline else None,
+                linewidth=0,
+            )
         )
-        if baseline is not None and not is_baseline:
-            reference = means[models.index(baseline)]
-            _annotate(ax, bars, means[m], stds[m], reference, delta)
-    if np.nanmin(means, initial=0.0) < 0:
+    lower, upper, clipped = _score_limits(means, stds)
+    ax.set_ylim(lower, upper)
+    if lower < 0 < upper:
         ax.axhline(0.0, color="black", linewidth=0.8)
-    ax.set_xticks(x, [str(task) for task in tasks])
+    ax.set_xlim(-0.5, len(tasks) - 0.5)
+    ax.set_xticks(x, [_abbreviate(task) for task in tasks])
     slant_crowded_labels(ax)
     ax.set_xlabel("task")
-    ax.set_ylabel(ylabel)
-    ax.legend(title=legend_title, fontsize="small")
+    ax.set_ylabel("score" if ylabel is None else ylabel)
+    ax.grid(axis="y", linewidth=0.5, alpha=0.5)
+    ax.set_axisbelow(True)
     if title is not None:
         ax.set_title(title)
+    texts, what = [], None
+    if baseline is not None and labels is not False and len(models) > 1:
+        reference = means[models.index(baseline)]
+        for m, bars in enumerate(groups):
+            if models[m] != baseline:
+                texts.extend(_annotate(ax, bars, means[m], reference, delta))
+        what = (
+            f"each bar minus {baseline}"
+            if delta == "difference"
+            else f"% change of each bar from {baseline}"
+        )
+    errors = None
+    if any(np.isfinite(stds).ravel()):
+        errors = "error bars: ± std over folds" + (
+            ", cut at the axis" if clipped else ""
+        )
+    legend = ax.legend(
+        title=_caption(legend_title, what and f"numbers: {what}", errors),
+        fontsize="small",
+        title_fontsize="small",
+        loc="upper left",
+        bbox_to_anchor=(1.01, 1.0),
+        borderaxespad=0.0,
+        alignment="left",
+    )
+    if texts and not _place_labels(ax, texts, groups[0][0], labels):
+        legend.set_title(
+            _caption(legend_title, f"{what}: too many bars to label", errors),
+            prop={"size": "small"},
+        )
     return ax
+
+
+def _caption(*parts):
+    """Return the legend title: the non-empty ``parts``, wrapped, one per line."""
+    lines = [textwrap.fill(part, 30) for part in parts if part]
+    return "\n".join(lines) or None
+
+
+def _is_comparison_result(results):
+    """Return True for a ComparisonResult (duck-typed: no import of skmtl.compare)."""
+    return all(
+        hasattr(results, name) for name in ("scores", "baseline", "metric_label")
+    )
+
+
+def _abbreviate(task, limit=14):
+    """Return the task name, cut to ``limit`` characters with an ellipsis."""
+    text = str(task)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _score_limits(means, stds):
+    """Return ``(lower, upper, clipped)``: score axis limits around the bars.
+
+    The limits leave a quarter of the spread of the bar ends past the lowest
+    and the highest bar end, so every bar shows; error bars widen them by at
+    most three quarters of that spread, so that the huge error bars of tiny
+    data do not squash the bars (``clipped`` says whether one is cut). A limit
+    within one spread of 0 moves to 0, where the bars start; otherwise (an
+    accuracy axis with every bar near 0.9, say) the axis zooms on the bar ends.
+    """
+    finite = means[np.isfinite(means)]
+    if finite.size == 0:
+        return 0.0, 1.0, False
+    low, high = float(finite.min()), float(finite.max())
+    spread = max(high - low, 0.05 * max(abs(low), abs(high)), 1e-3)
+    errors = np.where(np.isfinite(means), np.nan_to_num(stds), 0.0)
+    ends = np.where(np.isfinite(means), means, low)
+    reach_low, reach_high = float((ends - errors).min()), float((ends + errors).max())
+    lower = min(low - 0.25 * spread, max(reach_low, low - 0.75 * spread))
+    upper = max(high + 0.25 * spread, min(reach_high, high + 0.75 * spread))
+    clipped = reach_low < lower - 1e-12 or reach_high > upper + 1e-12
+    pad = 0.03 * (upper - lower)  # error-bar caps clear of the frame
+    lower = 0.0 if 0 < lower < spread else lower - pad
+    upper = 0.0 if -spread < upper < 0 else upper + pad
+    return lower, upper, clipped
 
 
 def _check_results(results):
@@ -200,9 +316,11 @@ def _score_stats(score, model, task):
         return float(np.nanmean(values)), float(np.nanstd(values))
 
 
-def _annotate(ax, bars, values, stds, reference, delta):
-    """Write each bar's change over the baseline just past its end (or error bar)."""
-    for bar, value, std, base in zip(bars, values, stds, reference):
+def _annotate(ax, bars, values, reference, delta):
+    """Write each bar's change over the baseline just past the bar's end."""
+    lower, upper = ax.get_ylim()
+    texts = []
+    for bar, value, base in zip(bars, values, reference):
         if delta == "relative":
             change = 100.0 * (value - base) / abs(base) if base != 0 else np.nan
             text = f"{change:+.1f}%"
@@ -211,13 +329,71 @@ def _annotate(ax, bars, values, stds, reference, delta):
             text = f"{change:+.3f}"
         if not np.isfinite(change):
             continue
-        reach = value + np.copysign(np.nan_to_num(std), value)
-        ax.annotate(
-            text,
-            (bar.get_x() + bar.get_width() / 2, reach),
-            xytext=(0, 3 if value >= 0 else -3),
-            textcoords="offset points",
-            ha="center",
-            va="bottom" if value >= 0 else "top",
-            fontsize="x-small",
+        texts.append(
+            ax.annotate(
+                text,
+                (
+                    bar.get_x() + bar.get_width() / 2,
+                    float(np.clip(value, lower, upper)),
+                ),
+                xytext=(0, 2 if value >= 0 else -2),
+                textcoords="offset points",
+                ha="center",
+                va="bottom" if value >= 0 else "top",
+                fontsize="x-small",
+                annotation_clip=False,
+                # Readable over the error bar that starts at the same point.
+                bbox={
+                    "boxstyle": "square,pad=0.1",
+                    "facecolor": "white",
+                    "alpha": 0.8,
+                    "linewidth": 0,
+                },
+            )
         )
+    return texts
+
+
+def _place_labels(ax, texts, bar, labels):
+    """Keep the labels horizontal if they fit, else rotate them, else remove them.
+
+    A label fits when it is no wider (horizontal) or no taller (rotated) than
+    a bar, so that neighbouring labels cannot collide. The score axis is then
+    raised until every label is inside the figure's axes area. Returns True
+    when the labels stay on the plot.
+    """
+    figure = ax.figure
+    figure.canvas.draw()
+    renderer = figure.canvas.get_renderer()
+    pitch = bar.get_window_extent(renderer).width * 1.05
+    boxes = [text.get_window_extent(renderer) for text in texts]
+    if max(box.width for box in boxes) > pitch:
+        if labels == "auto" and max(box.height for box in boxes) > pitch:
+            for text in texts:
+                text.remove()
+            return False
+        for text in texts:
+            text.set_rotation(90)
+    _make_room(ax, texts, renderer)
+    return True
+
+
+def _make_room(ax, texts, renderer):
+    """Raise (and lower) the score limits so that the labels fit inside the axes."""
+    for _ in range(3):
+        frame = ax.get_window_extent(renderer)
+        boxes = [text.get_window_extent(renderer) for text in texts]
+        above = max(box.y1 for box in boxes) - frame.y1
+        below = frame.y0 - min(box.y0 for box in boxes)
+        if above <= 0 and below <= 0:
+            return
+        lower, upper = ax.get_ylim()
+        per_pixel = (upper - lower) / frame.height
+        ax.set_ylim(
+            lower - max(below, 0) * per_pixel * 1.2,
+            upper + max(above, 0) * per_pixel * 1.2,
+        )
+        for text in texts:
+            x, y = text.xy
+            text.xy = (x, float(np.clip(y, *ax.get_ylim())))
+        ax.figure.canvas.draw()

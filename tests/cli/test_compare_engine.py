@@ -21,6 +21,7 @@ from skmtl.compare import (
 from skmtl.datasets import make_multitask_regression
 from skmtl.ensemble import PerTaskRegressor, PooledRegressor
 from skmtl.linear_model import RegularizedMultiTaskClassifier
+from skmtl.metrics import error_reduction, relative_gain
 
 LINEAR = {
     "single-task": PerTaskRegressor(RidgeCV()),
@@ -155,13 +156,14 @@ def test_result_summary_table_and_json():
         metric="r2",
         baseline="stl",
     )
-    assert "No model beats stl here" in result.summary()
+    assert result.summary().startswith("No model beats stl beyond fold noise")
     table = result.table()
     assert "| a    " in table and "0.600 ± 0.100" in table
-    assert "| tasks better than stl     | 0/2           | 0/2 " in table
+    assert "| tasks vs stl" in table and "0 better, 1 worse" in table
     content = json.loads(json.dumps(result.to_dict()))
     assert content["scores"]["stl"]["b"] == [0.4, None]
-    assert content["winners"] == {"a": "stl", "b": "stl"}
+    # b: a single paired fold, the fold noise is unknown: no winner.
+    assert content["winners"] == {"a": "stl", "b": None}
 
 
 def test_value_errors_name_the_problem(wide_regression):
@@ -193,3 +195,120 @@ def test_make_multitask_regression_long_layout_compares():
     )
     result = compare_models(X, y, task_column=0, cv=3, models=LINEAR)
     assert len(result.tasks) == 3
+
+
+def test_infinite_values_are_refused_naming_the_column(wide_regression):
+    X, Y = wide_regression
+    Y = Y.copy()
+    Y[4, 1] = np.inf
+    with pytest.raises(ValueError, match=r"target column 'b' has an infinite value"):
+        compare_models(X, Y, models=LINEAR, task_names=["a", "b", "c"])
+    frame = pd.DataFrame(X, columns=[f"f{j}" for j in range(X.shape[1])])
+    frame.iloc[[2, 9], 3] = [np.inf, -np.inf]
+    message = r"feature column 'f3' has 2 infinite .* rows 2, 9"
+    with pytest.raises(ValueError, match=message):
+        compare_models(frame, np.nan_to_num(Y, posinf=0.0), models=LINEAR)
+
+
+NOISY = {
+    "stl": {"a": [0.50, 0.60, 0.55], "b": [-0.01, -0.02, 0.00]},
+    "mtl": {"a": [0.70, 0.80, 0.75], "b": [0.01, -0.05, 0.02]},
+}
+
+
+def test_no_winner_within_fold_noise_and_bounded_error_reduction():
+    result = ComparisonResult(NOISY, metric="r2", baseline="stl")
+    # Task b: differences +0.02, -0.03, +0.02 are fold noise; task a: +0.2 each.
+    assert result.winners() == {"a": "mtl", "b": None}
+    # The classic Δm% explodes on b's baseline R² near 0; the error reduction
+    # (1 - R²) does not.
+    means = result.mean_scores()
+    gains = relative_gain(means["mtl"], means["stl"], per_task=True)
+    assert gains["b"] > 30
+    assert error_reduction(means["mtl"], means["stl"], per_task=True)["b"] < 1
+    reductions = result.error_reductions()
+    assert reductions["stl"] == 0.0
+    expected = (100 * 0.2 / 0.45 + 100 * 0.01 / 3.03) / 2
+    assert reductions["mtl"] == pytest.approx(expected)
+    mean, standard_error, n_folds, p_value = result.differences()["mtl"]
+    assert n_folds == 3 and p_value < 0.05
+    assert mean == pytest.approx(np.mean([0.11, 0.085, 0.11]))
+    assert 0 < standard_error < mean
+    table = result.table()
+    assert "| b " in table and "none (within noise)" in table
+    assert "error reduction vs stl" in table and "+22.4%" in table
+    assert "difference vs stl" in table
+    assert "Nadeau" in table and "1 - R²" in table
+    assert result.summary().startswith("mtl beats stl")
+    assert "+0.102" in result.summary() and "error reduction +22.4%" in result.summary()
+    content = json.loads(json.dumps(result.to_dict()))
+    assert content["winners"] == {"a": "mtl", "b": None}
+    assert content["error_reduction"]["mtl"] == pytest.approx(reductions["mtl"])
+    assert content["difference"]["mtl"]["mean"] == pytest.approx(mean)
+    assert content["difference_per_task"]["mtl"]["b"]["mean"] == pytest.approx(0.01 / 3)
+    assert "noise_rule" in content
+
+
+def test_summary_names_no_winner_when_the_overall_difference_is_noise():
+    result = ComparisonResult(
+        {"stl": {"a": [0.5, 0.6, 0.4]}, "mtl": {"a": [0.55, 0.55, 0.45]}},
+        metric="r2",
+        baseline="stl",
+    )
+    summary = result.summary()
+    assert summary.startswith("No model beats stl beyond fold noise")
+    assert "mtl" in summary and "tied" in summary
+
+
+def test_linnerud_tiny_folds_are_flagged_and_no_winner_is_named():
+    from sklearn.datasets import load_linnerud
+
+    data = load_linnerud(as_frame=True)
+    result = compare_models(data.data, data.target, cv=5, models=LINEAR)
+    assert any(
+        "fewer than 10 test labels per fold" in notice and "'Weight' (4)" in notice
+        for notice in result.notices
+    )
+    assert result.test_sizes["Weight"] == [4, 4, 4, 4, 4]
+    assert "beyond fold noise" in result.summary() or "No model" in result.summary()
+    assert all(winner is None for winner in result.winners().values())
+
+
+class _Chatty(RegressorMixin, BaseEstimator):
+    def fit(self, X, y):
+        import warnings
+
+        for _ in range(2):
+            message = "solver failed (status=1):\nSTOP: LIMIT\n\nIncrease max_iter."
+            warnings.warn(message, stacklevel=2)
+        warnings.warn("second kind", stacklevel=2)
+        self.mean_ = np.nanmean(np.asarray(y, dtype=float), axis=0)
+        return self
+
+    def predict(self, X):
+        return np.tile(self.mean_, (len(X), 1))
+
+
+def test_whole_warnings_are_kept_deduplicated_and_counted(wide_regression):
+    X, Y = wide_regression
+    result = compare_models(X, Y, cv=3, models={**LINEAR, "chatty": _Chatty()})
+    notices = [n for n in result.notices if n.startswith("chatty")]
+    assert notices == [
+        "chatty warned 6 times (folds 1, 2, 3): UserWarning: solver failed "
+        "(status=1): STOP: LIMIT Increase max_iter.",
+        "chatty warned 3 times (folds 1, 2, 3): UserWarning: second kind",
+    ]
+
+
+def test_chosen_hyperparameters_are_reported_per_fold(wide_regression):
+    X, Y = wide_regression
+    search = default_models(sharings=[])["MTL linear"]
+    result = compare_models(X, Y, cv=2, models={**LINEAR, "MTL linear": search})
+    chosen = result.chosen_params["MTL linear"]
+    assert len(chosen) == 2
+    assert all(set(params) == {"penalty", "alpha"} for params in chosen)
+    assert result.chosen_params["pooled"] == [None, None]
+    note = next(n for n in result.notices if n.startswith("MTL linear chose"))
+    assert f"penalty={chosen[0]['penalty']!r}" in note and "fold 1" in note
+    content = json.loads(json.dumps(result.to_dict()))
+    assert content["chosen_params"]["MTL linear"][0]["alpha"] == chosen[0]["alpha"]

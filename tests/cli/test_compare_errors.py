@@ -25,9 +25,11 @@ def test_help_lists_the_options(capsys):
         main(["compare", "--help"])
     assert exit_info.value.code == 0
     out = capsys.readouterr().out
-    for option in ["--target", "--task-column", "--classification", "--cv", "--json"]:
+    for option in ["--target", "--task-column", "--classification", "--cv", "--json",
+                   "--categorical", "--progress", "--no-progress"]:  # fmt: skip
         assert option in out
     assert "long layout" in out
+    assert "error reduction" in out and "beyond fold noise" in out
 
 
 def test_missing_file(capsys, tmp_path):
@@ -127,3 +129,86 @@ def test_empty_file(capsys, tmp_path):
     path.write_text("")
     err = _fails(capsys, path, "-t", "a", "-t", "b")
     assert "cannot read" in err and "empty.csv" in err
+
+
+def _write(frame, tmp_path, name="data.csv"):
+    path = tmp_path / name
+    frame.to_csv(path, index=False)
+    return path
+
+
+def _with_cells(csv, tmp_path, column, cells):
+    """Write ``csv`` with the ``cells`` (row -> value) of ``column`` replaced."""
+    frame = pd.read_csv(csv)
+    frame[column] = frame[column].astype(object)
+    for row, value in cells.items():
+        frame.loc[row, column] = value
+    return _write(frame, tmp_path)
+
+
+def test_typo_in_a_numeric_feature_names_column_values_and_rows(
+    capsys, wide_csv, tmp_path
+):
+    path = _with_cells(wide_csv, tmp_path, "x1", {7: "1.2.3", 11: "n/a?"})
+    err = _fails(capsys, path, "-t", "y1", "-t", "y2", "--exclude", "label")
+    assert "column 'x1' is numeric except for 2 cells" in err
+    assert "'1.2.3' (data row 8)" in err and "'n/a?' (data row 12)" in err
+    assert "--categorical x1" in err
+
+
+def test_categorical_option_accepts_a_mostly_numeric_column(capsys, wide_csv, tmp_path):
+    path = _with_cells(wide_csv, tmp_path, "x1", {7: "1.2.3"})
+    status = main(
+        ["compare", str(path), "-t", "y1", "-t", "y2", "--exclude", "label",
+         "--categorical", "x1", "--sharing", "", "--cv", "2", "--quiet"]
+    )  # fmt: skip
+    assert status == 0
+    assert "Traceback" not in capsys.readouterr().err
+
+
+def test_unknown_categorical_column(capsys, wide_csv):
+    err = _fails(capsys, wide_csv, "-t", "y1", "-t", "y2", "--categorical", "zip")
+    assert "categorical column 'zip' is not a column of" in err
+
+
+def test_typo_in_a_numeric_target_names_the_value_and_row(capsys, wide_csv, tmp_path):
+    path = _with_cells(wide_csv, tmp_path, "y1", {3: "12,5"})
+    err = _fails(capsys, path, "-t", "y1", "-t", "y2", "--exclude", "label")
+    assert "target column 'y1' is numeric except for 1 cell" in err
+    assert "'12,5' (data row 4)" in err
+
+
+@pytest.mark.parametrize("column, what", [("y1", "target"), ("x2", "feature")])
+def test_infinite_value_names_the_column(capsys, wide_csv, tmp_path, column, what):
+    frame = pd.read_csv(wide_csv)
+    frame.loc[5, column] = -float("inf")
+    path = _write(frame, tmp_path)
+    err = _fails(capsys, path, "-t", "y1", "-t", "y2", "--exclude", "label")
+    assert f"{what} column {column!r} has an infinite value (-inf) in data row 6" in (
+        err
+    )
+
+
+def test_notes_name_tasks_by_their_column(capsys, classification_csv, tmp_path):
+    frame = pd.read_csv(classification_csv)
+    frame["rare"] = "no"
+    frame.loc[0, "rare"] = "yes"
+    path = _write(frame, tmp_path)
+    status = main(
+        ["compare", str(path), "-t", "spam", "-t", "rare", "--classification",
+         "--sharing", "", "--cv", "3", "--quiet"]
+    )  # fmt: skip
+    assert status == 0
+    out = capsys.readouterr().out
+    assert "Task 'rare' has a single class ('no')" in out
+    assert "task_1" not in out and "task_0" not in out
+
+
+def test_progress_bar_only_when_asked_off_a_terminal(capsys, wide_csv):
+    args = ["compare", str(wide_csv), "-t", "y1", "-t", "y2", "--exclude", "label",
+            "--sharing", "", "--cv", "2"]  # fmt: skip
+    assert main([*args, "--no-progress"]) == 0
+    assert capsys.readouterr().err == ""
+    assert main([*args, "--progress"]) == 0
+    err = capsys.readouterr().err
+    assert "compare: 100%" in err and "6/6" in err

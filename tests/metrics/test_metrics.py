@@ -2,9 +2,16 @@
 
 import numpy as np
 import pytest
+from scipy import stats
 from sklearn.metrics import accuracy_score, r2_score
 
-from skmtl.metrics import per_task_scores, relative_gain
+from skmtl.metrics import (
+    beyond_noise,
+    error_reduction,
+    paired_difference,
+    per_task_scores,
+    relative_gain,
+)
 
 
 def test_wide_scores_use_observed_labels_only():
@@ -92,3 +99,45 @@ def test_fast_r2_and_accuracy_match_scikit_learn(weighted):
         assert accuracy[f"task_{t}"] == pytest.approx(
             accuracy_score(labels[:, t], guesses[:, t], sample_weight=weight)
         )
+
+
+def test_error_reduction_is_bounded_where_relative_gain_explodes():
+    # The Mulan wq case: a baseline R² just below 0 on one task.
+    model, baseline = {"a": 0.01, "b": 0.3}, {"a": -0.008, "b": 0.29}
+    assert relative_gain(model, baseline) > 100.0
+    reduction = error_reduction(model, baseline)
+    per_task = error_reduction(model, baseline, per_task=True)
+    assert per_task["a"] == pytest.approx(100 * 0.018 / 1.008)
+    assert per_task["b"] == pytest.approx(100 * 0.01 / 0.71)
+    assert reduction == pytest.approx(np.mean(list(per_task.values())))
+    # Symmetric and within [-100, 100] whatever the scores.
+    assert error_reduction({"a": 0.5}, {"a": 0.6}) == pytest.approx(-20.0)
+    assert error_reduction({"a": -50.0}, {"a": 1.0}) == -100.0
+    assert error_reduction({"a": 1.0}, {"a": 1.0}) == 0.0
+    assert np.isnan(error_reduction({"a": np.nan}, {"a": 0.5}))
+    accuracy = error_reduction({"a": 0.9}, {"a": 0.8}, per_task=True)
+    assert accuracy["a"] == pytest.approx(50.0)
+
+
+def test_paired_difference_uses_the_corrected_standard_error_and_t_test():
+    model = [0.62, 0.70, 0.55, 0.66, np.nan]
+    base = [0.60, 0.65, 0.56, 0.61, 0.60]
+    differences = np.array([0.02, 0.05, -0.01, 0.05])
+    plain = paired_difference(model, base)
+    assert plain.mean == pytest.approx(differences.mean()) and plain.n_folds == 4
+    assert plain.standard_error == pytest.approx(differences.std(ddof=1) / 2)
+    t_test = stats.ttest_rel(model[:4], base[:4])
+    assert plain.p_value == pytest.approx(t_test.pvalue)
+    corrected = paired_difference(model, base, test_train_ratio=1.0)
+    assert corrected.standard_error == pytest.approx(
+        differences.std(ddof=1) * np.sqrt(1.25)
+    )
+    assert corrected.p_value > plain.p_value
+    assert not beyond_noise(corrected)
+    steady = paired_difference([0.7, 0.8, 0.75], [0.5, 0.6, 0.56])
+    assert beyond_noise(steady) and not beyond_noise(steady, level=1e-6)
+    same = paired_difference([0.5, 0.6], [0.4, 0.5])
+    assert same.standard_error == pytest.approx(0.0, abs=1e-12)
+    one = paired_difference([0.5, np.nan], [0.4, 0.4])
+    assert one.mean == pytest.approx(0.1) and np.isnan(one.standard_error)
+    assert not beyond_noise(one)

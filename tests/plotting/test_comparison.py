@@ -115,8 +115,112 @@ def test_mixed_single_and_fold_scores():
         ({"m": {"a": []}}, {}, ValueError, "fold scores .* are empty"),
         ({"m": {"a": 1.0}}, {"baseline": "x"}, ValueError, "baseline='x'"),
         ({"m": {"a": 1.0}}, {"delta": "ratio"}, ValueError, "delta must be"),
+        ({"m": {"a": 1.0}}, {"labels": "some"}, ValueError, "labels must be"),
     ],
 )
 def test_errors(results, kwargs, error, message):
     with pytest.raises(error, match=message):
         plot_comparison(results, **kwargs)
+
+
+def _folds(rng, n_models, n_tasks, center=0.5, noise=0.05, n_folds=5):
+    names = ["single-task", "pooled", "MTL linear", "MTL hard", "MTL soft"]
+    return {
+        names[m]: {
+            f"target_{t}": list(
+                center + 0.03 * m + rng.normal(scale=noise, size=n_folds)
+            )
+            for t in range(n_tasks)
+        }
+        for m in range(n_models)
+    }
+
+
+def _window(artist):
+    return artist.get_window_extent(artist.figure.canvas.get_renderer())
+
+
+def _check_layout(ax):
+    """The legend is outside the axes, and no two labels overlap."""
+    ax.figure.canvas.draw()
+    legend, frame = _window(ax.get_legend()), _window(ax)
+    assert not legend.overlaps(frame) and legend.x0 >= frame.x1
+    boxes = [_window(text) for text in ax.texts]
+    for i, first in enumerate(boxes):
+        assert not any(first.overlaps(second) for second in boxes[i + 1 :])
+        assert frame.y0 - 1 <= first.y0 and first.y1 <= frame.y1 + 1
+
+
+@pytest.mark.parametrize("n_tasks", [3, 14])
+def test_rendered_plot_keeps_legend_and_labels_readable(tmp_path, n_tasks):
+    results = _folds(np.random.default_rng(0), 4, n_tasks)
+    ax = plot_comparison(
+        results, baseline="single-task", ylabel="R²", title="data.csv: R² per task"
+    )
+    path = tmp_path / f"{n_tasks}.png"
+    ax.figure.savefig(path)
+    assert path.stat().st_size > 20_000
+    _check_layout(ax)
+    caption = " ".join(ax.get_legend().get_title().get_text().split())
+    assert "each bar minus single-task" in caption
+    assert "error bars: ± std over folds" in caption
+    assert ax.get_title() == "data.csv: R² per task"
+    rotations = {text.get_rotation() for text in ax.texts}
+    assert len(ax.texts) == 3 * n_tasks
+    # Few bars: horizontal labels; many bars: rotated to fit above their bar.
+    assert rotations == ({0.0} if n_tasks == 3 else {90.0})
+
+
+def test_labels_left_out_when_they_cannot_fit():
+    results = _folds(np.random.default_rng(0), 5, 40)
+    ax = plot_comparison(results, baseline="single-task")
+    assert len(ax.texts) == 0
+    caption = " ".join(ax.get_legend().get_title().get_text().split())
+    assert "too many bars to label" in caption
+    _check_layout(ax)
+    assert len(plot_comparison(FOLDS, baseline="single", labels=False).texts) == 0
+
+
+def test_colour_of_a_model_does_not_depend_on_the_others():
+    results = _folds(np.random.default_rng(0), 4, 3)
+    full = plot_comparison(results)
+    colours = {bars.get_label(): bars[0].get_facecolor() for bars in _bars(full)}
+    del results["MTL linear"]
+    fewer = plot_comparison(results)
+    for bars in _bars(fewer):
+        assert bars[0].get_facecolor() == colours[bars.get_label()]
+    custom = plot_comparison(results, colors={"pooled": "black"})
+    assert _bars(custom)[1][0].get_facecolor() == (0.0, 0.0, 0.0, 1.0)
+
+
+def test_accuracy_axis_zooms_on_the_bars():
+    results = _folds(np.random.default_rng(0), 3, 3, center=0.88, noise=0.01)
+    lower, upper = plot_comparison(results, baseline="single-task").get_ylim()
+    heights = [p.get_height() for p in plot_comparison(results).patches]
+    assert 0.7 < lower < min(heights) and max(heights) < upper < 1.05
+
+
+def test_huge_error_bars_do_not_stretch_the_axis():
+    results = _folds(np.random.default_rng(0), 3, 3, center=0.2, noise=3.0)
+    for model in results.values():
+        for task, folds in model.items():
+            model[task] = list(
+                np.array(folds) - np.mean(folds) + 0.2 + 0.02 * len(task)
+            )
+    ax = plot_comparison(results, baseline="single-task")
+    lower, upper = ax.get_ylim()
+    assert upper - lower < 1.0
+    assert "cut at the axis" in " ".join(ax.get_legend().get_title().get_text().split())
+
+
+def test_comparison_result_gives_baseline_and_metric():
+    from skmtl.compare import ComparisonResult
+
+    result = ComparisonResult(
+        {"stl": {"a": [0.5, 0.6]}, "mtl": {"a": [0.6, 0.7]}},
+        metric="accuracy",
+        baseline="stl",
+    )
+    ax = plot_comparison(result)
+    assert ax.get_ylabel() == "accuracy (held-out folds)"
+    assert [t.get_text() for t in ax.texts] == ["+0.100"]
