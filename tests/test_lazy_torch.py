@@ -63,3 +63,22 @@ def test_unknown_attribute_raises_attribute_error():
 
     with pytest.raises(AttributeError, match="no attribute 'NotAnEstimator'"):
         skmtl.NotAnEstimator  # noqa: B018
+
+
+@pytest.mark.parametrize("module", ["skmtl.compare", "skmtl.plotting"])
+def test_compare_and_plotting_import_without_torch(module):
+    assert _modules_after(f"import {module}") == []
+
+
+@pytest.mark.parametrize("argv", [["--help"], ["compare", "--help"]])
+def test_command_line_help_does_not_load_torch(argv):
+    code = (
+        "from skmtl.__main__ import main\n"
+        "import contextlib, io\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        "    try:\n"
+        f"        main({argv!r})\n"
+        "    except SystemExit:\n"
+        "        pass"
+    )
+    assert _modules_after(code) == []

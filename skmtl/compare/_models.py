@@ -18,7 +18,6 @@ from skmtl.linear_model import (
     RegularizedMultiTaskClassifier,
     RegularizedMultiTaskRegressor,
 )
-from skmtl.neural import MultiTaskClassifier, MultiTaskRegressor
 
 #: The name of the single-task baseline among the default models.
 BASELINE = "single-task"
@@ -78,6 +77,10 @@ def default_models(
     >>> list(default_models(sharings=["hard"]))
     ['single-task', 'pooled', 'MTL linear', 'MTL hard']
     """
+    # Imported here: the command line's help and the torch-free models start
+    # without torch.
+    from skmtl.neural import MultiTaskClassifier, MultiTaskRegressor
+
     if classification:
         base, linear = LogisticRegression(), RegularizedMultiTaskClassifier()
         per_task, pooled = PerTaskClassifier, PooledClassifier

@@ -1,9 +1,9 @@
 """Find the fitted multi-task network behind a Pipeline or a search."""
 
+import sys
+
 from sklearn.exceptions import NotFittedError
 from sklearn.pipeline import Pipeline
-
-from skmtl.neural import MultiTaskClassifier, MultiTaskRegressor
 
 
 def fitted_network(estimator, attribute):
@@ -40,7 +40,11 @@ def fitted_network(estimator, attribute):
             break
     if hasattr(estimator, attribute) and hasattr(estimator, "task_names_"):
         return estimator
-    if isinstance(estimator, MultiTaskClassifier | MultiTaskRegressor):
+    # A neural estimator exists only once skmtl.neural (and torch) is imported.
+    neural = sys.modules.get("skmtl.neural")
+    if neural is not None and isinstance(
+        estimator, neural.MultiTaskClassifier | neural.MultiTaskRegressor
+    ):
         raise NotFittedError(
             f"This {type(estimator).__name__} is not fitted yet: call fit before "
             f"plotting its `{attribute}`."
