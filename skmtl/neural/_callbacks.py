@@ -1,8 +1,10 @@
-"""Callbacks that turn per-batch task losses into per-epoch history and progress."""
+"""Callbacks: per-epoch history and progress, and the divergence guard."""
 
+import math
 import sys
 
 import numpy as np
+import torch
 from skorch.callbacks import Callback
 
 
@@ -29,6 +31,13 @@ class TaskLossRecorder(Callback):
         names = net.task_names
         stats = net.epoch_stats()
         train = stats["train"]
+        if dataset_valid is not None and np.isnan(stats["valid"]).all():
+            raise ValueError(
+                "The validation split holds no observed label of any task, so "
+                "early stopping has no validation loss to monitor: raise "
+                "validation_fraction, provide more labels, or set "
+                "early_stopping=False."
+            )
         net.history.record("train_task_loss", dict(zip(names, train.tolist())))
         net.history.record("train_loss", float(np.nanmean(train)))
         net.history.record("task_weights", stats["weights"].tolist())
@@ -75,3 +84,130 @@ class EpochProgress(Callback):
 
 def _print_stdout(line):
     print(line, file=sys.stdout, flush=True)
+
+
+class TrainingDiverged(ValueError):
+    """Raised when a training or validation loss becomes NaN or infinite."""
+
+
+class DivergenceGuard(Callback):
+    """Stop training at the first non-finite loss, keeping the last finite weights.
+
+    Three checks, none of which adds a per-batch synchronisation: each batch's
+    loss, already read to the host for the history (see
+    :meth:`~skmtl.neural._net.MultiTaskNet.run_single_epoch`); each epoch's
+    accumulated per-task losses (one small read per epoch); the weights at the
+    end of training (one read per fit). On failure the module's parameters and
+    buffers are restored to the newest snapshot that is finite (snapshots are
+    taken when training starts and after every epoch whose losses were
+    finite), and :class:`TrainingDiverged`, a ``ValueError``, is raised.
+
+    Parameters
+    ----------
+    hints : sequence of str, default=()
+        Likely fixes, appended to the error message.
+    """
+
+    def __init__(self, hints=()):
+        self.hints = hints
+
+    def on_train_begin(self, net, **kwargs):
+        """Snapshot the weights training starts from."""
+        tensors = self._tensors(net)
+        self._snapshots = [
+            [t.detach().clone() for t in tensors],
+            [t.detach().clone() for t in tensors],
+        ]
+        self._snapshot_epochs = [len(net.history) - 1, len(net.history) - 1]
+
+    def on_epoch_end(self, net, **kwargs):
+        """Check the epoch's losses; snapshot the weights if they are finite."""
+        if not net.epoch_losses_finite():
+            self.fail(net, f"the per-task losses of epoch {len(net.history)}")
+        older = self._snapshots[0]
+        with torch.no_grad():
+            for saved, current in zip(older, self._tensors(net), strict=True):
+                saved.copy_(current)
+        self._snapshots = [self._snapshots[1], older]
+        self._snapshot_epochs = [self._snapshot_epochs[1], len(net.history)]
+
+    def on_train_end(self, net, **kwargs):
+        """Check that the trained weights are finite."""
+        if not _all_finite(net.module_.parameters()):
+            self.fail(net, "the network's weights after the last update")
+
+    def fail(self, net, where):
+        """Restore the newest finite snapshot and raise :class:`TrainingDiverged`.
+
+        Parameters
+        ----------
+        net : MultiTaskNet
+            The net being trained.
+        where : str
+            What became non-finite, for the message.
+        """
+        restored = None
+        for snapshot, epoch in zip(
+            reversed(self._snapshots), reversed(self._snapshot_epochs), strict=True
+        ):
+            if _all_finite(snapshot[: self._n_parameters]):
+                with torch.no_grad():
+                    for current, saved in zip(
+                        self._tensors(net), snapshot, strict=True
+                    ):
+                        current.copy_(saved)
+                restored = epoch
+                break
+        if restored is None:
+            kept = "no finite weights were left to restore"
+        elif restored < 1:
+            kept = "the network keeps the weights training started from"
+        else:
+            kept = f"the network keeps the weights of epoch {restored}"
+        hints = "; ".join(self.hints)
+        raise TrainingDiverged(
+            f"Training diverged: {where} became NaN or infinite, so training "
+            f"stopped ({kept}). Likely fixes: {hints}."
+        )
+
+    def _tensors(self, net):
+        """Return the module's parameters, then its buffers (e.g. a weighting's).
+
+        Buffers are restored with the parameters but not checked: some hold NaN
+        by design (e.g. DWA's losses of epochs not yet seen).
+        """
+        parameters = list(net.module_.parameters())
+        self._n_parameters = len(parameters)
+        return parameters + list(net.module_.buffers())
+
+
+def check_batch_loss(net, value, prefix, batch):
+    """Fail through the net's :class:`DivergenceGuard` if a batch loss is not finite.
+
+    Parameters
+    ----------
+    net : MultiTaskNet
+        The net being trained.
+    value : float
+        The batch's loss, already on the host.
+    prefix : {"train", "valid"}
+        Which loss it is.
+    batch : int
+        The batch's position in the epoch (from 0).
+    """
+    if math.isfinite(value):
+        return
+    where = f"the {prefix} loss of batch {batch + 1} in epoch {len(net.history)}"
+    guard = dict(net.callbacks_).get("divergence_guard")
+    if guard is None:
+        raise TrainingDiverged(f"Training diverged: {where} became {value}.")
+    guard.fail(net, where)
+
+
+def _all_finite(tensors):
+    """Return whether every floating tensor of ``tensors`` is finite (one read)."""
+    floating = [t for t in tensors if t.is_floating_point() and t.numel()]
+    if not floating:
+        return True
+    flags = torch.stack([torch.isfinite(t).all() for t in floating])
+    return bool(flags.all())

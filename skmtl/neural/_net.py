@@ -6,7 +6,7 @@ from skorch import NeuralNet
 from skorch.callbacks import EpochTimer
 from skorch.utils import TeeGenerator, to_tensor
 
-from skmtl.neural._callbacks import TaskLossRecorder
+from skmtl.neural._callbacks import TaskLossRecorder, check_batch_loss
 
 # Optimizers whose ``step`` evaluates a closure at most once.
 _CLOSURE_FREE_OPTIMIZERS = frozenset(
@@ -202,6 +202,12 @@ class MultiTaskNet(NeuralNet):
         means = self._stats[f"{prefix}_sum"] / totals.clamp_min(1e-12)
         return torch.where(totals > 0, means, torch.nan)
 
+    def epoch_losses_finite(self):
+        """Return whether every loss accumulated this epoch is finite (one read)."""
+        stats = self._stats
+        sums = torch.cat([stats["train_sum"], stats["valid_sum"]])
+        return bool(torch.isfinite(sums).all())
+
     def epoch_stats(self):
         """Return this epoch's per-task train/valid losses and mean task weights."""
         weights = self._per_task(self._stats["weights"])
@@ -256,7 +262,9 @@ class MultiTaskNet(NeuralNet):
             self.notify("on_batch_begin", batch=batch, training=training)
             step = step_fn(batch, **fit_params)
             record = batches[-1]
-            record[loss_key] = step["loss"].item()
+            record[loss_key] = loss = step["loss"].item()
+            # Free: the loss is on the host already, for the history.
+            check_batch_loss(self, loss, prefix, batch_count)
             record[size_key] = len(next(iter(batch[0].values())))
             self.notify("on_batch_end", batch=batch, training=training, **step)
             batch_count += 1
