@@ -452,7 +452,9 @@ class _BaseMultiTaskNeural(
                     out = module(X, task)
                 outputs.append(out.cpu())
         outputs = torch.cat(outputs).numpy()
-        _check_finite_outputs(outputs, classification=module.class_mask is not None)
+        _check_finite_outputs(
+            outputs, classification=module.class_mask is not None and not representation
+        )
         return outputs
 
     def transform(self, X):

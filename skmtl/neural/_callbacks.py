@@ -31,13 +31,8 @@ class TaskLossRecorder(Callback):
         names = net.task_names
         stats = net.epoch_stats()
         train = stats["train"]
-        if dataset_valid is not None and np.isnan(stats["valid"]).all():
-            raise ValueError(
-                "The validation split holds no observed label of any task, so "
-                "early stopping has no validation loss to monitor: raise "
-                "validation_fraction, provide more labels, or set "
-                "early_stopping=False."
-            )
+        if len(net.history) == 1:
+            _check_split_labels(names, train, stats["valid"], dataset_valid)
         net.history.record("train_task_loss", dict(zip(names, train.tolist())))
         net.history.record("train_loss", float(np.nanmean(train)))
         net.history.record("task_weights", stats["weights"].tolist())
@@ -46,6 +41,29 @@ class TaskLossRecorder(Callback):
             net.history.record("valid_task_loss", dict(zip(names, valid.tolist())))
             net.history.record("valid_loss", float(np.nanmean(valid)))
         net.module_.weighting.end_epoch(net.epoch_task_losses(training=True))
+
+
+def _check_split_labels(names, train, valid, dataset_valid):
+    """Raise a ValueError if the training split lacks a task or validation all.
+
+    Checked after the first epoch, which sees every row: a task without a
+    training label would keep its initial head, silently; a validation split
+    without any label gives early stopping nothing to monitor.
+    """
+    untrained = [name for name, loss in zip(names, train) if np.isnan(loss)]
+    if untrained:
+        raise ValueError(
+            f"Tasks {untrained} have no observed label with a positive weight in "
+            "the training rows (early stopping held their labels out for "
+            "validation): lower validation_fraction, provide more labels, or set "
+            "early_stopping=False."
+        )
+    if dataset_valid is not None and np.isnan(valid).all():
+        raise ValueError(
+            "The validation split holds no observed label of any task, so early "
+            "stopping has no validation loss to monitor: raise "
+            "validation_fraction, provide more labels, or set early_stopping=False."
+        )
 
 
 class EpochProgress(Callback):
@@ -113,10 +131,15 @@ class DivergenceGuard(Callback):
 
     def on_train_begin(self, net, **kwargs):
         """Snapshot the weights training starts from."""
-        tensors = self._tensors(net)
+        # Parameters first, then buffers. Buffers are restored with the
+        # parameters but not checked: some hold NaN by design (e.g. DWA's losses
+        # of epochs not yet seen).
+        parameters = [p.detach() for p in net.module_.parameters()]
+        self._n_parameters = len(parameters)
+        self._tensors = parameters + [b.detach() for b in net.module_.buffers()]
         self._snapshots = [
-            [t.detach().clone() for t in tensors],
-            [t.detach().clone() for t in tensors],
+            [t.clone() for t in self._tensors],
+            [t.clone() for t in self._tensors],
         ]
         self._snapshot_epochs = [len(net.history) - 1, len(net.history) - 1]
 
@@ -125,15 +148,13 @@ class DivergenceGuard(Callback):
         if not net.epoch_losses_finite():
             self.fail(net, f"the per-task losses of epoch {len(net.history)}")
         older = self._snapshots[0]
-        with torch.no_grad():
-            for saved, current in zip(older, self._tensors(net), strict=True):
-                saved.copy_(current)
+        torch._foreach_copy_(older, self._tensors)
         self._snapshots = [self._snapshots[1], older]
         self._snapshot_epochs = [self._snapshot_epochs[1], len(net.history)]
 
     def on_train_end(self, net, **kwargs):
         """Check that the trained weights are finite."""
-        if not _all_finite(net.module_.parameters()):
+        if not _all_finite(self._tensors[: self._n_parameters]):
             self.fail(net, "the network's weights after the last update")
 
     def fail(self, net, where):
@@ -151,11 +172,7 @@ class DivergenceGuard(Callback):
             reversed(self._snapshots), reversed(self._snapshot_epochs), strict=True
         ):
             if _all_finite(snapshot[: self._n_parameters]):
-                with torch.no_grad():
-                    for current, saved in zip(
-                        self._tensors(net), snapshot, strict=True
-                    ):
-                        current.copy_(saved)
+                torch._foreach_copy_(self._tensors, snapshot)
                 restored = epoch
                 break
         if restored is None:
@@ -169,16 +186,6 @@ class DivergenceGuard(Callback):
             f"Training diverged: {where} became NaN or infinite, so training "
             f"stopped ({kept}). Likely fixes: {hints}."
         )
-
-    def _tensors(self, net):
-        """Return the module's parameters, then its buffers (e.g. a weighting's).
-
-        Buffers are restored with the parameters but not checked: some hold NaN
-        by design (e.g. DWA's losses of epochs not yet seen).
-        """
-        parameters = list(net.module_.parameters())
-        self._n_parameters = len(parameters)
-        return parameters + list(net.module_.buffers())
 
 
 def check_batch_loss(net, value, prefix, batch):

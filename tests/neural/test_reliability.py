@@ -10,6 +10,7 @@ import torch
 from skorch.callbacks import Callback
 
 from skmtl import MultiTaskClassifier, MultiTaskRegressor
+from skmtl.utils._random import draw_seed
 from skmtl.weighting import WEIGHTINGS
 from tests.conftest import FAST
 
@@ -340,3 +341,30 @@ def test_label_shares_of_a_batch_without_labels_are_zero(layout):
         )
         expected = [0.5, 0.5, 0.0]
     np.testing.assert_array_equal(share.numpy(), expected)
+
+
+# --------------------------------------------- early stopping splits without labels
+def _few_labels(n_labelled):
+    X, Y = _wide(MultiTaskRegressor, n_samples=20)
+    Y[n_labelled:] = np.nan
+    return X, Y
+
+
+def test_validation_split_without_any_label_is_an_error():
+    X, Y = _few_labels(2)
+    model = MultiTaskRegressor(**FAST, early_stopping=True, validation_fraction=0.1)
+    with pytest.raises(ValueError, match="validation split holds no observed label"):
+        model.fit(X, Y)
+
+
+def test_task_without_training_label_after_the_split_is_named():
+    X, Y = _few_labels(20)
+    Y[:, 1] = np.nan
+    # Task 1's only label lands in the validation row (the split's permutation
+    # is seeded with the fit's seed, drawn from random_state=0).
+    order = torch.randperm(20, generator=torch.Generator().manual_seed(draw_seed(0)))
+    held_out = int(order[0])
+    Y[held_out, 1] = 1.0
+    model = MultiTaskRegressor(**FAST, early_stopping=True, validation_fraction=0.05)
+    with pytest.raises(ValueError, match=r"Tasks \['task_1'\] have no observed label"):
+        model.fit(X, Y)
