@@ -78,7 +78,9 @@ def _classifiers():
         "RegularizedMultiTaskClassifier": lambda _: RegularizedMultiTaskClassifier(
             max_iter=200
         ),
-        "PerTaskClassifier": lambda _: PerTaskClassifier(LogisticRegression(**logistic)),
+        "PerTaskClassifier": lambda _: PerTaskClassifier(
+            LogisticRegression(**logistic)
+        ),
         "PooledClassifier": lambda _: PooledClassifier(LogisticRegression(**logistic)),
         "StackedTasksClassifier": lambda _: StackedTasksClassifier(
             LogisticRegression(**logistic), cv=2

@@ -247,7 +247,7 @@ THREAD_PARAMS = {
     "dropout": 0.3,
     "loss_weighting": "rlw",
     "early_stopping": True,
-    "max_epochs": 8,
+    "max_epochs": 4,
     "batch_size": 8,
 }
 
@@ -259,7 +259,7 @@ def _fit_predict(X, Y, barrier=None):
 
 
 def test_concurrent_fits_in_threads_are_bit_identical_to_serial():
-    X, Y = _wide(MultiTaskRegressor, n_samples=80)
+    X, Y = _wide(MultiTaskRegressor, n_samples=40)
     serial = _fit_predict(X, Y)
     torch.manual_seed(7)
     state = torch.get_rng_state()
@@ -368,3 +368,20 @@ def test_task_without_training_label_after_the_split_is_named():
     model = MultiTaskRegressor(**FAST, early_stopping=True, validation_fraction=0.05)
     with pytest.raises(ValueError, match=r"Tasks \['task_1'\] have no observed label"):
         model.fit(X, Y)
+
+
+def test_threading_backend_fits_match_serial_and_keep_the_thread_count():
+    from joblib import Parallel, delayed
+
+    X, Y = _wide(MultiTaskRegressor, n_samples=40)
+    previous = torch.get_num_threads()
+    torch.set_num_threads(2)
+    try:
+        serial = _fit_predict(X, Y)
+        with Parallel(n_jobs=2, backend="threading") as parallel:
+            results = parallel(delayed(_fit_predict)(X, Y) for _ in range(4))
+        assert torch.get_num_threads() == 2
+    finally:
+        torch.set_num_threads(previous)
+    for result in results:
+        np.testing.assert_allclose(result, serial, rtol=1e-5, atol=1e-6)
