@@ -171,12 +171,17 @@ def _inputs(problem):
     return X, Y, params
 
 
-def _fit_or_error(estimator, X, y):
-    """Fit; return None after a ValueError/TypeError with a message, else the model."""
+def _fit_or_error(factory, problem):
+    """Fit on the problem; None after a ValueError/TypeError with a message.
+
+    Returns ``(model, X)`` otherwise, ``X`` in the layout and container fitted.
+    """
+    X, y, params = _inputs(problem)
+    estimator = factory(problem["batch_size"]).set_params(**params)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            return estimator.fit(X, y)
+            return estimator.fit(X, y), X
     except (ValueError, TypeError) as error:
         assert str(error).strip(), f"{type(error).__name__} without a message"
         return None
@@ -201,11 +206,10 @@ def _observed_labels(problem, layout_tasks, t):
 @PROFILE
 def test_regressor_errors_or_predicts_finite_values(name, data):
     problem = data.draw(problems(classification=False))
-    X, y, params = _inputs(problem)
-    estimator = REGRESSORS[name](problem["batch_size"]).set_params(**params)
-    model = _fit_or_error(estimator, X, y)
-    if model is None:
+    fitted = _fit_or_error(REGRESSORS[name], problem)
+    if fitted is None:
         return
+    model, X = fitted
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         prediction = model.predict(X)
@@ -219,11 +223,10 @@ def test_regressor_errors_or_predicts_finite_values(name, data):
 @PROFILE
 def test_classifier_errors_or_predicts_known_labels(name, data):
     problem = data.draw(problems(classification=True))
-    X, y, params = _inputs(problem)
-    estimator = CLASSIFIERS[name](problem["batch_size"]).set_params(**params)
-    model = _fit_or_error(estimator, X, y)
-    if model is None:
+    fitted = _fit_or_error(CLASSIFIERS[name], problem)
+    if fitted is None:
         return
+    model, X = fitted
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         prediction = np.asarray(model.predict(X))
