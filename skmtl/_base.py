@@ -67,12 +67,14 @@ def _column_label(position, names):
     return f"column {position} ({names[position]!r})"
 
 
-def check_finite_features(X, names=None, positions=None):
+def check_finite_features(X, names=None, positions=None, original=None):
     """Raise a ValueError naming the first column of ``X`` holding NaN or infinity.
 
     ``positions`` maps the columns of ``X`` to the columns of the user's input
     (which differ once the task column is split off); ``names`` is indexed by the
-    user's positions.
+    user's positions. ``original`` is the user's input before the conversion to
+    float32: a finite value beyond float32's range became infinity there, and the
+    error then says so.
     """
     finite = np.isfinite(X)
     if finite.all():
@@ -80,11 +82,42 @@ def check_finite_features(X, names=None, positions=None):
     column_index = int(np.flatnonzero(~finite.all(axis=0))[0])
     kind = "NaN" if np.isnan(X[:, column_index]).any() else "infinity"
     position = column_index if positions is None else positions[column_index]
+    largest = _largest_finite(original, position, np.isinf(X[:, column_index]))
+    if kind == "infinity" and largest is not None:
+        raise ValueError(
+            f"Input X has the value {largest:.6g} in "
+            f"{_column_label(position, names)}, which exceeds float32's range "
+            f"(largest magnitude {np.finfo(np.float32).max:.6g}); skmtl estimators "
+            "compute in float32: scale this feature down first (for example with "
+            "sklearn.preprocessing.StandardScaler or MaxAbsScaler in a Pipeline)."
+        )
     raise ValueError(
         f"Input X contains {kind} in {_column_label(position, names)}; skmtl "
         "estimators need finite features: impute or drop them first (for example "
         "with sklearn.impute.SimpleImputer in a Pipeline)."
     )
+
+
+def _largest_finite(original, position, rows):
+    """Return the largest-magnitude finite value of ``original``'s column at ``rows``.
+
+    None when there is none (the value was infinite already) or the column
+    cannot be read back as numbers.
+    """
+    if original is None:
+        return None
+    try:
+        if is_dataframe(original):
+            column = original.iloc[:, position].to_numpy()
+        else:
+            column = np.asarray(original)[:, position]
+        values = np.asarray(column, dtype=np.float64)[rows]
+    except (TypeError, ValueError, IndexError):
+        return None
+    values = values[np.isfinite(values)]
+    if values.size == 0:
+        return None
+    return float(values[np.argmax(np.abs(values))])
 
 
 def check_numeric_columns(X, skip=None):
@@ -149,7 +182,7 @@ def validate_features(estimator, X, *, reset):
         # (dataframe detection, dtype and shape checks); a plain numeric array
         # of the fitted width needs only the conversion and the finite check.
         features = X.astype(np.float32, copy=False)
-        check_finite_features(features, None)
+        check_finite_features(features, None, original=X)
         return _writable(features), None
     if task_column is None:
         if is_dataframe(X):
@@ -159,7 +192,9 @@ def validate_features(estimator, X, *, reset):
         features = validate_data(
             estimator, X, reset=reset, dtype=np.float32, ensure_all_finite=False
         )
-        check_finite_features(features, getattr(estimator, "feature_names_in_", None))
+        check_finite_features(
+            features, getattr(estimator, "feature_names_in_", None), original=X
+        )
         return _writable(features), None
 
     if not reset and _plain_known_array(estimator, X):
@@ -171,7 +206,7 @@ def validate_features(estimator, X, *, reset):
             task_values = X[:, position]
             keep = [i for i in range(X.shape[1]) if i != position]
             features = _other_columns(X, position).astype(np.float32, copy=False)
-            check_finite_features(features, None, positions=keep)
+            check_finite_features(features, None, positions=keep, original=X)
             return _writable(features), task_values
 
     _check_feature_names(estimator, X, reset=reset)
@@ -208,7 +243,7 @@ def validate_features(estimator, X, *, reset):
             ensure_all_finite=False,
             estimator=estimator,
         )
-    check_finite_features(features, names, positions=keep)
+    check_finite_features(features, names, positions=keep, original=X)
     return _writable(features), task_values
 
 
@@ -389,7 +424,26 @@ def wide_targets(y, n_samples):
         raise ValueError("y has no task column; expected at least one task.")
     if names is None:
         names = [f"task_{t}" for t in range(Y.shape[1])]
+    check_unique_task_names(names)
     return Y, names, one_d
+
+
+def check_unique_task_names(names):
+    """Raise a ValueError naming the task names that occur more than once.
+
+    Two target columns with one name would be one task to every per-task result
+    (scores, ``history_``, ``predict`` by name), silently dropping the other.
+    """
+    seen, duplicates = set(), []
+    for name in python_list(names):
+        if name in seen and name not in duplicates:
+            duplicates.append(name)
+        seen.add(name)
+    if duplicates:
+        raise ValueError(
+            f"y has duplicate task names {duplicates} (columns {list(names)}); "
+            "give every task column its own name."
+        )
 
 
 def long_targets(y, n_samples, task_column):

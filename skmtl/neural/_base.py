@@ -1,6 +1,7 @@
 """The machinery shared by MultiTaskRegressor and MultiTaskClassifier."""
 
 import inspect
+import warnings
 from abc import ABCMeta, abstractmethod
 from numbers import Integral, Real
 
@@ -15,6 +16,7 @@ from skmtl._base import (
 )
 from skmtl._scoring import PerTaskScoreMixin
 from skmtl.architectures import ARCHITECTURES
+from skmtl.neural._callbacks import DivergenceGuard, TrainingDiverged
 from skmtl.neural._data import (
     RandomFractionSplit,
     TaskTensorDataset,
@@ -23,7 +25,12 @@ from skmtl.neural._data import (
 from skmtl.neural._module import MultiTaskModule
 from skmtl.neural._net import MultiTaskNet
 from skmtl.neural._progress import progress_callbacks
-from skmtl.utils._random import draw_seed, seeded_torch
+from skmtl.utils._random import (
+    derived_seed,
+    draw_seed,
+    seeded_torch,
+    use_generator_dropout,
+)
 from skmtl.utils._sklearn_compat import (
     Interval,
     StrOptions,
@@ -34,6 +41,7 @@ from skmtl.utils._sklearn_compat import (
 from skmtl.utils._threads import torch_threads
 from skmtl.utils._worker_gc import freeze_gc_in_worker_process
 from skmtl.weighting import WEIGHTINGS, FixedWeighting
+from skmtl.weighting._fixed import check_fixed_weights
 
 OPTIMIZERS = {
     "adam": torch.optim.Adam,
@@ -219,23 +227,50 @@ class _BaseMultiTaskNeural(
         seed = draw_seed(self.random_state)
         if warm:
             seed = (seed + len(self.net_.history)) % np.iinfo(np.int32).max
-        with torch_threads(self.n_threads), seeded_torch(seed, self.device):
+        with torch_threads(self.n_threads):
             if warm:
                 # Plain attributes: skorch's set_params would re-initialise parts.
                 self.net_.iterator_train__generator = torch.Generator().manual_seed(
                     seed
                 )
+                self._dropout_generator.manual_seed(derived_seed(seed, 1))
                 self.net_.max_epochs = self.max_epochs
             else:
-                self.net_ = self._build_net(features.shape[1], seed)
-                self.net_.initialize()
-            self.net_.partial_fit(dataset)
-
+                # Only module construction draws from torch's global generator
+                # (seeded, restored and locked there); training draws from
+                # generators of this fit (see skmtl.utils._random).
+                with seeded_torch(seed, self.device):
+                    self.net_ = self._build_net(features.shape[1], seed)
+                    self.net_.initialize()
+            try:
+                self.net_.partial_fit(dataset)
+            except TrainingDiverged as error:
+                raise ValueError(str(error)) from None
+        self._drop_interrupted_epoch()
         self.history_ = self.net_.history
         self.n_iter_ = len(self.history_)
         self.task_weights_ = np.asarray(self.history_[:, "task_weights"], dtype=float)
         freeze_gc_in_worker_process("after fit")
         return self
+
+    def _drop_interrupted_epoch(self):
+        """Drop the history row of an epoch cut short by KeyboardInterrupt.
+
+        skorch ends training quietly on KeyboardInterrupt; the epoch in progress
+        then has a history row without its losses and task weights. Dropping it
+        keeps ``history_``, ``n_iter_`` and ``task_weights_`` in step.
+        """
+        history = self.net_.history
+        if history and "task_weights" not in history[-1]:
+            history.pop()
+            warnings.warn(
+                f"The fit was interrupted during epoch {len(history) + 1}: the "
+                "network's weights include that epoch's updates so far, but "
+                f"history_, n_iter_ and task_weights_ count the {len(history)} "
+                "completed epochs only.",
+                UserWarning,
+                stacklevel=3,
+            )
 
     def _check_every_task_observed(self, observed, task_index, weight):
         observed = observed.cpu().numpy()
@@ -296,9 +331,15 @@ class _BaseMultiTaskNeural(
                 f"{type(architecture).__name__} architecture does not expose."
             )
         module = MultiTaskModule(architecture, weighting, class_counts)
+        device = torch.device(self.device)
+        self._dropout_generator = torch.Generator(device=device).manual_seed(
+            derived_seed(seed, 1)
+        )
+        use_generator_dropout(module, self._dropout_generator)
 
+        callbacks = [("divergence_guard", DivergenceGuard(self._divergence_hints()))]
         # Before early stopping, which ends training by raising at an epoch's end.
-        callbacks = progress_callbacks(self.verbose)
+        callbacks.extend(progress_callbacks(self.verbose))
         train_split = None
         if self.early_stopping:
             train_split = RandomFractionSplit(self.validation_fraction, seed)
@@ -346,6 +387,22 @@ class _BaseMultiTaskNeural(
             task_names=self.task_names_,
         )
 
+    def _divergence_hints(self):
+        """Return the likely fixes named when training diverges."""
+        optimizer = getattr(self.optimizer, "__name__", self.optimizer)
+        hints = [
+            f"a smaller learning rate (lr={float(self.lr)!r} with "
+            f"optimizer={optimizer!r})",
+            "scale the features (e.g. StandardScaler in a Pipeline; very large "
+            "feature values overflow float32 arithmetic)",
+        ]
+        if not getattr(self, "standardize_targets", True):
+            hints.append(
+                "standardize_targets=True (the targets' scale makes the squared "
+                "error overflow float32)"
+            )
+        return hints
+
     def _fixed_task_weights(self):
         """Return the per-task weights given as a dict or array in loss_weighting."""
         given = self.loss_weighting
@@ -358,14 +415,15 @@ class _BaseMultiTaskNeural(
                     f"{unknown}, tasks without a weight {missing} (tasks: "
                     f"{self.task_names_})."
                 )
-            return [float(given[name]) for name in self.task_names_]
-        weights = np.asarray(given, dtype=float).reshape(-1)
-        if weights.shape[0] != self.n_tasks_:
-            raise ValueError(
-                f"loss_weighting has {weights.shape[0]} weights for "
-                f"{self.n_tasks_} tasks {self.task_names_}."
-            )
-        return weights.tolist()
+            weights = [given[name] for name in self.task_names_]
+        else:
+            weights = np.asarray(given, dtype=float).reshape(-1)
+            if weights.shape[0] != self.n_tasks_:
+                raise ValueError(
+                    f"loss_weighting has {weights.shape[0]} weights for "
+                    f"{self.n_tasks_} tasks {self.task_names_}."
+                )
+        return check_fixed_weights(weights, self.n_tasks_, "loss_weighting").tolist()
 
     # ----------------------------------------------------------------- predict
     def _forward(self, features, task_index=None, *, representation=False):
@@ -389,7 +447,11 @@ class _BaseMultiTaskNeural(
                         task = torch.from_numpy(task_index[rows]).to(device)
                     out = module(X, task)
                 outputs.append(out.cpu())
-        return torch.cat(outputs).numpy()
+        outputs = torch.cat(outputs).numpy()
+        _check_finite_outputs(
+            outputs, classification=module.class_mask is not None and not representation
+        )
+        return outputs
 
     def transform(self, X):
         """Return the shared representation learned by the network.
@@ -461,6 +523,26 @@ class _BaseMultiTaskNeural(
         return tags
 
 
+def _check_finite_outputs(outputs, *, classification):
+    """Raise a ValueError if the network's outputs hold NaN or infinity.
+
+    A classifier's logits of the classes a task does not have are ``-inf`` by
+    design; any other non-finite output means the features overflowed float32
+    arithmetic (or the weights are not finite).
+    """
+    bad = np.isnan(outputs) | (outputs == np.inf)
+    if not classification:
+        bad |= outputs == -np.inf
+    if bad.any():
+        rows = np.flatnonzero(bad.reshape(len(outputs), -1).any(axis=1))
+        raise ValueError(
+            f"The network's outputs are non-finite for {len(rows)} rows (e.g. row "
+            f"{int(rows[0])}): their features are too large for the network's "
+            "float32 arithmetic. Scale the features as in training (e.g. "
+            "StandardScaler in a Pipeline)."
+        )
+
+
 def _exposes_shared(architecture):
     """Return whether the architecture's forward pass yields a shared tensor."""
     architecture.eval()
@@ -487,6 +569,8 @@ def _construct(cls, params_name, params, *args, **kwargs):
         raise TypeError(
             f"{params_name}={params!r} does not fit {cls.__name__}: {error}"
         ) from error
+    except ValueError as error:
+        raise ValueError(f"{params_name}={params!r}: {error}") from error
 
 
 def _check_takes_weight_decay(optimizer):

@@ -1,8 +1,10 @@
-"""Callbacks that turn per-batch task losses into per-epoch history and progress."""
+"""Callbacks: per-epoch history and progress, and the divergence guard."""
 
+import math
 import sys
 
 import numpy as np
+import torch
 from skorch.callbacks import Callback
 
 
@@ -29,6 +31,8 @@ class TaskLossRecorder(Callback):
         names = net.task_names
         stats = net.epoch_stats()
         train = stats["train"]
+        if len(net.history) == 1:
+            _check_split_labels(names, train, stats["valid"], dataset_valid)
         net.history.record("train_task_loss", dict(zip(names, train.tolist())))
         net.history.record("train_loss", float(np.nanmean(train)))
         net.history.record("task_weights", stats["weights"].tolist())
@@ -37,6 +41,29 @@ class TaskLossRecorder(Callback):
             net.history.record("valid_task_loss", dict(zip(names, valid.tolist())))
             net.history.record("valid_loss", float(np.nanmean(valid)))
         net.module_.weighting.end_epoch(net.epoch_task_losses(training=True))
+
+
+def _check_split_labels(names, train, valid, dataset_valid):
+    """Raise a ValueError if the training split lacks a task or validation all.
+
+    Checked after the first epoch, which sees every row: a task without a
+    training label would keep its initial head, silently; a validation split
+    without any label gives early stopping nothing to monitor.
+    """
+    untrained = [name for name, loss in zip(names, train) if np.isnan(loss)]
+    if untrained:
+        raise ValueError(
+            f"Tasks {untrained} have no observed label with a positive weight in "
+            "the training rows (early stopping held their labels out for "
+            "validation): lower validation_fraction, provide more labels, or set "
+            "early_stopping=False."
+        )
+    if dataset_valid is not None and np.isnan(valid).all():
+        raise ValueError(
+            "The validation split holds no observed label of any task, so early "
+            "stopping has no validation loss to monitor: raise "
+            "validation_fraction, provide more labels, or set early_stopping=False."
+        )
 
 
 class EpochProgress(Callback):
@@ -97,3 +124,119 @@ def _improves(stopper, row):
 
 def _print_stdout(line):
     print(line, file=sys.stdout, flush=True)
+
+
+class TrainingDiverged(ValueError):
+    """Raised when a training or validation loss becomes NaN or infinite."""
+
+
+class DivergenceGuard(Callback):
+    """Stop training at the first non-finite loss, keeping the last finite weights.
+
+    Three checks, none of which adds a per-batch synchronisation: each batch's
+    loss, already read to the host for the history (see
+    :meth:`~skmtl.neural._net.MultiTaskNet.run_single_epoch`); each epoch's
+    accumulated per-task losses (one small read per epoch); the weights at the
+    end of training (one read per fit). On failure the module's parameters and
+    buffers are restored to the newest snapshot that is finite (snapshots are
+    taken when training starts and after every epoch whose losses were
+    finite), and :class:`TrainingDiverged`, a ``ValueError``, is raised.
+
+    Parameters
+    ----------
+    hints : sequence of str, default=()
+        Likely fixes, appended to the error message.
+    """
+
+    def __init__(self, hints=()):
+        self.hints = hints
+
+    def on_train_begin(self, net, **kwargs):
+        """Snapshot the weights training starts from."""
+        # Parameters first, then buffers. Buffers are restored with the
+        # parameters but not checked: some hold NaN by design (e.g. DWA's losses
+        # of epochs not yet seen).
+        parameters = [p.detach() for p in net.module_.parameters()]
+        self._n_parameters = len(parameters)
+        self._tensors = parameters + [b.detach() for b in net.module_.buffers()]
+        self._snapshots = [
+            [t.clone() for t in self._tensors],
+            [t.clone() for t in self._tensors],
+        ]
+        self._snapshot_epochs = [len(net.history) - 1, len(net.history) - 1]
+
+    def on_epoch_end(self, net, **kwargs):
+        """Check the epoch's losses; snapshot the weights if they are finite."""
+        if not net.epoch_losses_finite():
+            self.fail(net, f"the per-task losses of epoch {len(net.history)}")
+        older = self._snapshots[0]
+        torch._foreach_copy_(older, self._tensors)
+        self._snapshots = [self._snapshots[1], older]
+        self._snapshot_epochs = [self._snapshot_epochs[1], len(net.history)]
+
+    def on_train_end(self, net, **kwargs):
+        """Check that the trained weights are finite."""
+        if not _all_finite(self._tensors[: self._n_parameters]):
+            self.fail(net, "the network's weights after the last update")
+
+    def fail(self, net, where):
+        """Restore the newest finite snapshot and raise :class:`TrainingDiverged`.
+
+        Parameters
+        ----------
+        net : MultiTaskNet
+            The net being trained.
+        where : str
+            What became non-finite, for the message.
+        """
+        restored = None
+        for snapshot, epoch in zip(
+            reversed(self._snapshots), reversed(self._snapshot_epochs), strict=True
+        ):
+            if _all_finite(snapshot[: self._n_parameters]):
+                torch._foreach_copy_(self._tensors, snapshot)
+                restored = epoch
+                break
+        if restored is None:
+            kept = "no finite weights were left to restore"
+        elif restored < 1:
+            kept = "the network keeps the weights training started from"
+        else:
+            kept = f"the network keeps the weights of epoch {restored}"
+        hints = "; ".join(self.hints)
+        raise TrainingDiverged(
+            f"Training diverged: {where} became NaN or infinite, so training "
+            f"stopped ({kept}). Likely fixes: {hints}."
+        )
+
+
+def check_batch_loss(net, value, prefix, batch):
+    """Fail through the net's :class:`DivergenceGuard` if a batch loss is not finite.
+
+    Parameters
+    ----------
+    net : MultiTaskNet
+        The net being trained.
+    value : float
+        The batch's loss, already on the host.
+    prefix : {"train", "valid"}
+        Which loss it is.
+    batch : int
+        The batch's position in the epoch (from 0).
+    """
+    if math.isfinite(value):
+        return
+    where = f"the {prefix} loss of batch {batch + 1} in epoch {len(net.history)}"
+    guard = dict(net.callbacks_).get("divergence_guard")
+    if guard is None:
+        raise TrainingDiverged(f"Training diverged: {where} became {value}.")
+    guard.fail(net, where)
+
+
+def _all_finite(tensors):
+    """Return whether every floating tensor of ``tensors`` is finite (one read)."""
+    floating = [t for t in tensors if t.is_floating_point() and t.numel()]
+    if not floating:
+        return True
+    flags = torch.stack([torch.isfinite(t).all() for t in floating])
+    return bool(flags.all())

@@ -7,6 +7,7 @@ from sklearn.base import RegressorMixin, TransformerMixin
 from skmtl._targets import regression_values, task_columns
 from skmtl.neural._base import _BaseMultiTaskNeural
 from skmtl.neural._criterion import MaskedSquaredError
+from skmtl.neural._targets import check_float32_targets, weighted_mean_and_scale
 
 
 class MultiTaskRegressor(RegressorMixin, TransformerMixin, _BaseMultiTaskNeural):
@@ -233,12 +234,7 @@ class MultiTaskRegressor(RegressorMixin, TransformerMixin, _BaseMultiTaskNeural)
             values[cells] = numbers
             task_weight = np.where(np.isnan(numbers), 0.0, weight[samples])
             if self.standardize_targets and task_weight.sum() > 0:
-                observed = np.nan_to_num(numbers)
-                means[t] = np.average(observed, weights=task_weight)
-                spread = np.sqrt(
-                    np.average((observed - means[t]) ** 2, weights=task_weight)
-                )
-                scales[t] = spread if spread > 0 else 1.0
+                means[t], scales[t] = weighted_mean_and_scale(numbers, task_weight)
         if reset:
             self._target_mean, self._target_scale = means, scales
         if task_index is None:
@@ -247,6 +243,7 @@ class MultiTaskRegressor(RegressorMixin, TransformerMixin, _BaseMultiTaskNeural)
             scaled = (values - self._target_mean[task_index]) / self._target_scale[
                 task_index
             ]
+        check_float32_targets(scaled, task_index, self.task_names_)
         return torch.from_numpy(scaled.astype(np.float32))
 
     def predict(self, X):

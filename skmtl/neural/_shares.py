@@ -35,8 +35,9 @@ def label_shares(batch_size, dtype, *, task=None, observed=None):
     -------
     share : Tensor, shaped like the labels
         ``1 / (k n_t)`` for an observed label of task ``t`` in a batch with ``k``
-        tasks and ``n_t`` labels of task ``t``; 0 for a missing label. Within a
-        batch, the shares of a task add up to its weight ``1 / k``.
+        tasks and ``n_t`` labels of task ``t``; 0 for a missing label (so a batch
+        without any label contributes no loss and no gradient). Within a batch,
+        the shares of a task add up to its weight ``1 / k``.
     """
     rows = observed if task is None else task
     n_rows = len(rows)
@@ -48,7 +49,9 @@ def label_shares(batch_size, dtype, *, task=None, observed=None):
         labels = observed.to(dtype)
         counts = labels.new_zeros(n_batches, observed.shape[1])
         counts.index_add_(0, batch, labels)
-        tasks_in_batch = (counts > 0).sum(1, keepdim=True)
+        # A batch without any label has no task: its shares are 0 / 1, not 0 / 0
+        # (a NaN share made every later loss, weight and prediction NaN).
+        tasks_in_batch = (counts > 0).sum(1, keepdim=True).clamp_min(1)
         return labels / (counts.clamp_min(1) * tasks_in_batch)[batch]
     n_tasks = int(task.max()) + 1
     cell = batch * n_tasks + task

@@ -1,8 +1,49 @@
 """Fixed weighting: user-given constant weights per task."""
 
+import numpy as np
 import torch
 
 from skmtl.weighting._base import LossWeighting
+
+
+def check_fixed_weights(weights, n_tasks, name):
+    """Return fixed task weights as a float64 array, or raise a ValueError.
+
+    Parameters
+    ----------
+    weights : array-like
+        One weight per task.
+    n_tasks : int
+        Number of tasks.
+    name : str
+        The parameter that gave the weights, named in the errors.
+
+    Returns
+    -------
+    weights : ndarray of shape (n_tasks,)
+        The weights: finite, non-negative, at least one positive.
+    """
+    try:
+        values = np.asarray(weights, dtype=np.float64).reshape(-1)
+    except (TypeError, ValueError):
+        raise ValueError(
+            f"{name} must hold one number per task, got {weights!r}."
+        ) from None
+    if values.shape[0] != n_tasks:
+        raise ValueError(
+            f"{name} needs one weight per task ({n_tasks} tasks), got "
+            f"{values.shape[0]}: {values.tolist()}."
+        )
+    if not np.isfinite(values).all():
+        raise ValueError(f"{name} must be finite, got {values.tolist()}.")
+    if (values < 0).any():
+        raise ValueError(f"{name} must be non-negative, got {values.tolist()}.")
+    if not (values > 0).any():
+        raise ValueError(
+            f"{name} must give at least one positive weight, got "
+            f"{values.tolist()}: with all weights 0 nothing is trained."
+        )
+    return values
 
 
 class FixedWeighting(LossWeighting):
@@ -17,7 +58,8 @@ class FixedWeighting(LossWeighting):
     n_tasks : int
         Number of tasks.
     weights : array-like of shape (n_tasks,), default=None
-        Non-negative weight of each task; None gives every task weight 1 (the
+        Finite, non-negative weight of each task, at least one positive; None
+        gives every task weight 1 (the
         plain sum of the task losses).
     random_state : int
         Unused; kept for the common signature.
@@ -29,17 +71,8 @@ class FixedWeighting(LossWeighting):
         super().__init__(n_tasks, random_state=random_state)
         if weights is None:
             weights = torch.ones(n_tasks)
-        weights = torch.as_tensor(weights, dtype=torch.float32).reshape(-1)
-        if weights.shape != (n_tasks,):
-            raise ValueError(
-                f"Fixed loss weights need one weight per task ({n_tasks}), got "
-                f"{weights.shape[0]}."
-            )
-        if not torch.isfinite(weights).all() or (weights < 0).any():
-            raise ValueError(
-                f"Fixed loss weights must be finite and non-negative, got "
-                f"{weights.tolist()}."
-            )
+        weights = check_fixed_weights(weights, n_tasks, "weights")
+        weights = torch.as_tensor(weights, dtype=torch.float32)
         self.register_buffer("weights", weights)
 
     def forward(self, task_losses, present, features=None):
