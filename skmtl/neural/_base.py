@@ -233,7 +233,7 @@ class _BaseMultiTaskNeural(
                 self.net_.iterator_train__generator = torch.Generator().manual_seed(
                     seed
                 )
-                self._dropout_generator.manual_seed(derived_seed(seed, 1))
+                self.net_.dropout_generator.manual_seed(derived_seed(seed, 1))
                 self.net_.max_epochs = self.max_epochs
             else:
                 # Only module construction draws from torch's global generator
@@ -332,10 +332,10 @@ class _BaseMultiTaskNeural(
             )
         module = MultiTaskModule(architecture, weighting, class_counts)
         device = torch.device(self.device)
-        self._dropout_generator = torch.Generator(device=device).manual_seed(
+        dropout_generator = torch.Generator(device=device).manual_seed(
             derived_seed(seed, 1)
         )
-        use_generator_dropout(module, self._dropout_generator)
+        use_generator_dropout(module, dropout_generator)
 
         callbacks = [("divergence_guard", DivergenceGuard(self._divergence_hints()))]
         # Before early stopping, which ends training by raising at an epoch's end.
@@ -367,7 +367,7 @@ class _BaseMultiTaskNeural(
         if self.weight_decay:
             _check_takes_weight_decay(optimizer)
             optimizer_params["optimizer__weight_decay"] = self.weight_decay
-        return MultiTaskNet(
+        net = MultiTaskNet(
             module=module,
             criterion=self._criterion(),
             criterion__n_tasks=self.n_tasks_,
@@ -386,6 +386,10 @@ class _BaseMultiTaskNeural(
             verbose=self.verbose,
             task_names=self.task_names_,
         )
+        # The dropout layers' generator, reseeded by a warm start (kept with the
+        # network it belongs to, not as an estimator attribute).
+        net.dropout_generator = dropout_generator
+        return net
 
     def _divergence_hints(self):
         """Return the likely fixes named when training diverges."""
