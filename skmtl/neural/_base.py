@@ -5,6 +5,7 @@ from abc import ABCMeta, abstractmethod
 from numbers import Integral, Real
 
 import numpy as np
+import scipy.sparse as sp
 import torch
 from sklearn.base import BaseEstimator
 from skorch.callbacks import EarlyStopping
@@ -23,6 +24,7 @@ from skmtl.neural._data import (
 )
 from skmtl.neural._module import MultiTaskModule
 from skmtl.neural._net import MultiTaskNet
+from skmtl.neural._sparse_data import SparseRows, SparseTaskDataset
 from skmtl.utils._random import draw_seed, seeded_torch
 from skmtl.utils._sklearn_compat import (
     Interval,
@@ -51,6 +53,9 @@ FUSED_DEVICES = frozenset({"cpu", "cuda"})
 # Rows per forward pass at predict time: large enough to amortise the call
 # overhead, small enough to bound the memory of the activations.
 _PREDICT_CHUNK = 8192
+# A sparse X is densified one chunk of rows at a time: at most this many cells
+# (16 MiB as float32), so a very wide X (TF-IDF) gets chunks of fewer rows.
+_PREDICT_DENSE_CELLS = 2**22
 
 
 def _check_layer_sizes(name, sizes):
@@ -199,7 +204,12 @@ class _BaseMultiTaskNeural(
         self._check_every_task_observed(observed, task_index, weight)
 
         device = torch.device(self.device)
-        inputs = {"X": torch.from_numpy(features).to(device)}
+        sparse = sp.issparse(features)
+        if sparse:
+            # The CSR arrays become tensors; only batches are ever densified.
+            inputs = {"X": SparseRows.from_scipy(features, device)}
+        else:
+            inputs = {"X": torch.from_numpy(features).to(device)}
         if task_index is not None:
             inputs["task"] = torch.from_numpy(task_index).to(device)
         # The mask and the weights travel only when they carry information: the
@@ -214,7 +224,8 @@ class _BaseMultiTaskNeural(
         target_tensors["y"] = targets.to(device)
         if sample_weight is not None:
             target_tensors["weight"] = torch.from_numpy(weight).to(device)
-        dataset = TaskTensorDataset(inputs, target_tensors)
+        dataset_class = SparseTaskDataset if sparse else TaskTensorDataset
+        dataset = dataset_class(inputs, target_tensors)
 
         seed = draw_seed(self.random_state)
         if warm:
@@ -383,10 +394,13 @@ class _BaseMultiTaskNeural(
         if module.training:
             module.eval()
         outputs = []
+        chunk = _PREDICT_CHUNK
+        if sp.issparse(features):
+            chunk = max(1, min(chunk, _PREDICT_DENSE_CELLS // features.shape[1]))
         with torch_threads(self.n_threads), torch.inference_mode():
-            for start in range(0, features.shape[0], _PREDICT_CHUNK):
-                rows = slice(start, start + _PREDICT_CHUNK)
-                X = torch.from_numpy(features[rows]).to(device)
+            for start in range(0, features.shape[0], chunk):
+                rows = slice(start, start + chunk)
+                X = _dense_tensor(features[rows], device)
                 if representation:
                     out = module.architecture.shared_representation(X)
                 else:
@@ -435,7 +449,7 @@ class _BaseMultiTaskNeural(
         inputs = None
         if X is not None:
             features, _ = self._validate_for_predict(X)
-            inputs = torch.from_numpy(features).to(torch.device(self.net_.device))
+            inputs = _dense_tensor(features, torch.device(self.net_.device))
         was_training = architecture.training
         architecture.eval()
         try:
@@ -464,7 +478,15 @@ class _BaseMultiTaskNeural(
         tags.target_tags.multi_output = True
         tags.target_tags.single_output = True
         tags.input_tags.allow_nan = False
+        tags.input_tags.sparse = True
         return tags
+
+
+def _dense_tensor(features, device):
+    """Return the rows ``features`` (an array or a sparse matrix) as a dense tensor."""
+    if sp.issparse(features):
+        features = features.toarray()
+    return torch.from_numpy(features).to(device)
 
 
 def _exposes_shared(architecture):
