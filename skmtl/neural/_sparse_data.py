@@ -122,9 +122,7 @@ class SparseRows:
         )
         # A copy: the next epoch's shuffle overwrites ``indices`` in place.
         self._written = (batch_rows, self.indices[begin:end].clone())
-        self._buffer.index_put_(
-            self._written, self.values[begin:end], accumulate=True
-        )
+        self._buffer.index_put_(self._written, self.values[begin:end], accumulate=True)
         return self._buffer[:n_rows]
 
 

@@ -293,9 +293,7 @@ def _texts(n=120, seed=0):
 def test_tfidf_pipeline_wide():
     frame, label, topic = _texts()
     Y = np.column_stack([label, topic])
-    pipeline = make_pipeline(
-        TfidfVectorizer(), MultiTaskClassifier(**TEXT)
-    )
+    pipeline = make_pipeline(TfidfVectorizer(), MultiTaskClassifier(**TEXT))
     pipeline.fit(frame["text"], Y)
     assert sp.issparse(pipeline[0].transform(frame["text"]))
     assert pipeline.score(frame["text"], Y) > 0.8
@@ -306,9 +304,7 @@ def test_tfidf_pipeline_long():
     encoder = ColumnTransformer(
         [("task", "passthrough", ["topic"]), ("text", TfidfVectorizer(), "text")]
     )
-    pipeline = make_pipeline(
-        encoder, MultiTaskClassifier(**TEXT, task_column=0)
-    )
+    pipeline = make_pipeline(encoder, MultiTaskClassifier(**TEXT, task_column=0))
     pipeline.fit(frame, label)
     assert sp.issparse(encoder.transform(frame))
     assert pipeline[-1].task_names_ == [0, 1, 2]
