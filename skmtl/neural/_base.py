@@ -7,7 +7,11 @@ from numbers import Integral, Real
 import numpy as np
 import scipy.sparse as sp
 import torch
-from sklearn.base import BaseEstimator
+from sklearn.base import (
+    BaseEstimator,
+    ClassNamePrefixFeaturesOutMixin,
+    TransformerMixin,
+)
 from skorch.callbacks import EarlyStopping
 
 from skmtl._base import (
@@ -70,9 +74,23 @@ def _check_layer_sizes(name, sizes):
 
 
 class _BaseMultiTaskNeural(
-    FittedInputMixin, PerTaskScoreMixin, BaseEstimator, metaclass=ABCMeta
+    ClassNamePrefixFeaturesOutMixin,
+    TransformerMixin,
+    FittedInputMixin,
+    PerTaskScoreMixin,
+    BaseEstimator,
+    metaclass=ABCMeta,
 ):
-    """Shared fit/predict logic; subclasses encode and decode the targets."""
+    """Shared fit/predict logic; subclasses encode and decode the targets.
+
+    A transformer too: :meth:`transform` returns the shared representation,
+    whose units :meth:`get_feature_names_out` names ``<class name
+    lowercased><i>`` (scikit-learn's ``ClassNamePrefixFeaturesOutMixin``), so
+    ``set_output(transform="pandas")`` works on the estimator and on pipelines
+    that end in it. ``TransformerMixin`` sits here, not on the public classes,
+    because scikit-learn's output wrapping only wraps a ``transform`` defined by
+    the class that subclasses it.
+    """
 
     _parameter_constraints = {
         "sharing": [str, type],
@@ -427,6 +445,17 @@ class _BaseMultiTaskNeural(
         """
         features, _ = self._validate_for_predict(X)
         return self._forward(features, representation=True).astype(np.float64)
+
+    @property
+    def _n_features_out(self):
+        """Width of the shared representation (read by ``get_feature_names_out``).
+
+        Probed on one row of zeros; an AttributeError before ``fit`` (no
+        ``net_``) makes scikit-learn's fitted check report the estimator as not
+        fitted.
+        """
+        probe = np.zeros((1, self.net_.module_.architecture.n_features), np.float32)
+        return self._forward(probe, representation=True).shape[1]
 
     def sharing_summary(self, X=None):
         """Return what the sharing architecture learned about the tasks.

@@ -2,14 +2,14 @@
 
 import numpy as np
 import torch
-from sklearn.base import RegressorMixin, TransformerMixin
+from sklearn.base import RegressorMixin
 
 from skmtl._targets import regression_values, task_columns
 from skmtl.neural._base import _BaseMultiTaskNeural
 from skmtl.neural._criterion import MaskedSquaredError
 
 
-class MultiTaskRegressor(RegressorMixin, TransformerMixin, _BaseMultiTaskNeural):
+class MultiTaskRegressor(RegressorMixin, _BaseMultiTaskNeural):
     r"""Multi-task neural network regressor trained with skorch.
 
     A network with a sharing architecture (by default a shared MLP trunk and one
