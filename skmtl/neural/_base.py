@@ -29,6 +29,7 @@ from skmtl.neural._data import (
 from skmtl.neural._module import MultiTaskModule
 from skmtl.neural._net import MultiTaskNet
 from skmtl.neural._sparse_data import SparseRows, SparseTaskDataset
+from skmtl.utils._doc_link import DocLinkMixin
 from skmtl.utils._random import draw_seed, seeded_torch
 from skmtl.utils._sklearn_compat import (
     Interval,
@@ -78,6 +79,7 @@ class _BaseMultiTaskNeural(
     TransformerMixin,
     FittedInputMixin,
     PerTaskScoreMixin,
+    DocLinkMixin,
     BaseEstimator,
     metaclass=ABCMeta,
 ):
