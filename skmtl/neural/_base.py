@@ -226,8 +226,14 @@ class _BaseMultiTaskNeural(
         device = torch.device(self.device)
         sparse = sp.issparse(features)
         if sparse:
-            # The CSR arrays become tensors; only batches are ever densified.
-            inputs = {"X": SparseRows.from_scipy(features, device)}
+            # The CSR arrays become tensors; batches are sparse tensors for an
+            # architecture that takes them, else densified one at a time.
+            architecture = ARCHITECTURES.resolve(self.sharing)
+            inputs = {
+                "X": SparseRows.from_scipy(
+                    features, device, dense=not architecture.sparse_input
+                )
+            }
         else:
             inputs = {"X": torch.from_numpy(features).to(device)}
         if task_index is not None:
@@ -415,12 +421,13 @@ class _BaseMultiTaskNeural(
             module.eval()
         outputs = []
         chunk = _PREDICT_CHUNK
-        if sp.issparse(features):
+        keep_sparse = module.architecture.sparse_input
+        if sp.issparse(features) and not keep_sparse:
             chunk = max(1, min(chunk, _PREDICT_DENSE_CELLS // features.shape[1]))
         with torch_threads(self.n_threads), torch.inference_mode():
             for start in range(0, features.shape[0], chunk):
                 rows = slice(start, start + chunk)
-                X = _dense_tensor(features[rows], device)
+                X = _input_tensor(features[rows], device, keep_sparse)
                 if representation:
                     out = module.architecture.shared_representation(X)
                 else:
@@ -480,7 +487,9 @@ class _BaseMultiTaskNeural(
         inputs = None
         if X is not None:
             features, _ = self._validate_for_predict(X)
-            inputs = _dense_tensor(features, torch.device(self.net_.device))
+            inputs = _input_tensor(
+                features, torch.device(self.net_.device), architecture.sparse_input
+            )
         was_training = architecture.training
         architecture.eval()
         try:
@@ -513,11 +522,24 @@ class _BaseMultiTaskNeural(
         return tags
 
 
-def _dense_tensor(features, device):
-    """Return the rows ``features`` (an array or a sparse matrix) as a dense tensor."""
-    if sp.issparse(features):
-        features = features.toarray()
-    return torch.from_numpy(features).to(device)
+def _input_tensor(features, device, keep_sparse):
+    """Return the rows ``features`` (an array or a sparse matrix) as a tensor.
+
+    A sparse matrix becomes a sparse COO tensor when ``keep_sparse`` (the
+    architecture takes one), else it is densified.
+    """
+    if not sp.issparse(features):
+        return torch.from_numpy(features).to(device)
+    if not keep_sparse:
+        return torch.from_numpy(features.toarray()).to(device)
+    coo = features.tocoo()
+    indices = np.vstack([coo.row, coo.col]).astype(np.int64)
+    return torch.sparse_coo_tensor(
+        torch.from_numpy(indices),
+        torch.from_numpy(coo.data),
+        coo.shape,
+        check_invariants=False,  # valid by construction (SciPy's own arrays)
+    ).to(device)
 
 
 def _exposes_shared(architecture):

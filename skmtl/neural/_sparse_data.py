@@ -1,9 +1,11 @@
-"""Sparse features in training: CSR rows held as tensors, densified a batch at a time.
+"""Sparse features in training: CSR rows held as tensors, batched without densifying.
 
 The dense path (:mod:`skmtl.neural._data`) keeps ``X`` as one tensor; a sparse
 ``X`` (one-hot encodings, TF-IDF) can be far too large to densify. Here the CSR
-arrays live as tensors, a shuffle permutes rows of the CSR structure, and only the
-rows of one batch are ever written into a dense tensor, the network's input.
+arrays live as tensors and a shuffle permutes rows of the CSR structure. A batch
+is a torch sparse COO tensor for architectures that take one
+(``Architecture.sparse_input``: their first layer is then a sparse matrix
+product), else the rows of that one batch written into a dense tensor.
 """
 
 import numpy as np
@@ -13,13 +15,13 @@ from skmtl.neural._data import TaskTensorDataset
 
 
 class SparseRows:
-    """The rows of a CSR matrix as tensors; a slice of rows comes out dense.
+    """The rows of a CSR matrix as tensors; a slice of rows is a batch tensor.
 
-    ``rows[start:stop]`` returns the rows as a dense ``(stop - start,
-    n_columns)`` tensor, written into a buffer that the next slice reuses (only
-    the entries the previous slice wrote are cleared, not the whole buffer);
-    ``rows[index_tensor]`` (or :meth:`take`) returns a :class:`SparseRows` of
-    those rows.
+    ``rows[start:stop]`` returns the rows as a ``(stop - start, n_columns)``
+    tensor: a sparse COO tensor, or with ``dense`` a dense tensor written into a
+    buffer that the next slice reuses (only the entries the previous slice wrote
+    are cleared, not the whole buffer). ``rows[index_tensor]`` (or :meth:`take`)
+    returns a :class:`SparseRows` of those rows.
 
     Parameters
     ----------
@@ -31,24 +33,28 @@ class SparseRows:
         The stored values (duplicates within a row add up, as in SciPy).
     n_columns : int
         Width of the matrix.
+    dense : bool, default=True
+        Slices come out dense (else as sparse COO tensors).
     """
 
-    def __init__(self, indptr, indices, values, n_columns):
+    def __init__(self, indptr, indices, values, n_columns, *, dense=True):
         self.indptr = indptr
         self.indices = indices
         self.values = values
         self.n_columns = n_columns
+        self.dense = dense
         self._buffer = None
         self._written = None
 
     @classmethod
-    def from_scipy(cls, matrix, device):
+    def from_scipy(cls, matrix, device, *, dense=True):
         """Return the rows of the SciPy CSR ``matrix`` as tensors on ``device``."""
         return cls(
             torch.from_numpy(matrix.indptr.astype(np.int64)).to(device),
             torch.from_numpy(matrix.indices.astype(np.int64)).to(device),
             torch.from_numpy(np.asarray(matrix.data)).to(device),
             matrix.shape[1],
+            dense=dense,
         )
 
     @property
@@ -71,7 +77,7 @@ class SparseRows:
 
     def __getitem__(self, rows):
         if isinstance(rows, slice):
-            return self._dense(rows)
+            return self._dense(rows) if self.dense else self._sparse(rows)
         return self.take(rows)
 
     def take(self, order, out=None):
@@ -96,18 +102,40 @@ class SparseRows:
                 self.indices.index_select(0, positions),
                 self.values.index_select(0, positions),
                 self.n_columns,
+                dense=self.dense,
             )
         out.indptr.copy_(indptr)
         torch.index_select(self.indices, 0, positions, out=out.indices)
         torch.index_select(self.values, 0, positions, out=out.values)
         return out
 
-    def _dense(self, rows):
-        """Return the rows of the slice ``rows`` as a dense tensor (reused buffer)."""
+    def _slice_entries(self, rows):
+        """Return the slice's row count, each stored value's row in it, and range."""
         start, stop, step = rows.indices(len(self))
         if step != 1:
             raise ValueError("SparseRows slices need a step of 1.")
         n_rows = max(stop - start, 0)
+        begin, end = int(self.indptr[start]), int(self.indptr[stop])
+        lengths = self.indptr[start + 1 : stop + 1] - self.indptr[start:stop]
+        batch_rows = torch.repeat_interleave(
+            torch.arange(n_rows, device=self.device), lengths, output_size=end - begin
+        )
+        return n_rows, batch_rows, slice(begin, end)
+
+    def _sparse(self, rows):
+        """Return the rows of the slice ``rows`` as a sparse COO tensor."""
+        n_rows, batch_rows, entries = self._slice_entries(rows)
+        return torch.sparse_coo_tensor(
+            torch.stack([batch_rows, self.indices[entries]]),
+            self.values[entries],
+            (n_rows, self.n_columns),
+            # Valid by construction; checking would cost a pass per batch.
+            check_invariants=False,
+        )
+
+    def _dense(self, rows):
+        """Return the rows of the slice ``rows`` as a dense tensor (reused buffer)."""
+        n_rows, batch_rows, entries = self._slice_entries(rows)
         if self._buffer is None or len(self._buffer) < n_rows:
             self._buffer = torch.zeros(
                 n_rows, self.n_columns, dtype=self.dtype, device=self.device
@@ -115,24 +143,19 @@ class SparseRows:
             self._written = None
         elif self._written is not None:
             self._buffer.index_put_(self._written, self._buffer.new_zeros(()))
-        begin, end = int(self.indptr[start]), int(self.indptr[stop])
-        lengths = self.indptr[start + 1 : stop + 1] - self.indptr[start:stop]
-        batch_rows = torch.repeat_interleave(
-            torch.arange(n_rows, device=self.device), lengths, output_size=end - begin
-        )
         # A copy: the next epoch's shuffle overwrites ``indices`` in place.
-        self._written = (batch_rows, self.indices[begin:end].clone())
-        self._buffer.index_put_(self._written, self.values[begin:end], accumulate=True)
+        self._written = (batch_rows, self.indices[entries].clone())
+        self._buffer.index_put_(self._written, self.values[entries], accumulate=True)
         return self._buffer[:n_rows]
 
 
 class SparseTaskDataset(TaskTensorDataset):
     """A :class:`~skmtl.neural._data.TaskTensorDataset` whose ``X`` is sparse.
 
-    ``inputs["X"]`` is a :class:`SparseRows`; batches hold ``X`` dense (one
-    batch at a time, in a buffer the next batch reuses: a callback that keeps a
-    batch must copy it). The other inputs and the targets are tensors, handled
-    as in the dense dataset.
+    ``inputs["X"]`` is a :class:`SparseRows`; batches hold ``X`` as a sparse
+    COO tensor or dense (one batch at a time, in a buffer the next batch reuses:
+    a callback that keeps a batch must copy it). The other inputs and the
+    targets are tensors, handled as in the dense dataset.
     """
 
     def shuffled(self, order):
