@@ -421,13 +421,17 @@ class _BaseMultiTaskNeural(
             module.eval()
         outputs = []
         chunk = _PREDICT_CHUNK
-        keep_sparse = module.architecture.sparse_input
-        if sp.issparse(features) and not keep_sparse:
+        sparse = sp.issparse(features)
+        keep_sparse = sparse and module.architecture.sparse_input
+        if sparse and not keep_sparse:
             chunk = max(1, min(chunk, _PREDICT_DENSE_CELLS // features.shape[1]))
         with torch_threads(self.n_threads), torch.inference_mode():
             for start in range(0, features.shape[0], chunk):
                 rows = slice(start, start + chunk)
-                X = _input_tensor(features[rows], device, keep_sparse)
+                if sparse:
+                    X = _input_tensor(features[rows], device, keep_sparse)
+                else:
+                    X = torch.from_numpy(features[rows]).to(device)
                 if representation:
                     out = module.architecture.shared_representation(X)
                 else:
