@@ -179,6 +179,20 @@ def test_sparse_input_is_not_modified(wide_regression):
     np.testing.assert_array_equal(X_sparse.indptr, before.indptr)
 
 
+@pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA GPU")
+@pytest.mark.parametrize("sharing", ["hard", "ple"])
+def test_sparse_fit_on_cuda_predicts_like_the_dense_fit(sharing, wide_regression):
+    # Sparse batches (hard) and densified ones (ple) built on the GPU.
+    X, Y = wide_regression
+    dense, X_sparse = sparsify(X)
+    params = {**FAST, "sharing": sharing}
+    gpu = MultiTaskRegressor(**params, device="cuda").fit(X_sparse, Y)
+    cpu = MultiTaskRegressor(**params).fit(dense, Y)
+    np.testing.assert_allclose(
+        gpu.predict(X_sparse), cpu.predict(dense), rtol=1e-3, atol=1e-4
+    )
+
+
 # --- errors ----------------------------------------------------------------------
 
 
