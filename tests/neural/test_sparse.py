@@ -179,6 +179,20 @@ def test_sparse_input_is_not_modified(wide_regression):
     np.testing.assert_array_equal(X_sparse.indptr, before.indptr)
 
 
+@pytest.mark.parametrize("sharing", ["mmoe", "ple"])
+def test_sharing_summary_on_sparse_input(sharing, wide_regression):
+    X, Y = wide_regression
+    dense, X_sparse = sparsify(X)
+    model = MultiTaskRegressor(**FAST, sharing=sharing).fit(X_sparse, Y)
+    from_sparse, from_dense = (
+        model.sharing_summary(X_sparse),
+        model.sharing_summary(dense),
+    )
+    assert from_sparse.keys() == from_dense.keys()
+    for key, value in from_sparse.items():
+        np.testing.assert_allclose(value, from_dense[key], **CLOSE)
+
+
 @pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA GPU")
 @pytest.mark.parametrize("sharing", ["hard", "ple"])
 def test_sparse_fit_on_cuda_predicts_like_the_dense_fit(sharing, wide_regression):
