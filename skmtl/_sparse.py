@@ -52,10 +52,12 @@ def validate_sparse_features(estimator, X, *, reset):
         check_finite_sparse(features, getattr(estimator, "feature_names_in_", None))
         return features, None
     _check_feature_names(estimator, X, reset=reset)
+    # The task column is read in the input's dtype (ids above 2**24 are not
+    # float32 numbers); only the features are converted.
     X = check_array(
         X,
         accept_sparse="csr",
-        dtype=np.float32,
+        dtype=None,
         ensure_all_finite=False,
         ensure_min_features=2,
         estimator=estimator,
@@ -63,7 +65,7 @@ def validate_sparse_features(estimator, X, *, reset):
     _check_n_features(estimator, X, reset=reset)
     position = task_column_position(X, task_column)
     task_values = X[:, [position]].toarray().ravel()
-    features = drop_column(X, position)
+    features = drop_column(X, position).astype(np.float32, copy=False)
     keep = [i for i in range(X.shape[1]) if i != position]
     check_finite_sparse(features, None, positions=keep)
     return features, task_values

@@ -87,6 +87,17 @@ def test_long_layout_task_column_split_off_the_sparse_matrix(position, long_regr
     )
 
 
+def test_long_layout_task_ids_keep_their_precision(long_regression):
+    # Ids above 2**24 are not float32 numbers: the task column is read before
+    # the features are converted.
+    X, y = long_regression
+    X = X.copy()
+    X[:, 0] += 2**25 + 1
+    model = MultiTaskRegressor(**FAST, task_column=0).fit(sp.csr_matrix(X), y)
+    assert model.task_names_ == sorted({int(v) for v in X[:, 0]})
+    assert model.predict(sp.csr_matrix(X)).shape == y.shape
+
+
 def test_early_stopping_and_sample_weight_on_sparse_input(wide_classification):
     X, Y = wide_classification
     dense, X_sparse = sparsify(X)
