@@ -13,6 +13,7 @@ Nothing here modifies its inputs: conversions make copies.
 import numbers
 
 import numpy as np
+import scipy.sparse as sp
 from sklearn.utils import check_array
 
 from skmtl.utils._sklearn_compat import (
@@ -172,7 +173,9 @@ def validate_features(estimator, X, *, reset):
     features : ndarray of shape (n_samples, n_features), float32
         The finite numeric features: the caller's array itself when it is
         already a writable float32 array (callers must never write into it),
-        else a new one.
+        else a new one. A sparse ``X`` given to an estimator whose tags accept
+        sparse input stays sparse: a float32 CSR matrix (see
+        :func:`skmtl._sparse.validate_sparse_features`).
     task_values : ndarray of shape (n_samples,) or None
         The raw task id of each row (long layout), else None.
     """
@@ -184,6 +187,11 @@ def validate_features(estimator, X, *, reset):
         features = X.astype(np.float32, copy=False)
         check_finite_features(features, None, original=X)
         return _writable(features), None
+    if sp.issparse(X):
+        from skmtl._sparse import accepts_sparse, validate_sparse_features
+
+        if accepts_sparse(estimator):
+            return validate_sparse_features(estimator, X, reset=reset)
     if task_column is None:
         if is_dataframe(X):
             check_numeric_columns(X)

@@ -72,13 +72,16 @@ ESTIMATORS = [
 # Every expected failure, with its reason. Keep this the only such list. The
 # linear estimators and the ensembles (with Ridge / LogisticRegression bases)
 # pass every check, sample-weight equivalence included.
+_WEIGHT_VERSUS_REPEAT = (
+    "Mini-batch training is stochastic: repeating a row changes the number of "
+    "batches per epoch and which rows share a batch, so a weight of 2 and a "
+    "repeated row give different (equally valid) networks. scikit-learn lists "
+    "the same expected failure for its own MLPs and SGD estimators."
+)
 _NEURAL_EXPECTED_FAILURES = {
-    "check_sample_weight_equivalence_on_dense_data": (
-        "Mini-batch training is stochastic: repeating a row changes the number of "
-        "batches per epoch and which rows share a batch, so a weight of 2 and a "
-        "repeated row give different (equally valid) networks. scikit-learn lists "
-        "the same expected failure for its own MLPs and SGD estimators."
-    ),
+    "check_sample_weight_equivalence_on_dense_data": _WEIGHT_VERSUS_REPEAT,
+    # The same training on the same rows, given as a sparse matrix.
+    "check_sample_weight_equivalence_on_sparse_data": _WEIGHT_VERSUS_REPEAT,
     "check_methods_subset_invariance": (
         "The network computes in float32; the matmul kernel chosen for a batch of "
         "10 rows and one of 20 may round the last bit differently (observed: "

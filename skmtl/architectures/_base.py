@@ -11,7 +11,10 @@ class Architecture(nn.Module):
     hyperparameters (given through the estimator's ``sharing_params``), and
     implement :meth:`forward_with_shared` (``forward`` is derived from it),
     :meth:`shared_representation` and :meth:`shared_parameters`; optionally
-    :meth:`penalty` and :meth:`summary`.
+    :meth:`penalty` and :meth:`summary`. An architecture that only multiplies
+    ``X`` by weight matrices sets ``sparse_input = True``: it is then handed a
+    sparse ``X`` as a torch sparse COO tensor (one sparse matrix product instead
+    of a product with a densified batch); otherwise it gets dense batches.
 
     Parameters
     ----------
@@ -34,6 +37,7 @@ class Architecture(nn.Module):
     """
 
     name = None
+    sparse_input = False
 
     def __init__(
         self,

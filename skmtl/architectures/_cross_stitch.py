@@ -85,6 +85,7 @@ class CrossStitch(Architecture):
     """
 
     name = "cross_stitch"
+    sparse_input = True
 
     def __init__(self, n_features, n_tasks, n_outputs, *, self_weight=0.9, **kwargs):
         self_weight = check_real("self_weight", self_weight, 0, 1)

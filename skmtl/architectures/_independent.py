@@ -20,6 +20,7 @@ class IndependentNetworks(Architecture):
     """
 
     name = "independent"
+    sparse_input = True
 
     def __init__(self, n_features, n_tasks, n_outputs, **kwargs):
         super().__init__(n_features, n_tasks, n_outputs, **kwargs)

@@ -103,7 +103,12 @@ class TaskLinear(nn.Module):
     def forward(self, x, task=None):
         """Apply every task's map, or each row's own task map when ``task`` is given."""
         n_tasks, _, n_outputs = self.weight.shape
-        if task is not None and x.dim() == 2 and use_own_task_rows(n_tasks, n_outputs):
+        if (
+            task is not None
+            and x.dim() == 2
+            and x.layout == torch.strided  # a sparse input takes the product
+            and use_own_task_rows(n_tasks, n_outputs)
+        ):
             return row_linear(x, self.weight, self.bias, task)
         if x.dim() == 2:
             if task is not None and n_outputs == 1:

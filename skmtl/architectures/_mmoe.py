@@ -79,6 +79,7 @@ class MultiGateMixtureOfExperts(Architecture):
     """
 
     name = "mmoe"
+    sparse_input = True
 
     def __init__(self, n_features, n_tasks, n_outputs, *, n_experts=4, **kwargs):
         n_experts = check_count("n_experts", n_experts, 1)

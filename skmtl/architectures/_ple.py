@@ -171,6 +171,9 @@ class ProgressiveLayeredExtraction(Architecture):
     """
 
     name = "ple"
+    # The long layout repeats each row's input per task expert, which torch's
+    # sparse tensors do not support: PLE gets dense batches.
+    sparse_input = False
 
     def __init__(
         self,

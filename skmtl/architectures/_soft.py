@@ -89,6 +89,7 @@ class SoftSharing(IndependentNetworks):
     """
 
     name = "soft"
+    sparse_input = True
 
     def __init__(
         self, n_features, n_tasks, n_outputs, *, penalty_strength=0.01, **kwargs

@@ -43,6 +43,7 @@ from skmtl._base import (
 from skmtl._scoring import PerTaskScoreMixin
 from skmtl._targets import class_codes, common_dtype, regression_values, task_columns
 from skmtl.ensemble._columns import split_features
+from skmtl.utils._doc_link import DocLinkMixin
 from skmtl.utils._sklearn_compat import (
     HasMethods,
     _check_method_params,
@@ -83,6 +84,7 @@ class _BaseTaskEnsemble(
     FittedInputMixin,
     PerTaskScoreMixin,
     MetaEstimatorMixin,
+    DocLinkMixin,
     BaseEstimator,
     metaclass=ABCMeta,
 ):

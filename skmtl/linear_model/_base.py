@@ -16,6 +16,7 @@ from skmtl._scoring import PerTaskScoreMixin
 from skmtl.linear_model._objective import LinearFit
 from skmtl.linear_model._solver import fista
 from skmtl.linear_model.penalties import PENALTIES
+from skmtl.utils._doc_link import DocLinkMixin
 from skmtl.utils._sklearn_compat import (
     Interval,
     StrOptions,
@@ -26,7 +27,7 @@ from skmtl.utils._threads import single_blas_thread
 
 
 class _BaseRegularizedMultiTask(
-    FittedInputMixin, PerTaskScoreMixin, BaseEstimator, metaclass=ABCMeta
+    FittedInputMixin, PerTaskScoreMixin, DocLinkMixin, BaseEstimator, metaclass=ABCMeta
 ):
     """Shared fit/predict logic; subclasses encode the targets and decode scores."""
 

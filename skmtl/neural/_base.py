@@ -6,8 +6,13 @@ from abc import ABCMeta, abstractmethod
 from numbers import Integral, Real
 
 import numpy as np
+import scipy.sparse as sp
 import torch
-from sklearn.base import BaseEstimator
+from sklearn.base import (
+    BaseEstimator,
+    ClassNamePrefixFeaturesOutMixin,
+    TransformerMixin,
+)
 from skorch.callbacks import EarlyStopping
 
 from skmtl._base import (
@@ -25,6 +30,8 @@ from skmtl.neural._data import (
 from skmtl.neural._module import MultiTaskModule
 from skmtl.neural._net import MultiTaskNet
 from skmtl.neural._progress import progress_callbacks
+from skmtl.neural._sparse_data import SparseRows, SparseTaskDataset
+from skmtl.utils._doc_link import DocLinkMixin
 from skmtl.utils._random import (
     derived_seed,
     draw_seed,
@@ -59,6 +66,9 @@ FUSED_DEVICES = frozenset({"cpu", "cuda"})
 # Rows per forward pass at predict time: large enough to amortise the call
 # overhead, small enough to bound the memory of the activations.
 _PREDICT_CHUNK = 8192
+# A sparse X is densified one chunk of rows at a time: at most this many cells
+# (16 MiB as float32), so a very wide X (TF-IDF) gets chunks of fewer rows.
+_PREDICT_DENSE_CELLS = 2**22
 
 
 def _check_layer_sizes(name, sizes):
@@ -73,9 +83,24 @@ def _check_layer_sizes(name, sizes):
 
 
 class _BaseMultiTaskNeural(
-    FittedInputMixin, PerTaskScoreMixin, BaseEstimator, metaclass=ABCMeta
+    ClassNamePrefixFeaturesOutMixin,
+    TransformerMixin,
+    FittedInputMixin,
+    PerTaskScoreMixin,
+    DocLinkMixin,
+    BaseEstimator,
+    metaclass=ABCMeta,
 ):
-    """Shared fit/predict logic; subclasses encode and decode the targets."""
+    """Shared fit/predict logic; subclasses encode and decode the targets.
+
+    A transformer too: :meth:`transform` returns the shared representation,
+    whose units :meth:`get_feature_names_out` names ``<class name
+    lowercased><i>`` (scikit-learn's ``ClassNamePrefixFeaturesOutMixin``), so
+    ``set_output(transform="pandas")`` works on the estimator and on pipelines
+    that end in it. ``TransformerMixin`` sits here, not on the public classes,
+    because scikit-learn's output wrapping only wraps a ``transform`` defined by
+    the class that subclasses it.
+    """
 
     _parameter_constraints = {
         "sharing": [str, type],
@@ -207,7 +232,18 @@ class _BaseMultiTaskNeural(
         self._check_every_task_observed(observed, task_index, weight)
 
         device = torch.device(self.device)
-        inputs = {"X": torch.from_numpy(features).to(device)}
+        sparse = sp.issparse(features)
+        if sparse:
+            # The CSR arrays become tensors; batches are sparse tensors for an
+            # architecture that takes them, else densified one at a time.
+            architecture = ARCHITECTURES.resolve(self.sharing)
+            inputs = {
+                "X": SparseRows.from_scipy(
+                    features, device, dense=not architecture.sparse_input
+                )
+            }
+        else:
+            inputs = {"X": torch.from_numpy(features).to(device)}
         if task_index is not None:
             inputs["task"] = torch.from_numpy(task_index).to(device)
         # The mask and the weights travel only when they carry information: the
@@ -222,7 +258,8 @@ class _BaseMultiTaskNeural(
         target_tensors["y"] = targets.to(device)
         if sample_weight is not None:
             target_tensors["weight"] = torch.from_numpy(weight).to(device)
-        dataset = TaskTensorDataset(inputs, target_tensors)
+        dataset_class = SparseTaskDataset if sparse else TaskTensorDataset
+        dataset = dataset_class(inputs, target_tensors)
 
         seed = draw_seed(self.random_state)
         if warm:
@@ -439,10 +476,18 @@ class _BaseMultiTaskNeural(
         if module.training:
             module.eval()
         outputs = []
+        chunk = _PREDICT_CHUNK
+        sparse = sp.issparse(features)
+        keep_sparse = sparse and module.architecture.sparse_input
+        if sparse and not keep_sparse:
+            chunk = max(1, min(chunk, _PREDICT_DENSE_CELLS // features.shape[1]))
         with torch_threads(self.n_threads), torch.inference_mode():
-            for start in range(0, features.shape[0], _PREDICT_CHUNK):
-                rows = slice(start, start + _PREDICT_CHUNK)
-                X = torch.from_numpy(features[rows]).to(device)
+            for start in range(0, features.shape[0], chunk):
+                rows = slice(start, start + chunk)
+                if sparse:
+                    X = _input_tensor(features[rows], device, keep_sparse)
+                else:
+                    X = torch.from_numpy(features[rows]).to(device)
                 if representation:
                     out = module.architecture.shared_representation(X)
                 else:
@@ -474,6 +519,17 @@ class _BaseMultiTaskNeural(
         features, _ = self._validate_for_predict(X)
         return self._forward(features, representation=True).astype(np.float64)
 
+    @property
+    def _n_features_out(self):
+        """Width of the shared representation (read by ``get_feature_names_out``).
+
+        Probed on one row of zeros; an AttributeError before ``fit`` (no
+        ``net_``) makes scikit-learn's fitted check report the estimator as not
+        fitted.
+        """
+        probe = np.zeros((1, self.net_.module_.architecture.n_features), np.float32)
+        return self._forward(probe, representation=True).shape[1]
+
     def sharing_summary(self, X=None):
         """Return what the sharing architecture learned about the tasks.
 
@@ -495,7 +551,9 @@ class _BaseMultiTaskNeural(
         inputs = None
         if X is not None:
             features, _ = self._validate_for_predict(X)
-            inputs = torch.from_numpy(features).to(torch.device(self.net_.device))
+            inputs = _input_tensor(
+                features, torch.device(self.net_.device), architecture.sparse_input
+            )
         was_training = architecture.training
         architecture.eval()
         try:
@@ -524,6 +582,7 @@ class _BaseMultiTaskNeural(
         tags.target_tags.multi_output = True
         tags.target_tags.single_output = True
         tags.input_tags.allow_nan = False
+        tags.input_tags.sparse = True
         return tags
 
 
@@ -545,6 +604,26 @@ def _check_finite_outputs(outputs, *, classification):
             "float32 arithmetic. Scale the features as in training (e.g. "
             "StandardScaler in a Pipeline)."
         )
+
+
+def _input_tensor(features, device, keep_sparse):
+    """Return the rows ``features`` (an array or a sparse matrix) as a tensor.
+
+    A sparse matrix becomes a sparse COO tensor when ``keep_sparse`` (the
+    architecture takes one), else it is densified.
+    """
+    if not sp.issparse(features):
+        return torch.from_numpy(features).to(device)
+    if not keep_sparse:
+        return torch.from_numpy(features.toarray()).to(device)
+    coo = features.tocoo()
+    indices = np.vstack([coo.row, coo.col]).astype(np.int64)
+    return torch.sparse_coo_tensor(
+        torch.from_numpy(indices),
+        torch.from_numpy(coo.data),
+        coo.shape,
+        check_invariants=False,  # valid by construction (SciPy's own arrays)
+    ).to(device)
 
 
 def _exposes_shared(architecture):

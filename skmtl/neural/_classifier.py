@@ -2,7 +2,7 @@
 
 import numpy as np
 import torch
-from sklearn.base import ClassifierMixin, TransformerMixin
+from sklearn.base import ClassifierMixin
 
 from skmtl._targets import (
     class_codes,
@@ -13,7 +13,7 @@ from skmtl.neural._base import _BaseMultiTaskNeural
 from skmtl.neural._criterion import MaskedCrossEntropy
 
 
-class MultiTaskClassifier(ClassifierMixin, TransformerMixin, _BaseMultiTaskNeural):
+class MultiTaskClassifier(ClassifierMixin, _BaseMultiTaskNeural):
     r"""Multi-task neural network classifier trained with skorch.
 
     Each task has its own label set (binary or multiclass, numbers or strings),

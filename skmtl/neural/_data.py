@@ -42,8 +42,8 @@ class TaskTensorDataset(Dataset):
         return self.batch(index)
 
     def subset(self, indices):
-        """Return a dataset holding only the rows ``indices``."""
-        return TaskTensorDataset(
+        """Return a dataset (of the same class) holding only the rows ``indices``."""
+        return type(self)(
             {k: v[indices] for k, v in self.inputs.items()},
             {k: v[indices] for k, v in self.targets.items()},
         )
@@ -121,9 +121,7 @@ class TensorBatchIterator:
             share = label_shares(
                 self.batch_size, data.inputs["X"].dtype, task=task, observed=observed
             )
-            data = TaskTensorDataset(
-                data.inputs, {**data.targets, "label_share": share}
-            )
+            data = type(data)(data.inputs, {**data.targets, "label_share": share})
         for start in range(0, len(data), self.batch_size):
             yield data.batch(slice(start, start + self.batch_size))
 

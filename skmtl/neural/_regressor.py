@@ -2,7 +2,7 @@
 
 import numpy as np
 import torch
-from sklearn.base import RegressorMixin, TransformerMixin
+from sklearn.base import RegressorMixin
 
 from skmtl._targets import regression_values, task_columns
 from skmtl.neural._base import _BaseMultiTaskNeural
@@ -10,7 +10,7 @@ from skmtl.neural._criterion import MaskedSquaredError
 from skmtl.neural._targets import check_float32_targets, weighted_mean_and_scale
 
 
-class MultiTaskRegressor(RegressorMixin, TransformerMixin, _BaseMultiTaskNeural):
+class MultiTaskRegressor(RegressorMixin, _BaseMultiTaskNeural):
     r"""Multi-task neural network regressor trained with skorch.
 
     A network with a sharing architecture (by default a shared MLP trunk and one
