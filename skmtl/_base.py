@@ -13,6 +13,7 @@ Nothing here modifies its inputs: conversions make copies.
 import numbers
 
 import numpy as np
+from scipy import sparse
 from sklearn.utils import check_array
 
 from skmtl.utils._sklearn_compat import (
@@ -72,15 +73,29 @@ def check_finite_features(X, names=None, positions=None):
 
     ``positions`` maps the columns of ``X`` to the columns of the user's input
     (which differ once the task column is split off); ``names`` is indexed by the
-    user's positions.
+    user's positions. A SciPy sparse ``X`` is checked on its stored values.
     """
+    if sparse.issparse(X):
+        X = X.tocoo()
+        bad = ~np.isfinite(X.data)
+        if not bad.any():
+            return
+        column_index = int(X.col[bad].min())
+        values = X.data[bad & (X.col == column_index)]
+        kind = "NaN" if np.isnan(values).any() else "infinity"
+        position = column_index if positions is None else positions[column_index]
+        raise ValueError(_non_finite_message(kind, position, names))
     finite = np.isfinite(X)
     if finite.all():
         return
     column_index = int(np.flatnonzero(~finite.all(axis=0))[0])
     kind = "NaN" if np.isnan(X[:, column_index]).any() else "infinity"
     position = column_index if positions is None else positions[column_index]
-    raise ValueError(
+    raise ValueError(_non_finite_message(kind, position, names))
+
+
+def _non_finite_message(kind, position, names):
+    return (
         f"Input X contains {kind} in {_column_label(position, names)}; skmtl "
         "estimators need finite features: impute or drop them first (for example "
         "with sklearn.impute.SimpleImputer in a Pipeline)."
@@ -127,19 +142,34 @@ def task_column_position(X, task_column):
     return int(task_column) % n_columns
 
 
-def validate_features(estimator, X, *, reset):
+def validate_features(estimator, X, *, reset, dtype=np.float32, accept_sparse=False):
     """Validate ``X`` for ``estimator``; split off the task column in the long layout.
 
     Sets ``n_features_in_`` and ``feature_names_in_`` when ``reset`` (counting the
     task column, since it is a column of the ``X`` the user passes) and checks
     them otherwise.
 
+    Parameters
+    ----------
+    estimator : estimator
+        The estimator being fitted or applied (its ``task_column`` decides the
+        layout).
+    X : array-like, DataFrame or sparse matrix
+        The user's features.
+    reset : bool
+        Whether this is a fit (set the feature attributes) or not (check them).
+    dtype : numpy dtype, default=np.float32
+        The dtype of the returned features (the linear models ask for float64).
+    accept_sparse : False or tuple of str, default=False
+        SciPy sparse formats accepted as they are (e.g. ``("csr", "csc")``);
+        the task column of a sparse ``X`` is split off without densifying it.
+
     Returns
     -------
-    features : ndarray of shape (n_samples, n_features), float32
-        The finite numeric features: the caller's array itself when it is
-        already a writable float32 array (callers must never write into it),
-        else a new one.
+    features : ndarray or sparse matrix of shape (n_samples, n_features)
+        The finite numeric features, of ``dtype``: the caller's array itself
+        when it is already a writable array of that dtype (callers must never
+        write into it), else a new one.
     task_values : ndarray of shape (n_samples,) or None
         The raw task id of each row (long layout), else None.
     """
@@ -148,7 +178,7 @@ def validate_features(estimator, X, *, reset):
         # A one-row predict spends half its time in scikit-learn's validation
         # (dataframe detection, dtype and shape checks); a plain numeric array
         # of the fitted width needs only the conversion and the finite check.
-        features = X.astype(np.float32, copy=False)
+        features = X.astype(dtype, copy=False)
         check_finite_features(features, None)
         return _writable(features), None
     if task_column is None:
@@ -157,7 +187,12 @@ def validate_features(estimator, X, *, reset):
         # No copy of a float32 array: a fit's peak memory stays within 2x the data
         # (measured: 3.1x with the copy). Nothing writes into it.
         features = validate_data(
-            estimator, X, reset=reset, dtype=np.float32, ensure_all_finite=False
+            estimator,
+            X,
+            reset=reset,
+            dtype=dtype,
+            accept_sparse=accept_sparse,
+            ensure_all_finite=False,
         )
         check_finite_features(features, getattr(estimator, "feature_names_in_", None))
         return _writable(features), None
@@ -170,7 +205,7 @@ def validate_features(estimator, X, *, reset):
             # were 60% of a one-row predict's validation).
             task_values = X[:, position]
             keep = [i for i in range(X.shape[1]) if i != position]
-            features = _other_columns(X, position).astype(np.float32, copy=False)
+            features = _other_columns(X, position).astype(dtype, copy=False)
             check_finite_features(features, None, positions=keep)
             return _writable(features), task_values
 
@@ -188,23 +223,25 @@ def validate_features(estimator, X, *, reset):
             X = check_array(
                 X,
                 dtype=None,
+                accept_sparse=accept_sparse,
                 ensure_all_finite=False,
                 ensure_min_features=2,
                 estimator=estimator,
             )
         position = task_column_position(X, task_column)
-        task_values = X[:, position]
+        task_values = _column(X, position)
         keep = [i for i in range(X.shape[1]) if i != position]
         raw_features = _other_columns(X, position)
     _check_n_features(estimator, _Width(X.shape[1], len(task_values)), reset=reset)
     if isinstance(raw_features, np.ndarray) and raw_features.dtype.kind in "fiub":
         # Already a numeric array: scikit-learn's second validation pass would
         # cost more than a one-row predict (measured: 125 us of 340 us).
-        features = raw_features.astype(np.float32, copy=False)
+        features = raw_features.astype(dtype, copy=False)
     else:
         features = check_array(
             raw_features,
-            dtype=np.float32,
+            dtype=dtype,
+            accept_sparse=accept_sparse,
             ensure_all_finite=False,
             estimator=estimator,
         )
@@ -237,6 +274,13 @@ def _known_task_position(task_column, n_columns):
     return None
 
 
+def _column(X, position):
+    """Return column ``position`` of the 2-D array or sparse matrix ``X`` as 1-D."""
+    if sparse.issparse(X):
+        return X[:, [position]].toarray().ravel()
+    return X[:, position]
+
+
 def _other_columns(X, position):
     """Return the columns of the 2-D array ``X`` other than ``position``.
 
@@ -244,6 +288,8 @@ def _other_columns(X, position):
     features: 4 MB and 2 ms for 20,000 x 50 float32, and a smaller peak
     memory); callers never write into it.
     """
+    if sparse.issparse(X):
+        return X[:, np.delete(np.arange(X.shape[1]), position)]
     if position == X.shape[1] - 1:
         return X[:, :-1]
     if position == 0:
@@ -253,7 +299,9 @@ def _other_columns(X, position):
 
 def _writable(features):
     """Return ``features``, copied if read-only (torch tensors need writable memory)."""
-    return features if features.flags.writeable else features.copy()
+    if sparse.issparse(features) or features.flags.writeable:
+        return features
+    return features.copy()
 
 
 class _Width:
@@ -420,15 +468,17 @@ def fit_layout(estimator, X, y, *, warm):
 
     Returns
     -------
-    features : ndarray of shape (n_samples, n_features), float32
-        As returned by :func:`validate_features`.
+    features : ndarray or sparse matrix of shape (n_samples, n_features)
+        As returned by the estimator's ``_split_features`` (by default
+        :func:`validate_features`).
     Y : ndarray
         The targets: (n_samples, n_tasks) in the wide layout, (n_samples,) in
         the long layout.
     task_index : ndarray of shape (n_samples,) or None
         Each row's task index (long layout), else None.
     """
-    features, task_values = validate_features(estimator, X, reset=not warm)
+    split = getattr(estimator, "_split_features", validate_features)
+    features, task_values = split(estimator, X, reset=not warm)
     n_samples = features.shape[0]
     if estimator.task_column is None:
         Y, names, one_d = wide_targets(y, n_samples)

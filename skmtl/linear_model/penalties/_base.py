@@ -115,6 +115,26 @@ class Penalty:
         """
         return V
 
+    def dual_norm(self, G):
+        r"""Return the dual norm of ``G`` when the penalty is ``alpha`` times a norm.
+
+        The solver stops on the duality gap when this is available (squared
+        loss): the dual point is the residual scaled so that the dual norm of
+        the data term's gradient is at most ``alpha``. Penalties that are not
+        a norm return None, and the solver stops on the proximal-gradient bound.
+
+        Parameters
+        ----------
+        G : ndarray of shape (n_tasks, n_features)
+            The gradient of the data term with respect to the coefficients.
+
+        Returns
+        -------
+        norm : float or None
+            :math:`\lVert G \rVert_*`, or None.
+        """
+        return None
+
     def fitted_attributes(self, W):
         """Return what the penalty learned at the solution, as estimator attributes.
 
