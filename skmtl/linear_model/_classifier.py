@@ -67,17 +67,9 @@ class RegularizedMultiTaskClassifier(ClassifierMixin, _BaseRegularizedMultiTask)
     max_iter : int, default=1000
         Maximum number of iterations of the solver.
     tol : float, default=1e-6
-        Stopping tolerance, relative to the objective's scale (twice the data
-        term at zero coefficients; for the squared loss, the weighted sum of
-        squares of the centered targets, scikit-learn's ``||Y||^2`` in this
-        objective's scaling). With the squared loss and the ``"l21"``,
-        ``"lasso"`` and ``"trace"`` penalties the solver stops when the
-        duality gap is below it: the criterion of
-        :class:`sklearn.linear_model.MultiTaskLasso`, so equal ``tol`` values
-        mean the same accuracy. Otherwise (the logistic loss, the smooth
-        penalties, ``alpha=0``) it stops when a first-order bound on the
-        distance to the optimal objective, from the proximal-gradient mapping,
-        is below it.
+        Stopping tolerance: the solver stops when a first-order bound on the
+        distance to the optimal objective (from the proximal-gradient mapping)
+        is at most ``tol`` times twice the loss at zero coefficients.
     warm_start : bool, default=False
         Start the next call to ``fit`` from the current solution (same tasks and
         classes required).

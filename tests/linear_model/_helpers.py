@@ -5,6 +5,12 @@ import signal
 
 import numpy as np
 
+# Penalty hyperparameters for the three tasks task_0, task_1, task_2.
+PENALTY_PARAMS = {
+    "graph": {"task_graph": [("task_0", "task_1"), ("task_1", "task_2")]},
+    "clustered": {"n_clusters": 2},
+}
+
 
 def shared_data(n=60, d=8, n_tasks=3, seed=0, offset=1.5):
     """Return ``X, Y`` with every task on the same rows.

@@ -18,13 +18,9 @@ from skmtl.linear_model import (
     RegularizedMultiTaskClassifier,
     RegularizedMultiTaskRegressor,
 )
-from tests.linear_model._helpers import long_from_wide
+from tests.linear_model._helpers import PENALTY_PARAMS, long_from_wide
 
 TIGHT = {"tol": 1e-12, "max_iter": 20000}
-PARAMS = {
-    "graph": {"task_graph": [("task_0", "task_1"), ("task_1", "task_2")]},
-    "clustered": {"n_clusters": 2},
-}
 
 
 def sparse_data(n=80, d=12, n_tasks=3, density=0.3, seed=0):
@@ -46,7 +42,11 @@ def assert_same_fit(fitted_sparse, fitted_dense, atol=1e-6):
 @pytest.mark.parametrize("name", PENALTIES.names())
 def test_regressor_wide_sparse_equals_dense(name, fmt):
     X, Y = sparse_data()
-    params = {"penalty": name, "alpha": 0.02, "penalty_params": PARAMS.get(name)}
+    params = {
+        "penalty": name,
+        "alpha": 0.02,
+        "penalty_params": PENALTY_PARAMS.get(name),
+    }
     dense = RegularizedMultiTaskRegressor(**params, **TIGHT).fit(X, Y)
     X_sparse = sparse.csr_matrix(X).asformat(fmt)
     fitted = RegularizedMultiTaskRegressor(**params, **TIGHT).fit(X_sparse, Y)
