@@ -95,6 +95,7 @@ def check_finite_features(X, names=None, positions=None):
 
 
 def _non_finite_message(kind, position, names):
+    """Return the error message for ``kind`` ("NaN" or "infinity") in a column."""
     return (
         f"Input X contains {kind} in {_column_label(position, names)}; skmtl "
         "estimators need finite features: impute or drop them first (for example "

@@ -43,6 +43,8 @@ _DENSE_EIGEN_SIZE = 64
 _MARGIN = 1.01
 # Below this fraction of used features, products skip the unused columns.
 _SPARSE_FRACTION = 0.5
+# Screening drops features once it can drop at least this fraction of them.
+_SCREEN_FRACTION = 0.1
 
 
 class _Squared:
@@ -99,9 +101,41 @@ class _Dense:
         self.X = X
         self.offsets = offsets
         self.is_sparse = sparse.issparse(X)
+        # Columns still in the problem (gap safe screening drops the others):
+        # their indices and a copy of X restricted to them, None for all.
+        self.active = None
+        self.X_active = None
+
+    def deactivate(self, columns):
+        """Leave the (boolean mask) ``columns`` out of the gradient from now on."""
+        keep = np.ones(self.X.shape[1], dtype=bool)
+        if self.active is not None:
+            keep[:] = False
+            keep[self.active] = True
+        keep[columns] = False
+        self.active = np.flatnonzero(keep)
+        self.X_active = self.X[:, self.active]
+        if not self.is_sparse:
+            self.X_active = np.ascontiguousarray(self.X_active)
+
+    def column_curvature(self, weights):
+        """Return ``a[t, j] = sum_i weights[i, t] * (x_ij - offsets[t, j])^2``."""
+        squares = self.X.multiply(self.X) if self.is_sparse else self.X * self.X
+        curvature = np.asarray(squares.T @ weights).T
+        if self.offsets is not None:
+            sums = np.asarray(self.X.T @ weights).T
+            curvature += self.offsets * (
+                self.offsets * weights.sum(axis=0)[:, None] - 2.0 * sums
+            )
+        return np.maximum(curvature, 0.0)
 
     def matvec(self, theta):
         X, offsets = self.X, self.offsets
+        if self.active is not None:
+            # Screened columns are zero in theta: the copy of the active ones
+            # serves every product, with no copy per call.
+            X, theta = self.X_active, theta[:, self.active]
+            offsets = None if offsets is None else offsets[:, self.active]
         # Sparse penalties (l21, lasso) zero most features: the product needs only
         # the columns some task uses (measured at 500 x 2000 x 10 with 10% used:
         # the l21 fit takes about 15% less time).
@@ -117,12 +151,27 @@ class _Dense:
         return scores
 
     def rmatvec(self, derivative):
+        if self.active is not None:
+            return self._active_rmatvec(derivative)
         if self.is_sparse:
             gradient = np.asarray(self.X.T @ derivative).T.copy()
         else:
             gradient = np.ascontiguousarray(derivative.T) @ self.X
         if self.offsets is not None:
             gradient -= derivative.sum(axis=0)[:, None] * self.offsets
+        return gradient
+
+    def _active_rmatvec(self, derivative):
+        """Return the gradient on the active columns, zero on the screened ones."""
+        X = self.X_active
+        if self.is_sparse:
+            part = np.asarray(X.T @ derivative).T
+        else:
+            part = np.ascontiguousarray(derivative.T) @ X
+        if self.offsets is not None:
+            part -= derivative.sum(axis=0)[:, None] * self.offsets[:, self.active]
+        gradient = np.zeros((derivative.shape[1], self.X.shape[1]))
+        gradient[:, self.active] = part
         return gradient
 
 
@@ -197,6 +246,11 @@ class _RowData:
     def dual_terms(self, theta, scores):
         """Return ``sum omega r^2`` and ``sum omega r y`` (squared loss)."""
         return self.loss.dual_terms(scores)
+
+    @property
+    def can_screen(self):
+        """Whether features can be dropped from the products (wide rows form)."""
+        return isinstance(self.design, _Dense) and isinstance(self.loss, _Squared)
 
     def curvature_product(self, theta):
         """Return ``H theta`` for an upper bound ``H`` of the loss's Hessian."""
@@ -283,6 +337,12 @@ class Problem:
             and penalty.dual_norm(np.zeros((1, 1))) is not None
             and getattr(data, "has_dual", True)
         )
+        self._can_screen = (
+            self.has_dual
+            and getattr(data, "can_screen", False)
+            and penalty.column_dual_norms(np.zeros((1, 1))) is not None
+        )
+        self._curvature = None
 
     def _coef(self, theta):
         return (
@@ -350,7 +410,52 @@ class Problem:
         dual_norm = self.penalty.dual_norm(gradient)
         squares, cross = self.data.dual_terms(theta, image)
         s = 1.0 if dual_norm <= alpha else alpha / dual_norm
-        return -0.5 * s * s * squares - s * cross
+        value = -0.5 * s * s * squares - s * cross
+        self._dual_point = (value, s, gradient)
+        return value
+
+    def screen(self, objective, x, previous):
+        r"""Drop the features that are zero at the optimum (gap safe screening).
+
+                Ndiaye, E., Fercoq, O., Gramfort, A. and Salmon, J. (2017). Gap safe
+                screening rules for sparsity enforcing penalties. JMLR, 18(128), 1-33.
+
+                With the dual point :math:`U` of the last :meth:`dual_value` and the
+                gap :math:`g = P - D(U)`, strong concavity of the dual gives
+                :math:`\sum_{it} (u_{it} - u^\star_{it})^2 / \omega_{it} \le 2 g`, so
+                :math:`\lVert (X^	op U^\star)_{:,j}
+        Vert \le \lVert (X^	op U)_{:,j}
+
+        Vert + \sqrt{2 g \max_t a_{tj}}` with :math:`a_{tj} = \sum_i
+                \omega_{it} x_{ij}^2` (centered). Below ``alpha``, feature ``j`` is zero
+                in every task at the optimum (l21): it is left out of the products. Only
+                features already zero in ``x`` and ``y`` are dropped, so the iterates
+                and the objective do not change.
+        """
+        point = getattr(self, "_dual_point", None)
+        if point is None or not self._can_screen:
+            return
+        value, s, gradient = point
+        gap = max(objective - value, 0.0)
+        norms = s * self.penalty.column_dual_norms(gradient)
+        if self._curvature is None:
+            self._curvature = self.data.design.column_curvature(
+                self.data.loss.weights
+            ).max(axis=0)
+        zero = ~(x.any(axis=0) | previous.any(axis=0))
+        design = self.data.design
+        active = np.ones(len(norms), dtype=bool)
+        if design.active is not None:
+            active[:] = False
+            active[design.active] = True
+        drop = (
+            active
+            & zero
+            & (norms + np.sqrt(2.0 * gap * self._curvature) < self.penalty.alpha)
+        )
+        # Copying the active columns costs a product: only for a real gain.
+        if drop.sum() >= _SCREEN_FRACTION * active.sum():
+            design.deactivate(drop)
 
     def objective(self, theta):
         """Return the full objective at ``theta``."""

@@ -81,7 +81,9 @@ def fista(problem, x0, *, lipschitz, max_iter, tol):
         ``prox(v, step)``, ``dual_value(x, image, gradient)`` (a lower bound of
         the optimal objective built from the gradient at ``x``, or None),
         ``tol_scale`` (the objective's scale that ``tol`` is relative to) and
-        ``scale`` (the size of the rounding errors in the values). Momentum is
+        ``scale`` (the size of the rounding errors in the values); optionally
+        ``screen(objective, x, previous)``, called after each accepted step
+        with a dual value, to drop variables that are zero at the optimum. Momentum is
         applied to images too, so no image is computed twice.
     x0 : ndarray
         Starting point; not modified.
@@ -125,6 +127,7 @@ def fista(problem, x0, *, lipschitz, max_iter, tol):
     converged = False
     best_dual = -np.inf
     measure = np.inf
+    screen = getattr(problem, "screen", None)
     n_iter = 0
     for n_iter in range(1, max_iter + 1):  # noqa: B007 -- n_iter is returned
         f_y, gradient = problem.smooth_value_and_gradient(y, image_y)
@@ -154,6 +157,8 @@ def fista(problem, x0, *, lipschitz, max_iter, tol):
 
         if dual is not None:
             measure = objective_new - best_dual
+            if screen is not None:
+                screen(objective_new, x_new, x)
         else:
             step_norm = np.sqrt(moved)
             size = np.linalg.norm(x_new)

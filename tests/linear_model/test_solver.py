@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from numpy.testing import assert_allclose
 from sklearn.exceptions import ConvergenceWarning
-from sklearn.linear_model import Lasso
+from sklearn.linear_model import Lasso, MultiTaskLasso
 
 from skmtl.linear_model import (
     PENALTIES,
@@ -172,3 +172,49 @@ def test_classifier_tol_bounds_the_suboptimality():
         model = RegularizedMultiTaskClassifier(alpha=0.01, tol=tol).fit(X, Y)
         excess = model.objective_path_[-1] - optimum.objective_path_[-1]
         assert excess <= tol * scale
+
+
+@pytest.mark.parametrize("missing", [False, True])
+def test_gap_safe_screening_drops_only_zero_features(missing, monkeypatch):
+    # More features than rows: the rows form, where l21 screens features out.
+    from skmtl.linear_model._objective import LinearFit
+    from skmtl.linear_model.penalties import L21Penalty
+
+    rng = np.random.default_rng(16)
+    X = rng.standard_normal((40, 300))
+    W = rng.standard_normal((3, 300)) * (rng.random(300) < 0.03)
+    Y = X @ W.T + 0.1 * rng.standard_normal((40, 3))
+    observed = rng.random(Y.shape) > (0.2 if missing else 0.0)
+    penalty = L21Penalty(0.1, ["a", "b", "c"])
+    fit = LinearFit(
+        "squared",
+        X.copy(),
+        Y,
+        observed,
+        np.ones(40),
+        1.0 / observed.sum(axis=0),
+        None,
+        penalty,
+        True,
+    )
+    result = fista(
+        fit.problem,
+        np.zeros(fit.shape),
+        lipschitz=fit.problem.lipschitz(fit.shape),
+        max_iter=20000,
+        tol=1e-12,
+    )
+    design = fit.problem.data.design
+    assert design.active is not None and len(design.active) < 150
+    coef, _ = fit.from_variable(result.coef)
+    # The screened features are zero at the solution found without screening.
+    monkeypatch.setattr(L21Penalty, "column_dual_norms", lambda self, G: None)
+    Y_missing = np.where(observed, Y, np.nan)
+    reference = RegularizedMultiTaskRegressor(alpha=0.1, tol=1e-12, max_iter=20000)
+    reference.fit(X, Y_missing)
+    assert_allclose(coef, reference.coef_, atol=1e-6)
+    screened = np.setdiff1d(np.arange(300), design.active)
+    assert not coef[:, screened].any()
+    if not missing:
+        lasso = MultiTaskLasso(alpha=0.1, tol=1e-12, max_iter=100_000).fit(X, Y)
+        assert_allclose(coef, lasso.coef_, atol=1e-6)

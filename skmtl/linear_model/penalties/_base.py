@@ -135,6 +135,26 @@ class Penalty:
         """
         return None
 
+    def column_dual_norms(self, G):
+        """Return the dual norm of each column of ``G``, for a column-wise norm.
+
+        Penalties that are a sum over features of a norm of the feature's
+        coefficients in all tasks (``l21``) return one value per feature; the
+        solver then drops the features that are provably zero at the optimum
+        (gap safe screening). Others return None.
+
+        Parameters
+        ----------
+        G : ndarray of shape (n_tasks, n_features)
+            The gradient of the data term with respect to the coefficients.
+
+        Returns
+        -------
+        norms : ndarray of shape (n_features,) or None
+            The dual norm of each column, or None.
+        """
+        return None
+
     def fitted_attributes(self, W):
         """Return what the penalty learned at the solution, as estimator attributes.
 
