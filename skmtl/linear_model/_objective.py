@@ -417,20 +417,19 @@ class Problem:
     def screen(self, objective, x, previous):
         r"""Drop the features that are zero at the optimum (gap safe screening).
 
-                Ndiaye, E., Fercoq, O., Gramfort, A. and Salmon, J. (2017). Gap safe
-                screening rules for sparsity enforcing penalties. JMLR, 18(128), 1-33.
+        Ndiaye, E., Fercoq, O., Gramfort, A. and Salmon, J. (2017). Gap safe
+        screening rules for sparsity enforcing penalties. JMLR, 18(128), 1-33.
 
-                With the dual point :math:`U` of the last :meth:`dual_value` and the
-                gap :math:`g = P - D(U)`, strong concavity of the dual gives
-                :math:`\sum_{it} (u_{it} - u^\star_{it})^2 / \omega_{it} \le 2 g`, so
-                :math:`\lVert (X^	op U^\star)_{:,j}
-        Vert \le \lVert (X^	op U)_{:,j}
-
-        Vert + \sqrt{2 g \max_t a_{tj}}` with :math:`a_{tj} = \sum_i
-                \omega_{it} x_{ij}^2` (centered). Below ``alpha``, feature ``j`` is zero
-                in every task at the optimum (l21): it is left out of the products. Only
-                features already zero in ``x`` and ``y`` are dropped, so the iterates
-                and the objective do not change.
+        With the dual point :math:`U` of the last :meth:`dual_value` and the
+        gap :math:`g = P - D(U)`, strong concavity of the dual gives
+        :math:`\sum_{it} (u_{it} - u^\star_{it})^2 / \omega_{it} \le 2 g`, so
+        :math:`\lVert (X^\top U^\star)_{:,j} \rVert \le \lVert (X^\top U)_{:,j}
+        \rVert + \sqrt{2 g \max_t a_{tj}}` with :math:`a_{tj} = \sum_i
+        \omega_{it} x_{ij}^2` (centered). Below ``alpha``, feature ``j`` is zero
+        in every task at the optimum (l21): it is left out of the products. Only
+        features already zero in ``x`` and the ``previous`` iterate are dropped
+        (momentum keeps them zero), so the iterates and the objective do not
+        change.
         """
         point = getattr(self, "_dual_point", None)
         if point is None or not self._can_screen:
