@@ -75,8 +75,18 @@ def check_finite_features(X, names=None, positions=None, original=None):
     (which differ once the task column is split off); ``names`` is indexed by the
     user's positions. ``original`` is the user's input before the conversion to
     float32: a finite value beyond float32's range became infinity there, and the
-    error then says so.
+    error then says so. A SciPy sparse ``X`` is checked on its stored values.
     """
+    if sp.issparse(X):
+        X = X.tocoo()
+        bad = ~np.isfinite(X.data)
+        if not bad.any():
+            return
+        column_index = int(X.col[bad].min())
+        values = X.data[bad & (X.col == column_index)]
+        kind = "NaN" if np.isnan(values).any() else "infinity"
+        position = column_index if positions is None else positions[column_index]
+        raise ValueError(_non_finite_message(kind, position, names))
     finite = np.isfinite(X)
     if finite.all():
         return
@@ -92,7 +102,12 @@ def check_finite_features(X, names=None, positions=None, original=None):
             "compute in float32: scale this feature down first (for example with "
             "sklearn.preprocessing.StandardScaler or MaxAbsScaler in a Pipeline)."
         )
-    raise ValueError(
+    raise ValueError(_non_finite_message(kind, position, names))
+
+
+def _non_finite_message(kind, position, names):
+    """Return the error message for ``kind`` ("NaN" or "infinity") in a column."""
+    return (
         f"Input X contains {kind} in {_column_label(position, names)}; skmtl "
         "estimators need finite features: impute or drop them first (for example "
         "with sklearn.impute.SimpleImputer in a Pipeline)."
@@ -161,21 +176,37 @@ def task_column_position(X, task_column):
     return int(task_column) % n_columns
 
 
-def validate_features(estimator, X, *, reset):
+def validate_features(estimator, X, *, reset, dtype=np.float32, accept_sparse=False):
     """Validate ``X`` for ``estimator``; split off the task column in the long layout.
 
     Sets ``n_features_in_`` and ``feature_names_in_`` when ``reset`` (counting the
     task column, since it is a column of the ``X`` the user passes) and checks
     them otherwise.
 
+    Parameters
+    ----------
+    estimator : estimator
+        The estimator being fitted or applied (its ``task_column`` decides the
+        layout).
+    X : array-like, DataFrame or sparse matrix
+        The user's features.
+    reset : bool
+        Whether this is a fit (set the feature attributes) or not (check them).
+    dtype : numpy dtype, default=np.float32
+        The dtype of the returned features (the linear models ask for float64).
+    accept_sparse : False or tuple of str, default=False
+        SciPy sparse formats accepted as they are (e.g. ``("csr", "csc")``);
+        the task column of a sparse ``X`` is split off without densifying it.
+
     Returns
     -------
-    features : ndarray of shape (n_samples, n_features), float32
-        The finite numeric features: the caller's array itself when it is
-        already a writable float32 array (callers must never write into it),
-        else a new one. A sparse ``X`` given to an estimator whose tags accept
-        sparse input stays sparse: a float32 CSR matrix (see
-        :func:`skmtl._sparse.validate_sparse_features`).
+    features : ndarray or sparse matrix of shape (n_samples, n_features)
+        The finite numeric features, of ``dtype``: the caller's array itself
+        when it is already a writable array of that dtype (callers must never
+        write into it), else a new one. A sparse ``X`` stays sparse: given
+        ``accept_sparse``, in one of those formats and of ``dtype``; otherwise,
+        for an estimator whose tags accept sparse input (the neural ones), a
+        float32 CSR matrix (see :func:`skmtl._sparse.validate_sparse_features`).
     task_values : ndarray of shape (n_samples,) or None
         The raw task id of each row (long layout), else None.
     """
@@ -184,10 +215,12 @@ def validate_features(estimator, X, *, reset):
         # A one-row predict spends half its time in scikit-learn's validation
         # (dataframe detection, dtype and shape checks); a plain numeric array
         # of the fitted width needs only the conversion and the finite check.
-        features = X.astype(np.float32, copy=False)
+        features = X.astype(dtype, copy=False)
         check_finite_features(features, None, original=X)
         return _writable(features), None
-    if sp.issparse(X):
+    if sp.issparse(X) and not accept_sparse:
+        # The neural estimators' own sparse path (float32 CSR, sparse batches);
+        # the linear models pass ``accept_sparse`` and take the one below.
         from skmtl._sparse import accepts_sparse, validate_sparse_features
 
         if accepts_sparse(estimator):
@@ -198,7 +231,12 @@ def validate_features(estimator, X, *, reset):
         # No copy of a float32 array: a fit's peak memory stays within 2x the data
         # (measured: 3.1x with the copy). Nothing writes into it.
         features = validate_data(
-            estimator, X, reset=reset, dtype=np.float32, ensure_all_finite=False
+            estimator,
+            X,
+            reset=reset,
+            dtype=dtype,
+            accept_sparse=accept_sparse,
+            ensure_all_finite=False,
         )
         check_finite_features(
             features, getattr(estimator, "feature_names_in_", None), original=X
@@ -213,7 +251,7 @@ def validate_features(estimator, X, *, reset):
             # were 60% of a one-row predict's validation).
             task_values = X[:, position]
             keep = [i for i in range(X.shape[1]) if i != position]
-            features = _other_columns(X, position).astype(np.float32, copy=False)
+            features = _other_columns(X, position).astype(dtype, copy=False)
             check_finite_features(features, None, positions=keep, original=X)
             return _writable(features), task_values
 
@@ -231,23 +269,25 @@ def validate_features(estimator, X, *, reset):
             X = check_array(
                 X,
                 dtype=None,
+                accept_sparse=accept_sparse,
                 ensure_all_finite=False,
                 ensure_min_features=2,
                 estimator=estimator,
             )
         position = task_column_position(X, task_column)
-        task_values = X[:, position]
+        task_values = _column(X, position)
         keep = [i for i in range(X.shape[1]) if i != position]
         raw_features = _other_columns(X, position)
     _check_n_features(estimator, _Width(X.shape[1], len(task_values)), reset=reset)
     if isinstance(raw_features, np.ndarray) and raw_features.dtype.kind in "fiub":
         # Already a numeric array: scikit-learn's second validation pass would
         # cost more than a one-row predict (measured: 125 us of 340 us).
-        features = raw_features.astype(np.float32, copy=False)
+        features = raw_features.astype(dtype, copy=False)
     else:
         features = check_array(
             raw_features,
-            dtype=np.float32,
+            dtype=dtype,
+            accept_sparse=accept_sparse,
             ensure_all_finite=False,
             estimator=estimator,
         )
@@ -280,6 +320,13 @@ def _known_task_position(task_column, n_columns):
     return None
 
 
+def _column(X, position):
+    """Return column ``position`` of the 2-D array or sparse matrix ``X`` as 1-D."""
+    if sp.issparse(X):
+        return X[:, [position]].toarray().ravel()
+    return X[:, position]
+
+
 def _other_columns(X, position):
     """Return the columns of the 2-D array ``X`` other than ``position``.
 
@@ -287,6 +334,8 @@ def _other_columns(X, position):
     features: 4 MB and 2 ms for 20,000 x 50 float32, and a smaller peak
     memory); callers never write into it.
     """
+    if sp.issparse(X):
+        return X[:, np.delete(np.arange(X.shape[1]), position)]
     if position == X.shape[1] - 1:
         return X[:, :-1]
     if position == 0:
@@ -296,7 +345,9 @@ def _other_columns(X, position):
 
 def _writable(features):
     """Return ``features``, copied if read-only (torch tensors need writable memory)."""
-    return features if features.flags.writeable else features.copy()
+    if sp.issparse(features) or features.flags.writeable:
+        return features
+    return features.copy()
 
 
 class _Width:
@@ -482,15 +533,17 @@ def fit_layout(estimator, X, y, *, warm):
 
     Returns
     -------
-    features : ndarray of shape (n_samples, n_features), float32
-        As returned by :func:`validate_features`.
+    features : ndarray or sparse matrix of shape (n_samples, n_features)
+        As returned by the estimator's ``_split_features`` (by default
+        :func:`validate_features`).
     Y : ndarray
         The targets: (n_samples, n_tasks) in the wide layout, (n_samples,) in
         the long layout.
     task_index : ndarray of shape (n_samples,) or None
         Each row's task index (long layout), else None.
     """
-    features, task_values = validate_features(estimator, X, reset=not warm)
+    split = getattr(estimator, "_split_features", validate_features)
+    features, task_values = split(estimator, X, reset=not warm)
     n_samples = features.shape[0]
     if estimator.task_column is None:
         Y, names, one_d = wide_targets(y, n_samples)

@@ -67,8 +67,9 @@ class RegularizedMultiTaskClassifier(ClassifierMixin, _BaseRegularizedMultiTask)
     max_iter : int, default=1000
         Maximum number of iterations of the solver.
     tol : float, default=1e-6
-        The solver stops when an iteration lowers the objective by at most
-        ``tol`` times its value.
+        Stopping tolerance: the solver stops when a first-order bound on the
+        distance to the optimal objective (from the proximal-gradient mapping)
+        is at most ``tol`` times twice the loss at zero coefficients.
     warm_start : bool, default=False
         Start the next call to ``fit`` from the current solution (same tasks and
         classes required).
@@ -90,7 +91,8 @@ class RegularizedMultiTaskClassifier(ClassifierMixin, _BaseRegularizedMultiTask)
     n_iter_ : int
         Number of solver iterations run by the last ``fit``.
     objective_path_ : ndarray of shape (n_iter + 1,)
-        The objective at the start and after each iteration; never increasing.
+        The objective at the start and after each iteration; never increasing
+        (beyond rounding: steps within a few ulps of the value are kept).
     n_tasks_ : int
         Number of tasks.
     task_names_ : list
@@ -116,6 +118,8 @@ class RegularizedMultiTaskClassifier(ClassifierMixin, _BaseRegularizedMultiTask)
     Solved by the accelerated proximal gradient method (FISTA) with backtracking
     line search and adaptive restart shared by every penalty; the intercept is an
     unpenalized extra coefficient on centered features.
+    ``X`` (dense, or SciPy sparse CSR/CSC) is used in float64 and a sparse
+    ``X`` is never densified, as for :class:`RegularizedMultiTaskRegressor`.
 
     Cross-validating with missing labels: scikit-learn's default splitter for
     classifiers inspects ``y`` and rejects NaN, so pass ``cv=KFold(...)``.
@@ -210,7 +214,7 @@ class RegularizedMultiTaskClassifier(ClassifierMixin, _BaseRegularizedMultiTask)
 
         Parameters
         ----------
-        X : array-like or DataFrame of shape (n_samples, n_features)
+        X : array-like, DataFrame or sparse matrix of shape (n_samples, n_features)
             Features (with the task column in the long layout).
 
         Returns
@@ -243,7 +247,7 @@ class RegularizedMultiTaskClassifier(ClassifierMixin, _BaseRegularizedMultiTask)
 
         Parameters
         ----------
-        X : array-like or DataFrame of shape (n_samples, n_features)
+        X : array-like, DataFrame or sparse matrix of shape (n_samples, n_features)
             Features (with the task column in the long layout).
 
         Returns

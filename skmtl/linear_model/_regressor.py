@@ -66,10 +66,17 @@ class RegularizedMultiTaskRegressor(RegressorMixin, _BaseRegularizedMultiTask):
     max_iter : int, default=1000
         Maximum number of iterations of the solver.
     tol : float, default=1e-6
-        The solver stops when an iteration lowers the objective by at most
-        ``tol`` times its value. Unlike scikit-learn's coordinate descent
-        ``tol`` (a duality gap), this is a relative change: for coefficients
-        matching ``MultiTaskLasso`` to 1e-4, use about 1e-10.
+        Stopping tolerance, relative to the objective's scale (twice the data
+        term at zero coefficients; for the squared loss, the weighted sum of
+        squares of the centered targets, scikit-learn's ``||Y||^2`` in this
+        objective's scaling). With the squared loss and the ``"l21"``,
+        ``"lasso"`` and ``"trace"`` penalties the solver stops when the
+        duality gap is below it: the criterion of
+        :class:`sklearn.linear_model.MultiTaskLasso`, so equal ``tol`` values
+        mean the same accuracy. Otherwise (the logistic loss, the smooth
+        penalties, ``alpha=0``) it stops when a first-order bound on the
+        distance to the optimal objective, from the proximal-gradient mapping,
+        is below it.
     warm_start : bool, default=False
         Start the next call to ``fit`` from the current solution (same tasks
         required), e.g. along a path of ``alpha`` values.
@@ -87,7 +94,8 @@ class RegularizedMultiTaskRegressor(RegressorMixin, _BaseRegularizedMultiTask):
     n_iter_ : int
         Number of solver iterations run by the last ``fit``.
     objective_path_ : ndarray of shape (n_iter + 1,)
-        The objective at the start and after each iteration; never increasing.
+        The objective at the start and after each iteration; never increasing
+        (beyond rounding: steps within a few ulps of the value are kept).
     n_tasks_ : int
         Number of tasks.
     task_names_ : list
@@ -119,8 +127,12 @@ class RegularizedMultiTaskRegressor(RegressorMixin, _BaseRegularizedMultiTask):
     data are centered per task) and, when it is cheaper, the iterations work on
     Gram matrices instead of the rows.
 
-    ``X`` is converted to float32 by skmtl's input validation (as for the other
-    skmtl estimators) and to float64 for the solver.
+    ``X`` (dense, or SciPy sparse CSR/CSC) is used in float64, whatever its
+    dtype: a float32 cast would merge values that differ in their 8th digit. A
+    sparse ``X`` is never densified: the solver centers it implicitly. Features
+    whose spreads differ by more than 1e8 are rejected with an error (scale
+    them): no gradient method can fit them in float64. A fit whose objective
+    overflows stops with a ValueError naming the penalty.
 
     Examples
     --------
@@ -153,7 +165,7 @@ class RegularizedMultiTaskRegressor(RegressorMixin, _BaseRegularizedMultiTask):
 
         Parameters
         ----------
-        X : array-like or DataFrame of shape (n_samples, n_features)
+        X : array-like, DataFrame or sparse matrix of shape (n_samples, n_features)
             Features (with the task column in the long layout).
 
         Returns

@@ -1,6 +1,15 @@
 """Small datasets for the linear multi-task tests."""
 
+import contextlib
+import signal
+
 import numpy as np
+
+# Penalty hyperparameters for the three tasks task_0, task_1, task_2.
+PENALTY_PARAMS = {
+    "graph": {"task_graph": [("task_0", "task_1"), ("task_1", "task_2")]},
+    "clustered": {"n_clusters": 2},
+}
 
 
 def shared_data(n=60, d=8, n_tasks=3, seed=0, offset=1.5):
@@ -20,3 +29,22 @@ def long_from_wide(X, Y):
     """Return the long layout (task id in column 0) of a wide ``X, Y``."""
     rows, tasks = np.nonzero(~np.isnan(Y))
     return np.column_stack([tasks, X[rows]]), Y[rows, tasks]
+
+
+@contextlib.contextmanager
+def time_limit(seconds):
+    """Raise TimeoutError in the block after ``seconds`` (a hang fails, not blocks).
+
+    Uses SIGALRM, so it works in the main thread on POSIX (where pytest runs).
+    """
+
+    def _expire(signum, frame):
+        raise TimeoutError(f"still running after {seconds} s: the solver hangs")
+
+    previous = signal.signal(signal.SIGALRM, _expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)

@@ -115,6 +115,46 @@ class Penalty:
         """
         return V
 
+    def dual_norm(self, G):
+        r"""Return the dual norm of ``G`` when the penalty is ``alpha`` times a norm.
+
+        The solver stops on the duality gap when this is available (squared
+        loss): the dual point is the residual scaled so that the dual norm of
+        the data term's gradient is at most ``alpha``. Penalties that are not
+        a norm return None, and the solver stops on the proximal-gradient bound.
+
+        Parameters
+        ----------
+        G : ndarray of shape (n_tasks, n_features)
+            The gradient of the data term with respect to the coefficients.
+
+        Returns
+        -------
+        norm : float or None
+            :math:`\lVert G \rVert_*`, or None.
+        """
+        return None
+
+    def column_dual_norms(self, G):
+        """Return the dual norm of each column of ``G``, for a column-wise norm.
+
+        Penalties that are a sum over features of a norm of the feature's
+        coefficients in all tasks (``l21``) return one value per feature; the
+        solver then drops the features that are provably zero at the optimum
+        (gap safe screening). Others return None.
+
+        Parameters
+        ----------
+        G : ndarray of shape (n_tasks, n_features)
+            The gradient of the data term with respect to the coefficients.
+
+        Returns
+        -------
+        norms : ndarray of shape (n_features,) or None
+            The dual norm of each column, or None.
+        """
+        return None
+
     def fitted_attributes(self, W):
         """Return what the penalty learned at the solution, as estimator attributes.
 

@@ -45,6 +45,14 @@ class L21Penalty(Penalty):
         """Return alpha times the sum of the column (feature) norms of W."""
         return self.alpha * float(np.sqrt((W * W).sum(axis=0)).sum())
 
+    def column_dual_norms(self, G):
+        """Return the l2 norm of each column (feature) of G."""
+        return np.sqrt((G * G).sum(axis=0))
+
+    def dual_norm(self, G):
+        """Return the largest column (feature) norm of G: the l2,inf norm."""
+        return float(np.sqrt((G * G).sum(axis=0)).max(initial=0.0))
+
     def prox(self, V, step):
         """Return V with each column (feature) block soft-thresholded."""
         norms = np.sqrt((V * V).sum(axis=0))

@@ -38,6 +38,10 @@ class LassoPenalty(Penalty):
         """Return alpha times the sum of the absolute coefficients."""
         return self.alpha * float(np.abs(W).sum())
 
+    def dual_norm(self, G):
+        """Return the largest absolute entry of G: the max norm."""
+        return float(np.abs(G).max(initial=0.0))
+
     def prox(self, V, step):
         """Return V soft-thresholded entry by entry."""
         return np.sign(V) * np.maximum(np.abs(V) - step * self.alpha, 0.0)

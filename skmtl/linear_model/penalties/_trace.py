@@ -42,6 +42,12 @@ class TracePenalty(Penalty):
         """Return alpha times the sum of the singular values of W."""
         return self.alpha * float(np.linalg.svd(W, compute_uv=False).sum())
 
+    def dual_norm(self, G):
+        """Return the largest singular value of G: the spectral norm."""
+        if G.size == 0:
+            return 0.0
+        return float(np.linalg.norm(G, 2))
+
     def prox(self, V, step):
         """Return V with its singular values soft-thresholded."""
         U, singular_values, Vt = np.linalg.svd(V, full_matrices=False)
