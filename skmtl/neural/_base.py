@@ -16,10 +16,18 @@ from skmtl._base import (
 from skmtl._scoring import PerTaskScoreMixin
 from skmtl.architectures import ARCHITECTURES
 from skmtl.neural._callbacks import EpochProgress
+from skmtl.neural._captured import step_runner_for
 from skmtl.neural._data import (
     RandomFractionSplit,
     TaskTensorDataset,
     TensorBatchIterator,
+)
+from skmtl.neural._device import (
+    PRECISIONS,
+    check_device,
+    check_precision,
+    computing_at,
+    matmul_precision,
 )
 from skmtl.neural._module import MultiTaskModule
 from skmtl.neural._net import MultiTaskNet
@@ -49,8 +57,10 @@ FUSED_OPTIMIZERS = frozenset({"adam", "adamw", "sgd"})
 FUSED_DEVICES = frozenset({"cpu", "cuda"})
 
 # Rows per forward pass at predict time: large enough to amortise the call
-# overhead, small enough to bound the memory of the activations.
+# overhead, small enough to bound the memory of the activations. A GPU needs
+# larger batches to be busy, and has the memory for them.
 _PREDICT_CHUNK = 8192
+_PREDICT_CHUNK_ACCELERATOR = 65536
 
 
 def _check_layer_sizes(name, sizes):
@@ -94,6 +104,8 @@ class _BaseMultiTaskNeural(
         "verbose": ["verbose"],
         "callbacks": [list, tuple, None],
         "warm_start": ["boolean"],
+        "precision": [StrOptions(set(PRECISIONS))],
+        "cuda_graphs": [StrOptions({"auto"}), "boolean"],
     }
 
     def __init__(
@@ -123,6 +135,8 @@ class _BaseMultiTaskNeural(
         verbose=0,
         callbacks=None,
         warm_start=False,
+        precision="32",
+        cuda_graphs="auto",
     ):
         self.sharing = sharing
         self.sharing_params = sharing_params
@@ -148,6 +162,8 @@ class _BaseMultiTaskNeural(
         self.verbose = verbose
         self.callbacks = callbacks
         self.warm_start = warm_start
+        self.precision = precision
+        self.cuda_graphs = cuda_graphs
 
     # ----------------------------------------------------------------- targets
     @abstractmethod
@@ -185,6 +201,8 @@ class _BaseMultiTaskNeural(
             The fitted estimator.
         """
         freeze_gc_in_worker_process("before fit")
+        device = check_device(self.device)
+        check_precision(self.precision, device)
         warm = bool(self.warm_start) and hasattr(self, "net_")
         features, Y, task_index = fit_layout(self, X, y, warm=warm)
         weight = _check_sample_weight(
@@ -198,7 +216,6 @@ class _BaseMultiTaskNeural(
         observed = self._observed_mask(targets)
         self._check_every_task_observed(observed, task_index, weight)
 
-        device = torch.device(self.device)
         inputs = {"X": torch.from_numpy(features).to(device)}
         if task_index is not None:
             inputs["task"] = torch.from_numpy(task_index).to(device)
@@ -229,7 +246,18 @@ class _BaseMultiTaskNeural(
             else:
                 self.net_ = self._build_net(features.shape[1], seed)
                 self.net_.initialize()
-            self.net_.partial_fit(dataset)
+            self.net_.precision = self.precision
+            runner = step_runner_for(
+                self.cuda_graphs, device, self.net_, self.callbacks
+            )
+            self.net_.step_runner = runner
+            try:
+                with matmul_precision(self.precision):
+                    self.net_.partial_fit(dataset)
+            finally:
+                self.net_.step_runner = None
+                if runner is not None:
+                    runner.release()
 
         self.history_ = self.net_.history
         self.n_iter_ = len(self.history_)
@@ -350,6 +378,7 @@ class _BaseMultiTaskNeural(
             device=self.device,
             verbose=self.verbose,
             task_names=self.task_names_,
+            precision=self.precision,
         )
 
     def _fixed_task_weights(self):
@@ -383,9 +412,15 @@ class _BaseMultiTaskNeural(
         if module.training:
             module.eval()
         outputs = []
-        with torch_threads(self.n_threads), torch.inference_mode():
-            for start in range(0, features.shape[0], _PREDICT_CHUNK):
-                rows = slice(start, start + _PREDICT_CHUNK)
+        chunk = _PREDICT_CHUNK if device.type == "cpu" else _PREDICT_CHUNK_ACCELERATOR
+        precision = getattr(self.net_, "precision", "32")
+        with (
+            torch_threads(self.n_threads),
+            torch.inference_mode(),
+            computing_at(precision, device),
+        ):
+            for start in range(0, features.shape[0], chunk):
+                rows = slice(start, start + chunk)
                 X = torch.from_numpy(features[rows]).to(device)
                 if representation:
                     out = module.architecture.shared_representation(X)
@@ -394,8 +429,9 @@ class _BaseMultiTaskNeural(
                     if task_index is not None:
                         task = torch.from_numpy(task_index[rows]).to(device)
                     out = module(X, task)
-                outputs.append(out.cpu())
-        return torch.cat(outputs).numpy()
+                # Kept on the device until the end: one transfer, one sync.
+                outputs.append(out.float())
+        return torch.cat(outputs).cpu().numpy()
 
     def transform(self, X):
         """Return the shared representation learned by the network.
