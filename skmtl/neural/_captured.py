@@ -172,9 +172,10 @@ class StepRunner:
         iterator : TensorBatchIterator
             The training iterator skorch built for this fit.
         """
+        # Train mode first: the graph records dropout as the mode has it.
+        net._set_training(True)
         if self._dataset is not iterator.dataset:
             self._bind(net, iterator)
-        net._set_training(True)
         n_rows = self._n_rows
         if iterator.shuffle:
             order = torch.randperm(n_rows, generator=iterator.generator)
