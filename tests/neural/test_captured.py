@@ -7,6 +7,7 @@ statistics, fallback decisions) is tested without a GPU. tests/neural/test_cuda.
 repeats the comparisons with the graph captured.
 """
 
+import contextlib
 import pickle
 
 import numpy as np
@@ -194,3 +195,101 @@ def test_runner_without_capture_needs_no_cuda():
     runner = StepRunner(capture=False)
     runner.release()  # unbound: nothing to free
     assert runner._graph is None
+
+
+class _ReplayedGraph:
+    """Stands in for torch.cuda.CUDAGraph on CPU: replay runs the step eagerly."""
+
+    runner = None
+
+    def replay(self):
+        self.runner._step()
+
+
+class _Recording:
+    """Stands in for torch.cuda.graph: the captured step must change nothing.
+
+    A real capture records the kernels without running them, so the state of
+    the module, the optimizer and the counters is restored on exit.
+    """
+
+    def __init__(self, graph):
+        self.graph = graph
+
+    def __enter__(self):
+        runner = _ReplayedGraph.runner
+        self.saved = [
+            (tensor, tensor.detach().clone())
+            for tensor in (
+                *runner._module.state_dict().values(),
+                *(
+                    value
+                    for state in runner._optimizer.state.values()
+                    for value in state.values()
+                    if torch.is_tensor(value)
+                ),
+                runner._batch,
+                runner._loss_sums,
+                runner._label_totals,
+                runner._weight_sums,
+            )
+        ]
+
+    def __exit__(self, *exc):
+        with torch.no_grad():
+            for tensor, value in self.saved:
+                tensor.copy_(value)
+
+
+class _Stream:
+    def __init__(self, *args):
+        pass
+
+    def wait_stream(self, other):
+        pass
+
+
+@pytest.fixture
+def fake_cuda_graphs(monkeypatch, step_on_cpu):
+    """Run the capture path (warm-up, restore, record, replay) on CPU."""
+    original = _captured.StepRunner
+
+    def capturing_runner(**kwargs):
+        runner = original(**{**kwargs, "capture": True})
+        _ReplayedGraph.runner = runner
+        return runner
+
+    monkeypatch.setattr(_captured, "StepRunner", capturing_runner)
+    monkeypatch.setattr(torch.cuda, "CUDAGraph", _ReplayedGraph)
+    monkeypatch.setattr(torch.cuda, "graph", _Recording)
+    monkeypatch.setattr(torch.cuda, "Stream", _Stream)
+    monkeypatch.setattr(torch.cuda, "current_stream", _Stream)
+    monkeypatch.setattr(torch.cuda, "stream", lambda stream: contextlib.nullcontext())
+    monkeypatch.setattr(torch.cuda, "get_rng_state", lambda device: None)
+    monkeypatch.setattr(torch.cuda, "set_rng_state", lambda state, device: None)
+    return step_on_cpu
+
+
+@pytest.mark.parametrize("layout", ["wide", "long", "classifier"])
+@pytest.mark.parametrize("optimizer", ["adam", "adamw", "sgd"])
+def test_warm_up_before_capture_leaves_no_trace(fake_cuda_graphs, layout, optimizer):
+    step, eager, X = _fit_pair(layout, optimizer=optimizer, weight_decay=0.01)
+    runner = fake_cuda_graphs[0]
+    assert runner.capture and runner._graph is None  # released after the fit
+    np.testing.assert_allclose(predictions(step, X), predictions(eager, X), atol=2e-4)
+    np.testing.assert_allclose(
+        step.history_[:, "train_loss"], eager.history_[:, "train_loss"], rtol=1e-4
+    )
+
+
+def test_warm_up_restores_the_state_of_a_warm_started_fit(fake_cuda_graphs):
+    estimator_cls, _, X, Y, _ = make_case("missing")
+    settings = {**SMALL, "max_epochs": 2, "warm_start": True}
+    step = estimator_cls(**settings, cuda_graphs=True, loss_weighting="uncertainty")
+    eager = estimator_cls(**settings, cuda_graphs=False, loss_weighting="uncertainty")
+    step.fit(X, Y).fit(X, Y)
+    eager.fit(X, Y).fit(X, Y)
+    assert len(fake_cuda_graphs) == 2
+    np.testing.assert_allclose(step.predict(X), eager.predict(X), atol=2e-4)
+    # The optimizer's capturable flag is given back after each fit.
+    assert not step.net_.optimizer_.param_groups[0].get("capturable", False)
