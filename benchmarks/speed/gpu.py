@@ -30,9 +30,11 @@ number. Without a CUDA GPU it prints a skip message and exits with status 0.
 """
 
 import argparse
+import cProfile
 import json
 import math
 import platform
+import pstats
 import random
 import sys
 import time
@@ -221,6 +223,18 @@ def precision_differences(X, Y, *, hidden, batch_size, epochs):
     return result
 
 
+def write_profile(path, X, Y, *, hidden, epochs):
+    """Write where one captured skmtl fit (batch 1024) spends its host time."""
+    profiler = cProfile.Profile()
+    profiler.enable()
+    skmtl_fit(X, Y, hidden=hidden, batch_size=1024, epochs=epochs, seed=0)
+    profiler.disable()
+    with open(path, "w") as handle:
+        stats = pstats.Stats(profiler, stream=handle)
+        stats.sort_stats("cumulative").print_stats(45)
+        stats.sort_stats("tottime").print_stats(25)
+
+
 def summarise(times):
     """Return per-contender medians and paired ratios to the two loops."""
     rows = {}
@@ -257,6 +271,9 @@ def main(argv=None):
     parser.add_argument("--quick", action="store_true", help="small data, 1 repeat")
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--json", help="write every number to this file")
+    parser.add_argument(
+        "--profile", help="write a cProfile summary of one skmtl fit to this file"
+    )
     args = parser.parse_args(argv)
     if not torch.cuda.is_available():
         print("benchmarks/speed/gpu.py: skipped, no CUDA GPU on this machine.")
@@ -301,6 +318,8 @@ def main(argv=None):
             f"{label:<16}{row['relative_difference']:>10.2e}  "
             f"train_loss {row['train_loss']:.5f}"
         )
+    if args.profile:
+        write_profile(args.profile, X, Y, hidden=hidden, epochs=epochs)
     if args.json:
         with open(args.json, "w") as handle:
             json.dump(report, handle, indent=1)

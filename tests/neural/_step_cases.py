@@ -10,7 +10,7 @@ from skmtl.datasets import make_multitask_classification, make_multitask_regress
 
 # 150 rows in batches of 32: the last batch holds 22 rows (padding is exercised).
 SMALL = {"shared_layers": (16,), "max_epochs": 4, "batch_size": 32, "random_state": 0}
-LAYOUTS = ("wide", "missing", "long", "weighted", "classifier")
+LAYOUTS = ("wide", "missing", "long", "weighted", "classifier", "classifier_wide")
 
 
 def make_case(layout, seed=0):
@@ -19,15 +19,15 @@ def make_case(layout, seed=0):
     ``wide``: every label observed; ``missing``: a quarter of the labels NaN;
     ``long``: one task per row (``task_column``); ``weighted``: missing labels
     and sample weights; ``classifier``: binary and multiclass tasks with
-    missing labels.
+    missing labels; ``classifier_wide``: the same, every label observed.
     """
-    if layout == "classifier":
+    if layout.startswith("classifier"):
         X, Y = make_multitask_classification(
             n_samples=150,
             n_features=6,
             n_tasks=3,
             n_classes=[2, 3, 2],
-            missing_rate=0.2,
+            missing_rate=0.2 if layout == "classifier" else 0.0,
             random_state=seed,
         )
         return MultiTaskClassifier, {}, X, Y, {}

@@ -54,6 +54,8 @@ def _fit_pair(layout, **params):
 def test_fixed_shape_step_trains_as_the_eager_loop(step_on_cpu, layout):
     step, eager, X = _fit_pair(layout)
     assert len(step_on_cpu) == 1 and not step_on_cpu[0].capture
+    # Fully observed, unweighted wide data takes the one-product loss.
+    assert step_on_cpu[0]._plain == (layout in ("wide", "classifier_wide"))
     # The same batches, losses and updates; only float summation order differs.
     np.testing.assert_allclose(predictions(step, X), predictions(eager, X), atol=2e-4)
     for key in ("train_loss", "task_weights"):
@@ -198,26 +200,17 @@ def test_runner_without_capture_needs_no_cuda():
 
 
 class _ReplayedGraph:
-    """Stands in for torch.cuda.CUDAGraph on CPU: replay runs the step eagerly."""
+    """Stands in for torch.cuda.CUDAGraph on CPU: replay runs the step eagerly.
+
+    A real capture records the kernels without running them, so the state of
+    the module, the optimizer and the counters at ``capture_begin`` is restored
+    at ``capture_end``.
+    """
 
     runner = None
 
-    def replay(self):
-        self.runner._step()
-
-
-class _Recording:
-    """Stands in for torch.cuda.graph: the captured step must change nothing.
-
-    A real capture records the kernels without running them, so the state of
-    the module, the optimizer and the counters is restored on exit.
-    """
-
-    def __init__(self, graph):
-        self.graph = graph
-
-    def __enter__(self):
-        runner = _ReplayedGraph.runner
+    def capture_begin(self, **kwargs):
+        runner = self.runner
         self.saved = [
             (tensor, tensor.detach().clone())
             for tensor in (
@@ -235,10 +228,13 @@ class _Recording:
             )
         ]
 
-    def __exit__(self, *exc):
+    def capture_end(self):
         with torch.no_grad():
             for tensor, value in self.saved:
                 tensor.copy_(value)
+
+    def replay(self):
+        self.runner._step()
 
 
 class _Stream:
@@ -261,7 +257,7 @@ def fake_cuda_graphs(monkeypatch, step_on_cpu):
 
     monkeypatch.setattr(_captured, "StepRunner", capturing_runner)
     monkeypatch.setattr(torch.cuda, "CUDAGraph", _ReplayedGraph)
-    monkeypatch.setattr(torch.cuda, "graph", _Recording)
+    monkeypatch.setattr(torch.cuda, "synchronize", lambda device=None: None)
     monkeypatch.setattr(torch.cuda, "Stream", _Stream)
     monkeypatch.setattr(torch.cuda, "current_stream", _Stream)
     monkeypatch.setattr(torch.cuda, "stream", lambda stream: contextlib.nullcontext())
@@ -270,7 +266,7 @@ def fake_cuda_graphs(monkeypatch, step_on_cpu):
     return step_on_cpu
 
 
-@pytest.mark.parametrize("layout", ["wide", "long", "classifier"])
+@pytest.mark.parametrize("layout", ["wide", "long", "classifier", "classifier_wide"])
 @pytest.mark.parametrize("optimizer", ["adam", "adamw", "sgd"])
 def test_warm_up_before_capture_leaves_no_trace(fake_cuda_graphs, layout, optimizer):
     step, eager, X = _fit_pair(layout, optimizer=optimizer, weight_decay=0.01)
