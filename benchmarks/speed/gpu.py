@@ -26,7 +26,9 @@ reports the relative difference of its predictions from the float32 eager fit.
 
 Run: ``python benchmarks/speed/gpu.py`` (about a minute on an H200);
 ``--quick`` shrinks the data; ``--repeats N``; ``--json PATH`` writes every
-number. Without a CUDA GPU it prints a skip message and exits with status 0.
+number, ``--rst PATH`` the ratio tables, ``--profile PATH`` where one captured
+fit spends its host time. Without a CUDA GPU it prints a skip message and
+exits with status 0.
 """
 
 import argparse
@@ -253,16 +255,40 @@ def summarise(times):
 
 
 def print_table(title, rows):
-    """Print one ratio table."""
-    print(f"\n{title}")
-    print(
-        f"{'contender':<16}{'median s':>10}{'/ eager loop':>14}{'/ captured loop':>17}"
-    )
+    """Print one ratio table as markdown."""
+    print(f"\n{title}\n")
+    print("| contender | median s | / eager loop | / captured loop |")
+    print("| --- | --- | --- | --- |")
     for name, row in rows.items():
         print(
-            f"{name:<16}{row['median_s']:>10.3f}{row['vs_eager_loop']:>14.2f}"
-            f"{row['vs_captured_loop']:>17.2f}"
+            f"| {name} | {row['median_s']:.3f} | {row['vs_eager_loop']:.2f} | "
+            f"{row['vs_captured_loop']:.2f} |"
         )
+
+
+def write_rst(path, results):
+    """Write the ratio tables as one reStructuredText list-table."""
+    lines = [
+        ".. list-table::",
+        "   :header-rows: 1",
+        "",
+        "   * - batch",
+        "     - contender",
+        "     - median s",
+        "     - / eager loop",
+        "     - / captured loop",
+    ]
+    for batch, result in results.items():
+        for name, row in result["summary"].items():
+            lines += [
+                f"   * - {batch.split()[-1]}",
+                f"     - {name}",
+                f"     - {row['median_s']:.3f}",
+                f"     - {row['vs_eager_loop']:.2f}",
+                f"     - {row['vs_captured_loop']:.2f}",
+            ]
+    with open(path, "w") as handle:
+        handle.write("\n".join(lines) + "\n")
 
 
 def main(argv=None):
@@ -271,12 +297,15 @@ def main(argv=None):
     parser.add_argument("--quick", action="store_true", help="small data, 1 repeat")
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--json", help="write every number to this file")
+    parser.add_argument("--rst", help="write the ratio tables as reStructuredText")
     parser.add_argument(
         "--profile", help="write a cProfile summary of one skmtl fit to this file"
     )
     args = parser.parse_args(argv)
     if not torch.cuda.is_available():
-        print("benchmarks/speed/gpu.py: skipped, no CUDA GPU on this machine.")
+        print(
+            "SKIPPED: benchmarks/speed/gpu.py needs a CUDA GPU; this machine has none."
+        )
         return 0
     n_samples, repeats = (20000, 1) if args.quick else (200000, args.repeats)
     hidden, epochs = (512, 512), 3
@@ -320,6 +349,8 @@ def main(argv=None):
         )
     if args.profile:
         write_profile(args.profile, X, Y, hidden=hidden, epochs=epochs)
+    if args.rst:
+        write_rst(args.rst, report["results"])
     if args.json:
         with open(args.json, "w") as handle:
             json.dump(report, handle, indent=1)
