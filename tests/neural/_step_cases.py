@@ -7,6 +7,7 @@ import numpy as np
 
 from skmtl import MultiTaskClassifier, MultiTaskRegressor
 from skmtl.datasets import make_multitask_classification, make_multitask_regression
+from skmtl.neural import _captured
 
 # 150 rows in batches of 32: the last batch holds 22 rows (padding is exercised).
 SMALL = {"shared_layers": (16,), "max_epochs": 4, "batch_size": 32, "random_state": 0}
@@ -56,3 +57,17 @@ def predictions(model, X):
     if isinstance(model, MultiTaskClassifier):
         return np.hstack(model.predict_proba(X))
     return model.predict(X)
+
+
+def record_runners(monkeypatch):
+    """Make every StepRunner the fits create land in the returned list."""
+    made = []
+    original = _captured.StepRunner
+
+    def recording_runner(**kwargs):
+        runner = original(**kwargs)
+        made.append(runner)
+        return runner
+
+    monkeypatch.setattr(_captured, "StepRunner", recording_runner)
+    return made

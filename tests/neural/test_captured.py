@@ -20,7 +20,13 @@ from skmtl.architectures import ARCHITECTURES
 from skmtl.neural import _captured
 from skmtl.neural._captured import StepRunner, capture_obstacle
 from skmtl.weighting import WEIGHTINGS
-from tests.neural._step_cases import LAYOUTS, SMALL, make_case, predictions
+from tests.neural._step_cases import (
+    LAYOUTS,
+    SMALL,
+    make_case,
+    predictions,
+    record_runners,
+)
 
 CAPTURABLE = [name for name in WEIGHTINGS if WEIGHTINGS.resolve(name).capturable]
 NOT_CAPTURABLE = [name for name in WEIGHTINGS if name not in CAPTURABLE]
@@ -30,16 +36,7 @@ NOT_CAPTURABLE = [name for name in WEIGHTINGS if name not in CAPTURABLE]
 def step_on_cpu(monkeypatch):
     """Let the fixed-shape step run on CPU (uncaptured: graphs need CUDA)."""
     monkeypatch.setattr(_captured, "_CAPTURE_DEVICE_TYPES", frozenset({"cpu"}))
-    runners = []
-    original = _captured.StepRunner
-
-    def recording_runner(**kwargs):
-        runner = original(**kwargs)
-        runners.append(runner)
-        return runner
-
-    monkeypatch.setattr(_captured, "StepRunner", recording_runner)
-    return runners
+    return record_runners(monkeypatch)
 
 
 def _fit_pair(layout, **params):

@@ -12,9 +12,14 @@ import torch
 
 from skmtl import MultiTaskRegressor
 from skmtl.architectures import ARCHITECTURES
-from skmtl.neural import _captured
 from skmtl.weighting import WEIGHTINGS
-from tests.neural._step_cases import LAYOUTS, SMALL, make_case, predictions
+from tests.neural._step_cases import (
+    LAYOUTS,
+    SMALL,
+    make_case,
+    predictions,
+    record_runners,
+)
 
 pytestmark = pytest.mark.skipif(
     not torch.cuda.is_available(), reason="needs a CUDA GPU"
@@ -26,16 +31,7 @@ CUDA = {**SMALL, "device": "cuda"}
 @pytest.fixture
 def runners(monkeypatch):
     """Record the StepRunners the fits create."""
-    made = []
-    original = _captured.StepRunner
-
-    def recording_runner(**kwargs):
-        runner = original(**kwargs)
-        made.append(runner)
-        return runner
-
-    monkeypatch.setattr(_captured, "StepRunner", recording_runner)
-    return made
+    return record_runners(monkeypatch)
 
 
 def _fit(layout, **params):
