@@ -114,7 +114,7 @@ def step_runner_for(cuda_graphs, device, net, callbacks):
     ValueError
         If ``cuda_graphs=True`` and the step cannot be captured.
     """
-    if cuda_graphs is False:
+    if not cuda_graphs:  # False, or a numpy False from a parameter grid
         return None
     if device.type not in _CAPTURE_DEVICE_TYPES:
         if cuda_graphs == "auto":
