@@ -22,10 +22,18 @@ from skmtl._base import (
 from skmtl._scoring import PerTaskScoreMixin
 from skmtl.architectures import ARCHITECTURES
 from skmtl.neural._callbacks import DivergenceGuard, TrainingDiverged
+from skmtl.neural._captured import step_runner_for
 from skmtl.neural._data import (
     RandomFractionSplit,
     TaskTensorDataset,
     TensorBatchIterator,
+)
+from skmtl.neural._device import (
+    PRECISIONS,
+    check_device,
+    check_precision,
+    computing_at,
+    matmul_precision,
 )
 from skmtl.neural._module import MultiTaskModule
 from skmtl.neural._net import MultiTaskNet
@@ -64,8 +72,10 @@ FUSED_OPTIMIZERS = frozenset({"adam", "adamw", "sgd"})
 FUSED_DEVICES = frozenset({"cpu", "cuda"})
 
 # Rows per forward pass at predict time: large enough to amortise the call
-# overhead, small enough to bound the memory of the activations.
+# overhead, small enough to bound the memory of the activations. A GPU needs
+# larger batches to be busy, and has the memory for them.
 _PREDICT_CHUNK = 8192
+_PREDICT_CHUNK_ACCELERATOR = 65536
 # A sparse X is densified one chunk of rows at a time: at most this many cells
 # (16 MiB as float32), so a very wide X (TF-IDF) gets chunks of fewer rows.
 _PREDICT_DENSE_CELLS = 2**22
@@ -127,6 +137,8 @@ class _BaseMultiTaskNeural(
         "verbose": ["verbose"],
         "callbacks": [list, tuple, None],
         "warm_start": ["boolean"],
+        "precision": [StrOptions(set(PRECISIONS))],
+        "cuda_graphs": [StrOptions({"auto"}), "boolean"],
     }
 
     def __init__(
@@ -156,6 +168,8 @@ class _BaseMultiTaskNeural(
         verbose=0,
         callbacks=None,
         warm_start=False,
+        precision="32",
+        cuda_graphs="auto",
     ):
         self.sharing = sharing
         self.sharing_params = sharing_params
@@ -181,6 +195,8 @@ class _BaseMultiTaskNeural(
         self.verbose = verbose
         self.callbacks = callbacks
         self.warm_start = warm_start
+        self.precision = precision
+        self.cuda_graphs = cuda_graphs
 
     # ----------------------------------------------------------------- targets
     @abstractmethod
@@ -218,6 +234,8 @@ class _BaseMultiTaskNeural(
             The fitted estimator.
         """
         freeze_gc_in_worker_process("before fit")
+        device = check_device(self.device)
+        check_precision(self.precision, device)
         warm = bool(self.warm_start) and hasattr(self, "net_")
         features, Y, task_index = fit_layout(self, X, y, warm=warm)
         weight = _check_sample_weight(
@@ -231,7 +249,6 @@ class _BaseMultiTaskNeural(
         observed = self._observed_mask(targets)
         self._check_every_task_observed(observed, task_index, weight)
 
-        device = torch.device(self.device)
         sparse = sp.issparse(features)
         if sparse:
             # The CSR arrays become tensors; batches are sparse tensors for an
@@ -279,10 +296,25 @@ class _BaseMultiTaskNeural(
                 with seeded_torch(seed, self.device):
                     self.net_ = self._build_net(features.shape[1], seed)
                     self.net_.initialize()
+            self.net_.precision = self.precision
+            # Sparse batches (index arrays of varying length) are not captured.
+            runner = (
+                None
+                if sparse
+                else step_runner_for(
+                    self.cuda_graphs, device, self.net_, self.callbacks
+                )
+            )
+            self.net_.step_runner = runner
             try:
-                self.net_.partial_fit(dataset)
+                with matmul_precision(self.precision):
+                    self.net_.partial_fit(dataset)
             except TrainingDiverged as error:
                 raise ValueError(str(error)) from None
+            finally:
+                self.net_.step_runner = None
+                if runner is not None:
+                    runner.release()
         self._drop_interrupted_epoch()
         self.history_ = self.net_.history
         self.n_iter_ = len(self.history_)
@@ -422,6 +454,7 @@ class _BaseMultiTaskNeural(
             device=self.device,
             verbose=self.verbose,
             task_names=self.task_names_,
+            precision=self.precision,
         )
         # The dropout layers' generator, reseeded by a warm start (kept with the
         # network it belongs to, not as an estimator attribute).
@@ -476,12 +509,17 @@ class _BaseMultiTaskNeural(
         if module.training:
             module.eval()
         outputs = []
-        chunk = _PREDICT_CHUNK
+        chunk = _PREDICT_CHUNK if device.type == "cpu" else _PREDICT_CHUNK_ACCELERATOR
         sparse = sp.issparse(features)
         keep_sparse = sparse and module.architecture.sparse_input
         if sparse and not keep_sparse:
             chunk = max(1, min(chunk, _PREDICT_DENSE_CELLS // features.shape[1]))
-        with torch_threads(self.n_threads), torch.inference_mode():
+        precision = getattr(self.net_, "precision", "32")
+        with (
+            torch_threads(self.n_threads),
+            torch.inference_mode(),
+            computing_at(precision, device),
+        ):
             for start in range(0, features.shape[0], chunk):
                 rows = slice(start, start + chunk)
                 if sparse:
@@ -495,8 +533,9 @@ class _BaseMultiTaskNeural(
                     if task_index is not None:
                         task = torch.from_numpy(task_index[rows]).to(device)
                     out = module(X, task)
-                outputs.append(out.cpu())
-        outputs = torch.cat(outputs).numpy()
+                # Kept on the device until the end: one transfer, one sync.
+                outputs.append(out.float())
+        outputs = torch.cat(outputs).cpu().numpy()
         _check_finite_outputs(
             outputs, classification=module.class_mask is not None and not representation
         )

@@ -114,6 +114,21 @@ class MultiTaskClassifier(ClassifierMixin, _BaseMultiTaskNeural):
     warm_start : bool, default=False
         Continue training the fitted network for ``max_epochs`` more epochs on
         the next call to ``fit`` (same tasks, no new classes).
+    precision : {"32", "tf32", "bf16"}, default="32"
+        Arithmetic of the network: ``"32"`` float32; ``"tf32"`` float32 tensors
+        with matrix products on the TensorFloat-32 units of NVIDIA GPUs (CUDA
+        only; a ValueError elsewhere); ``"bf16"`` the forward pass under
+        bfloat16 autocast, with float32 weights, optimizer state and losses (CPU
+        and CUDA). Applies to fit and predict. See :ref:`gpu-training` for the
+        measured differences from float32.
+    cuda_graphs : {"auto", True, False}, default="auto"
+        Record the whole training step (batch gather, forward, per-task losses,
+        backward, optimizer update) once per fit in a CUDA graph and replay it
+        for every batch. ``"auto"``: on ``device="cuda"`` when the loss
+        weighting, optimizer and callbacks allow it, else skorch's eager loop;
+        True: the same, raising a ValueError when capture is not possible;
+        False: always the eager loop. A captured fit records per-epoch history
+        only (no per-batch entries or batch callbacks). See :ref:`gpu-training`.
 
     Attributes
     ----------

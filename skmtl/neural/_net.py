@@ -9,6 +9,7 @@ from skorch.callbacks import EpochTimer
 from skorch.utils import TeeGenerator, to_tensor
 
 from skmtl.neural._callbacks import TaskLossRecorder, check_batch_loss
+from skmtl.neural._device import autocast
 
 # Optimizers whose ``step`` evaluates a closure at most once.
 _CLOSURE_FREE_OPTIMIZERS = frozenset(
@@ -30,11 +31,23 @@ class MultiTaskNet(NeuralNet):
         As for :class:`skorch.NeuralNet`.
     task_names : sequence, default=()
         Task names used as keys of the per-task history entries.
+    precision : {"32", "tf32", "bf16"}, default="32"
+        ``"bf16"`` runs the forward pass under bfloat16 autocast (see
+        :mod:`skmtl.neural._device`).
+
+    Attributes
+    ----------
+    step_runner : StepRunner or None
+        Set by the estimator for the duration of a fit whose training step is
+        graph-captured (:mod:`skmtl.neural._captured`); None: skorch's loop.
     """
 
-    def __init__(self, *args, task_names=(), **kwargs):
+    step_runner = None
+
+    def __init__(self, *args, task_names=(), precision="32", **kwargs):
         super().__init__(*args, **kwargs)
         self.task_names = tuple(task_names)
+        self.precision = precision
 
     def get_default_callbacks(self):
         """Return the epoch timer and the per-task loss recorder."""
@@ -63,7 +76,14 @@ class MultiTaskNet(NeuralNet):
             # conversion walks them anyway (about 20 us per batch).
             x = to_tensor(x, device=self.device)
         module = self.module_
-        outputs, shared = module.forward_with_shared(**x, **fit_params)
+        if self.precision == "bf16":
+            with autocast(self.precision, self.device):
+                outputs, shared = module.forward_with_shared(**x, **fit_params)
+            # Losses and per-task gradients at the representation in float32.
+            outputs = outputs.float()
+            shared = None if shared is None else shared.float()
+        else:
+            outputs, shared = module.forward_with_shared(**x, **fit_params)
         if module.training and module.weighting.requires_features:
             self._shared = shared
         return outputs
@@ -261,6 +281,11 @@ class MultiTaskNet(NeuralNet):
         indexing, which copies the list of epochs on every call.
         """
         if iterator is None:
+            return
+        if training and self.step_runner is not None:
+            # Graph-captured step: epoch-level statistics only, no batch hooks.
+            self.step_runner.run_epoch(self, iterator)
+            self.history.record(f"{prefix}_batch_count", self.step_runner.n_batches)
             return
         batches = self.history[-1]["batches"]
         loss_key, size_key = f"{prefix}_loss", f"{prefix}_batch_size"

@@ -31,6 +31,12 @@ class LossWeighting(nn.Module):
     #: labels when every label is observed (wide), otherwise one dot product of
     #: the labels' losses with their weights 1/(k n_t) (same value, cheaper).
     plain_mean = False
+    #: Whether :meth:`forward` is a fixed sequence of tensor operations on the
+    #: device (no host reads, no host-side random draws, no extra backward
+    #: passes), so that a training step using it can be recorded once in a CUDA
+    #: graph and replayed (see the estimators' ``cuda_graphs``). State updated
+    #: in :meth:`end_epoch` must be written in place into buffers.
+    capturable = False
 
     def __init__(self, n_tasks, *, random_state=0):
         super().__init__()

@@ -81,6 +81,7 @@ class DynamicWeightAverage(LossWeighting):
     """
 
     name = "dwa"
+    capturable = True
 
     def __init__(self, n_tasks, *, temperature=2.0, random_state=0):
         super().__init__(n_tasks, random_state=random_state)

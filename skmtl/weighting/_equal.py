@@ -15,6 +15,7 @@ class EqualWeighting(LossWeighting):
 
     name = "equal"
     plain_mean = True
+    capturable = True
 
     def forward(self, task_losses, present, features=None):
         """Return the mean loss over present tasks and the weights 1/k."""

@@ -66,6 +66,7 @@ class FixedWeighting(LossWeighting):
     """
 
     name = "fixed"
+    capturable = True
 
     def __init__(self, n_tasks, *, weights=None, random_state=0):
         super().__init__(n_tasks, random_state=random_state)

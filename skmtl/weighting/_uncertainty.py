@@ -77,6 +77,7 @@ class UncertaintyWeighting(LossWeighting):
     """
 
     name = "uncertainty"
+    capturable = True
 
     def __init__(self, n_tasks, *, random_state=0):
         super().__init__(n_tasks, random_state=random_state)

@@ -298,7 +298,7 @@ def test_device_cpu_and_unknown_device(wide_regression):
     X, Y = wide_regression
     model = MultiTaskRegressor(**{**FAST, "device": "cpu"}).fit(X, Y)
     assert next(model.net_.module_.parameters()).device.type == "cpu"
-    with pytest.raises(RuntimeError):
+    with pytest.raises(ValueError, match="device='no_such_device'"):
         MultiTaskRegressor(**{**FAST, "device": "no_such_device"}).fit(X, Y)
 
 
