@@ -113,7 +113,7 @@ def local_aucs(clients, seed, epochs):
     return float(np.mean(net)), float(np.mean(logistic))
 
 
-def federated_scores(clients, seed, strategy, rounds, local_epochs):
+def federated_scores(clients, seed, strategy, rounds, local_epochs, mu):
     """Mean per-field test AUC after each round (list, round 1 first)."""
     from skmtl.federated import run_federated
 
@@ -124,7 +124,7 @@ def federated_scores(clients, seed, strategy, rounds, local_epochs):
         num_rounds=rounds,
         strategy=strategy,
         local_epochs=local_epochs,
-        proximal_mu=PROXIMAL_MU if strategy == "fedprox" else 0.0,
+        proximal_mu=mu if strategy == "fedprox" else 0.0,
         scoring=field_auc,
     )
     return [entry["score"] for entry in result.history]
@@ -136,6 +136,16 @@ def main(argv=None):
     parser.add_argument("--quick", action="store_true", help="3 fields, 2 rounds")
     parser.add_argument("--seeds", type=int, default=3, help="number of splits")
     parser.add_argument("--rst", help="also write the table as reST to this path")
+    parser.add_argument(
+        "--local-epochs",
+        type=int,
+        default=LOCAL_EPOCHS,
+        help="epochs per client per round (75: the centralized default's number "
+        "of optimizer steps, 15 batches x 200 epochs, over 40 rounds)",
+    )
+    parser.add_argument(
+        "--mu", type=float, default=PROXIMAL_MU, help="FedProx's proximal_mu"
+    )
     args = parser.parse_args(argv)
     if importlib.util.find_spec("flwr") is None:
         print("SKIPPED: Flower is not installed (pip install 'skmtl[federated]').")
@@ -152,14 +162,14 @@ def main(argv=None):
     fields = np.unique(task)[:3] if args.quick else np.unique(task)
     seeds = [0] if args.quick else list(range(args.seeds))
     rounds = (1, 2) if args.quick else ROUNDS
-    local_epochs = 1 if args.quick else LOCAL_EPOCHS
+    local_epochs = 1 if args.quick else args.local_epochs
     epochs = {"max_epochs": 2} if args.quick else {}
 
     rows = {"centralized multi-task (default net)": [], "local net": []}
     rows["local logistic (CV)"] = []
     curves = {"FedAvg": []}
     if not args.quick:  # one federation is enough to check the script runs
-        curves[f"FedProx (mu={PROXIMAL_MU})"] = []
+        curves[f"FedProx (mu={args.mu})"] = []
     start = time.perf_counter()
     for seed in seeds:
         train = within_task_split(task, y, 0.2, seed)
@@ -174,7 +184,9 @@ def main(argv=None):
         rows["local logistic (CV)"].append(logistic)
         for name, strategy in zip(curves, ("fedavg", "fedprox")):
             curves[name].append(
-                federated_scores(clients, seed, strategy, rounds[-1], local_epochs)
+                federated_scores(
+                    clients, seed, strategy, rounds[-1], local_epochs, args.mu
+                )
             )
         elapsed = time.perf_counter() - start
         print(f"seed {seed} done ({elapsed:.0f} s)", file=sys.stderr)
