@@ -102,6 +102,19 @@ def test_default_grid_matches_multitask_lasso_cv_alpha_max():
     np.testing.assert_allclose(model.alphas_, reference.alphas_, rtol=1e-5)
 
 
+def test_default_regression_score_is_per_task_r2_with_full_variances():
+    X, Y = shared_data(n=40)
+    Y[::5, 1] = np.nan
+    folds = list(KFold(2, shuffle=True, random_state=0).split(X))
+    model = RegularizedMultiTaskRegressorCV(penalty="mean", alphas=[0.1], cv=folds)
+    model.fit(X, Y)
+    train, test = folds[1]
+    fold = RegularizedMultiTaskRegressor(penalty="mean", alpha=0.1)
+    errors = (fold.fit(X[train], Y[train]).predict(X[test]) - Y[test]) ** 2
+    expected = np.mean(1 - np.nanmean(errors, axis=0) / np.nanvar(Y, axis=0))
+    assert model.cv_scores_[0, 1] == pytest.approx(expected, rel=1e-6)
+
+
 # ------------------------------------------------------------------- the path
 def test_warm_started_path_takes_fewer_iterations_than_cold_fits():
     X, Y = shared_data(n=80, d=10)
