@@ -11,6 +11,7 @@ from numbers import Integral, Real
 
 import numpy as np
 from joblib import Parallel, delayed
+from scipy import sparse
 from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
 from sklearn.metrics import check_scoring, get_scorer_names
 from sklearn.model_selection import KFold, StratifiedKFold, check_cv
@@ -40,6 +41,19 @@ _EXPOSED_ATTRIBUTES = (
     "feature_names_in_",
     "n_iter_",
 )
+
+
+def _indexable(values):
+    """Return ``values`` in a form whose rows the folds can select.
+
+    DataFrames (column names), sparse matrices, arrays and lists are kept; any
+    other array-like (e.g. one exposing only ``__array__``) becomes an array.
+    """
+    if isinstance(values, (np.ndarray, list)) or hasattr(values, "iloc"):
+        return values
+    if sparse.issparse(values):
+        return values
+    return np.asarray(values)
 
 
 def _default_score(estimator, X, y):
@@ -216,9 +230,7 @@ class _BaseRegularizedMultiTaskCV(BaseEstimator):
             The fitted estimator.
         """
         data = self._decode(X, y)
-        # Folds index the rows: any other array-like (e.g. one exposing only
-        # __array__) becomes an array; DataFrames keep their column names.
-        X, y = (v if hasattr(v, "iloc") else np.asarray(v) for v in (X, y))
+        X, y = _indexable(X), _indexable(y)
         alphas = self._alphas(data)
         folds = self._folds(X, y, data, groups)
         paths = Parallel(n_jobs=self.n_jobs)(

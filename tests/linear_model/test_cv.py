@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from joblib import parallel_config
 from sklearn.linear_model import MultiTaskLassoCV
-from sklearn.model_selection import GridSearchCV, KFold
+from sklearn.model_selection import GridSearchCV, GroupKFold, KFold
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
@@ -158,6 +158,24 @@ def test_folds_are_seeded_and_run_in_parallel():
     np.testing.assert_allclose(serial.fit(X, Y).cv_scores_, parallel.cv_scores_)
     other = RegularizedMultiTaskRegressorCV(alphas=4, cv=3, random_state=2)
     assert not np.allclose(other.fit(X, Y).cv_scores_, serial.cv_scores_)
+
+
+def test_group_splitter_and_callable_scoring():
+    X, Y = shared_data(n=40)
+    groups = np.repeat(np.arange(4), 10)
+
+    def negative_max_error(estimator, X, y):
+        return -np.abs(estimator.predict(X) - y).max()
+
+    model = RegularizedMultiTaskRegressorCV(
+        alphas=3, cv=GroupKFold(2), scoring=negative_max_error
+    ).fit(X, Y, groups=groups)
+    folds = list(GroupKFold(2).split(X, Y, groups))
+    same = RegularizedMultiTaskRegressorCV(
+        alphas=3, cv=folds, scoring=negative_max_error
+    ).fit(X, Y)
+    np.testing.assert_allclose(model.cv_scores_, same.cv_scores_)
+    assert (model.cv_scores_ < 0).all()
 
 
 # ------------------------------------------------------------------- layouts
