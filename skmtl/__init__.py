@@ -20,7 +20,9 @@ from skmtl.ensemble import (
 )
 from skmtl.linear_model import (
     RegularizedMultiTaskClassifier,
+    RegularizedMultiTaskClassifierCV,
     RegularizedMultiTaskRegressor,
+    RegularizedMultiTaskRegressorCV,
 )
 
 # Public names whose modules import torch: resolved by ``__getattr__`` on first use.
@@ -39,7 +41,9 @@ __all__ = [
     "PooledClassifier",
     "PooledRegressor",
     "RegularizedMultiTaskClassifier",
+    "RegularizedMultiTaskClassifierCV",
     "RegularizedMultiTaskRegressor",
+    "RegularizedMultiTaskRegressorCV",
     "StackedTasksClassifier",
     "StackedTasksRegressor",
     "__version__",

@@ -17,7 +17,9 @@ from skmtl import (
     PooledClassifier,
     PooledRegressor,
     RegularizedMultiTaskClassifier,
+    RegularizedMultiTaskClassifierCV,
     RegularizedMultiTaskRegressor,
+    RegularizedMultiTaskRegressorCV,
     StackedTasksClassifier,
     StackedTasksRegressor,
 )
@@ -50,6 +52,12 @@ LINEAR_ESTIMATORS = [
     if not (estimator is RegularizedMultiTaskClassifier and name == "graph")
 ]
 
+# Few strengths and folds: the path and the refit, not the choice, are checked.
+LINEAR_CV_ESTIMATORS = [
+    RegularizedMultiTaskRegressorCV(alphas=3, cv=2, **LINEAR_PARAMS),
+    RegularizedMultiTaskClassifierCV(alphas=3, cv=2, **LINEAR_PARAMS),
+]
+
 # Few folds and chains: the checks test behaviour, not model quality.
 ENSEMBLE_ESTIMATORS = [
     PerTaskRegressor(Ridge()),
@@ -66,6 +74,7 @@ ESTIMATORS = [
     MultiTaskRegressor(**NEURAL_PARAMS),
     MultiTaskClassifier(**NEURAL_PARAMS),
     *LINEAR_ESTIMATORS,
+    *LINEAR_CV_ESTIMATORS,
     *ENSEMBLE_ESTIMATORS,
 ]
 
