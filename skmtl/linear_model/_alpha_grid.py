@@ -29,6 +29,8 @@ any units:
 from dataclasses import dataclass
 
 import numpy as np
+from scipy import sparse
+from scipy.sparse.linalg import LinearOperator, eigsh
 
 # Penalty name -> the dual norm of the penalty's unit ball, applied to the loss
 # gradient at zero: the smallest alpha at which W = 0 solves the problem.
@@ -179,11 +181,42 @@ def largest_curvature(data):
         # their block up to the scale c_t: compute it once.
         key = rows.tobytes()
         if key not in seen:
-            block = data.features[rows]
-            if data.fit_intercept:
-                block = block - block.mean(axis=0)
-            seen[key] = np.linalg.norm(block, 2) ** 2 if block.size else 0.0
+            seen[key] = _squared_spectral_norm(
+                data.features[rows], centered=data.fit_intercept
+            )
         largest = max(largest, data.task_scale[t] * seen[key])
     if data.loss == "logistic":
         largest *= _LOGISTIC_CURVATURE
     return float(largest)
+
+
+def _squared_spectral_norm(block, *, centered):
+    """Return the largest eigenvalue of ``B^T B``, ``B`` the block (centered or not).
+
+    A sparse block is never densified (nor centered: the centering enters the
+    product as a rank-one correction), so a TF-IDF matrix costs its own size.
+    """
+    if block.shape[0] == 0 or block.shape[1] == 0:
+        return 0.0
+    if not sparse.issparse(block):
+        if centered:
+            block = block - block.mean(axis=0)
+        return float(np.linalg.norm(block, 2) ** 2)
+    n_rows = block.shape[0]
+    mean = np.asarray(block.mean(axis=0)).ravel() if centered else None
+
+    def gram_product(vector):
+        product = block.T @ (block @ vector)
+        if mean is not None:
+            product = product - n_rows * mean * (mean @ vector)
+        return product
+
+    n_features = block.shape[1]
+    if n_features <= 2:
+        columns = np.column_stack([gram_product(e) for e in np.eye(n_features)])
+        return float(np.linalg.eigvalsh(columns)[-1])
+    operator = LinearOperator(
+        (n_features, n_features), matvec=gram_product, dtype=np.float64
+    )
+    largest = eigsh(operator, k=1, which="LA", return_eigenvectors=False)
+    return float(max(largest[0], 0.0))

@@ -274,3 +274,25 @@ def test_bad_parameters_are_named(params, match):
     X, Y = shared_data(n=30)
     with pytest.raises((ValueError, TypeError), match=match):
         RegularizedMultiTaskRegressorCV(cv=2, alphas=2).set_params(**params).fit(X, Y)
+
+
+def test_sparse_x_gives_the_dense_path_without_densifying():
+    import scipy.sparse as sp
+
+    from skmtl.linear_model._alpha_grid import _squared_spectral_norm
+
+    X = sp.random(120, 30, density=0.1, random_state=0, format="csr")
+    Y = X @ np.random.RandomState(0).randn(30, 2)
+    for centered in (True, False):
+        np.testing.assert_allclose(
+            _squared_spectral_norm(X, centered=centered),
+            _squared_spectral_norm(X.toarray(), centered=centered),
+            rtol=1e-8,
+        )
+    for penalty in ("l21", "mean"):
+        options = {"penalty": penalty, "alphas": 4, "cv": 3, "random_state": 0}
+        fitted = RegularizedMultiTaskRegressorCV(**options).fit(X, Y)
+        dense = RegularizedMultiTaskRegressorCV(**options).fit(X.toarray(), Y)
+        np.testing.assert_allclose(fitted.alphas_, dense.alphas_, rtol=1e-8)
+        np.testing.assert_allclose(fitted.cv_scores_, dense.cv_scores_, atol=1e-8)
+        np.testing.assert_allclose(fitted.coef_, dense.coef_, atol=1e-8)
