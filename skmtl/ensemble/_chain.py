@@ -21,6 +21,7 @@ from skmtl.ensemble._base import (
     _TaskRegressorMixin,
     fit_clone,
     task_fit_params,
+    task_subject,
 )
 from skmtl.ensemble._columns import append_columns, take_rows
 from skmtl.ensemble._out_of_fold import (
@@ -132,6 +133,7 @@ class _BaseChainEnsemble(_BaseTaskEnsemble):
                 take_rows(X_chain, last.rows),
                 last.y,
                 task_fit_params(X, fit_params, last.rows),
+                subject=task_subject(self, order[-1]),
             )
         )
         return models

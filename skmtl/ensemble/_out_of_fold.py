@@ -29,20 +29,36 @@ models trained on them, get worse than a single-target model (issue 21).
 from numbers import Integral
 
 import numpy as np
-from sklearn.base import clone, is_classifier
+from sklearn.base import is_classifier
 from sklearn.model_selection import KFold, StratifiedKFold, check_cv
 from sklearn.utils import check_random_state
 from sklearn.utils.multiclass import type_of_target
 from sklearn.utils.parallel import Parallel, delayed
 
-from skmtl.ensemble._base import fit_clone, task_fit_params
+from skmtl.ensemble._base import (
+    degenerate_labels,
+    fit_clone,
+    task_fit_params,
+    task_subject,
+)
 from skmtl.ensemble._columns import take_rows
 from skmtl.utils._sklearn_compat import _num_samples
 
 
-def _fit_fold(estimator, X, y, train, test, fit_params, method):
-    """Fit a clone on the training fold; return its raw output on the test fold."""
-    model = clone(estimator).fit(take_rows(X, train), y[train], **fit_params)
+def _fit_fold(estimator, X, y, train, test, fit_params, method, subject, where):
+    """Fit a clone on the training fold; return its raw output on the test fold.
+
+    ``subject`` and ``where`` name the task and the fold in errors (see
+    :func:`~skmtl.ensemble._base.fit_clone`).
+    """
+    model = fit_clone(
+        estimator,
+        take_rows(X, train),
+        y[train],
+        fit_params,
+        subject=subject,
+        where=where,
+    )
     output = getattr(model, method)(take_rows(X, test))
     return test, output, getattr(model, "classes_", None)
 
@@ -102,16 +118,25 @@ def inner_cv(cv, y, *, classifier, random_state):
     return check_cv(cv, y, classifier=classifier)
 
 
-def cv_splits(ensemble, X, y, random_state):
+def cv_splits(ensemble, X, y, random_state, subject):
     """Return the ``(train, test)`` splits of ``ensemble.cv`` on ``X``, ``y``.
 
     ``random_state`` seeds the shuffled split an int ``cv`` stands for (see
     :func:`inner_cv`). The test folds must partition the rows, as for
-    ``cross_val_predict``.
+    ``cross_val_predict``; a task with fewer labels than folds is an error
+    that names it (``subject``).
     """
     cv = inner_cv(
         ensemble.cv, y, classifier=is_classifier(ensemble), random_state=random_state
     )
+    n_splits = cv.get_n_splits(X, y)
+    if len(y) < n_splits:
+        problem = degenerate_labels(y, False) or f"only {len(y)} observed labels"
+        raise ValueError(
+            f"{subject} has {problem}, fewer than the {n_splits} folds of the "
+            "inner cv that gives its out-of-fold estimates; give it more labels "
+            "or pass a smaller cv."
+        )
     splits = list(cv.split(X, y))
     tested = np.sort(np.concatenate([test for _, test in splits]))
     if not np.array_equal(tested, np.arange(len(y))):
@@ -159,11 +184,21 @@ def fit_out_of_fold(
     for t, task in tasks.items():
         X_task = take_rows(X, task.rows)
         params = task_fit_params(X, fit_params, task.rows)
-        jobs.append(delayed(fit_clone)(ensemble.estimator, X_task, task.y, params))
+        subject = task_subject(ensemble, t)
+        jobs.append(
+            delayed(fit_clone)(
+                ensemble.estimator, X_task, task.y, params, subject=subject
+            )
+        )
         owners.append((t, None))
         if out_of_fold[t]:
-            for train, test in cv_splits(ensemble, X_task, task.y, random_state):
+            splits = cv_splits(ensemble, X_task, task.y, random_state, subject)
+            for k, (train, test) in enumerate(splits):
                 fold_params = task_fit_params(X, fit_params, task.rows[train])
+                where = (
+                    f" in the training part of inner cv fold {k + 1} of "
+                    f"{len(splits)}"
+                )
                 jobs.append(
                     delayed(_fit_fold)(
                         ensemble.estimator,
@@ -173,6 +208,8 @@ def fit_out_of_fold(
                         test,
                         fold_params,
                         method,
+                        subject,
+                        where,
                     )
                 )
                 owners.append((t, test))

@@ -52,6 +52,7 @@ class _BasePooled(_BaseTaskEnsemble):
             self._with_task(take_rows(X, rows), codes),
             y,
             task_fit_params(X, fit_params, rows),
+            subject="The pooled training set of every task",
         )
 
     def _with_task(self, X, codes):

@@ -18,6 +18,7 @@ from skmtl.ensemble._base import (
     _TaskRegressorMixin,
     fit_clone,
     task_fit_params,
+    task_subject,
 )
 from skmtl.ensemble._columns import append_columns, take_rows
 from skmtl.ensemble._out_of_fold import (
@@ -65,8 +66,9 @@ class _BaseStackedTasks(_BaseTaskEnsemble):
                 take_rows(X_stacked, task.rows),
                 task.y,
                 task_fit_params(X, fit_params, task.rows),
+                subject=task_subject(self, t),
             )
-            for task in tasks
+            for t, task in enumerate(tasks)
         )
 
     def _stack(self, X, responses):
