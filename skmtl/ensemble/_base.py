@@ -70,14 +70,14 @@ def degenerate_labels(y, classifier):
     Returns
     -------
     problem : str or None
-        ``"no observed label"``, ``"only one observed label (v)"``, ``"only one
-        class (c) among N observed labels"``, or None when there is no such
-        problem.
+        ``"no observed label"``, ``"only one observed label (v: 1 sample)"``,
+        ``"only one class (c) among N observed labels"``, or None when there is
+        no such problem.
     """
     if len(y) == 0:
         return "no observed label"
     if len(y) == 1:
-        return f"only one observed label ({y.tolist()[0]!r})"
+        return f"only one observed label ({y.tolist()[0]!r}: 1 sample)"
     if classifier:
         classes = np.unique(y)
         if len(classes) == 1:
