@@ -196,8 +196,7 @@ def fit_out_of_fold(
             for k, (train, test) in enumerate(splits):
                 fold_params = task_fit_params(X, fit_params, task.rows[train])
                 where = (
-                    f" in the training part of inner cv fold {k + 1} of "
-                    f"{len(splits)}"
+                    f" in the training part of inner cv fold {k + 1} of {len(splits)}"
                 )
                 jobs.append(
                     delayed(_fit_fold)(
