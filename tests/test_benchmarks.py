@@ -1,5 +1,6 @@
 """The benchmark scripts stay runnable (quick mode)."""
 
+import json
 import pathlib
 import runpy
 
@@ -40,3 +41,19 @@ def test_mulan_summary_skips_models_not_run_on_a_dataset():
     summary = namespace["comparisons"](results, ["small", "large"])["Ridge"]
     assert summary["net CV"]["n"] == 1 and summary["net CV"]["wins"] == 1
     assert summary["net"]["n"] == 2 and summary["net"]["ranked"] == 1
+
+
+def test_mulan_models_option_runs_only_those_and_merges_the_cache(tmp_path, capsys):
+    script = pathlib.Path(__file__).resolve().parents[1] / "benchmarks" / "quality"
+    main = runpy.run_path(str(script / "mulan_mtr.py"))["main"]
+    cache = tmp_path / "cache.json"
+    main(["--quick", "--datasets", "slump", "--models", "ST", "SST"])
+    out = capsys.readouterr().out
+    if out.startswith("SKIPPED"):
+        pytest.skip(out.strip())
+    assert "SST Ridge" in out and "ERC Ridge" not in out
+    main(["--quick", "--datasets", "slump", "--models", "ST", "--cache", str(cache)])
+    main(["--quick", "--datasets", "slump", "--models", "ERC", "--cache", str(cache)])
+    capsys.readouterr()
+    record = next(iter(json.loads(cache.read_text()).values()))
+    assert sorted(record["scores"]) == ["Ridge|ERC", "Ridge|ST"]

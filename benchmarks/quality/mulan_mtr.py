@@ -11,10 +11,11 @@ Ridge group (Ridge's ``alpha`` chosen per target by ``RidgeCV``'s leave-one-out
 over 13 values in 1e-3..1e3):
 
 * ST: single-target, :class:`sklearn.multioutput.MultiOutputRegressor`;
-* SST: :class:`skmtl.ensemble.StackedTasksRegressor` (out-of-fold stage-1
-  estimates from an inner shuffled 5-fold split);
-* ERC: :class:`skmtl.ensemble.ChainEnsembleRegressor` (10 chains, the same
-  inner split);
+* SST: :class:`skmtl.ensemble.StackedTasksRegressor` with its defaults
+  (out-of-fold stage-1 estimates from a shuffled inner 5-fold split) and
+  ``random_state=0``;
+* ERC: :class:`skmtl.ensemble.ChainEnsembleRegressor` (10 chains, its default
+  inner split, ``random_state=0``);
 * pooled: :class:`skmtl.PooledRegressor` (one ``RidgeCV`` over all targets with
   a one-hot target indicator) on standardized targets;
 * linear MTL (CV): :class:`skmtl.RegularizedMultiTaskRegressor` on standardized
@@ -42,8 +43,10 @@ model beat ST. ``sf1``/``sf2`` nominal inputs are used as their integer codes.
 Time (2 cores, ``--n-jobs 2``): 35 to 50 minutes by default; ``--quick`` runs
 the Ridge group with 5-epoch networks and trimmed grids on 2 small datasets with
 2 outer folds in seconds. ``--rst PATH`` also writes the table as
-reStructuredText; ``--cache PATH`` keeps each finished dataset in a JSON file
-and resumes from it.
+reStructuredText; ``--cache PATH`` keeps each finished model of each dataset in
+a JSON file and resumes from it; ``--models SST ERC`` runs only those models
+(of both groups), e.g. to re-run what a change affects into an existing cache
+(``--rerun`` drops their cached results first).
 """
 
 import argparse
@@ -113,7 +116,6 @@ def standardized_targets(estimator):
 
 def model(method, base, quick=False):
     """Return the unfitted model ``method`` of group ``base``."""
-    inner = KFold(5, shuffle=True, random_state=0)
     tune = {"cv": KFold(2 if quick else 3, shuffle=True, random_state=0)}
     tune["scoring"] = "r2"
     if base == "RF":
@@ -129,9 +131,9 @@ def model(method, base, quick=False):
     if method == "ST":
         return MultiOutputRegressor(estimator)
     if method == "SST":
-        return StackedTasksRegressor(estimator, cv=inner)
+        return StackedTasksRegressor(estimator, random_state=0)
     if method == "ERC":
-        return ChainEnsembleRegressor(estimator, n_chains=10, cv=inner, random_state=0)
+        return ChainEnsembleRegressor(estimator, n_chains=10, random_state=0)
     if method == "pooled":
         return standardized_targets(prepared(PooledRegressor(RidgeCV(alphas=ALPHAS))))
     if method == "linear MTL":
@@ -166,29 +168,41 @@ def score_fold(folder, name, method, base, train, test, quick):
     return rrmse(Y[test], fitted.predict(X[test]), Y[train]), choice(fitted)
 
 
-def planned(name, n_rows, full, quick):
-    """Return the ``(base, method)`` pairs that run on dataset ``name``."""
+def planned(name, n_rows, full, quick, methods=None):
+    """Return the ``(base, method)`` pairs that run on dataset ``name``.
+
+    ``methods``, when given, keeps only those methods (of every group).
+    """
     keys = []
-    for base, methods in GROUPS.items():
+    for base, group in GROUPS.items():
         if base == "RF" and (quick or not (full or name in RF_DEFAULT)):
             continue
-        for method in methods:
+        for method in group:
             if method == "net CV" and n_rows > NET_CV_MAX_ROWS and not full:
                 continue
-            keys.append((base, method))
+            if methods is None or method in methods:
+                keys.append((base, method))
     return keys
 
 
-def run_dataset(folder, name, n_folds, *, full=False, quick=False, n_jobs=1):
+def run_dataset(
+    folder, name, n_folds, *, full=False, quick=False, n_jobs=1, methods=None, done=()
+):
     """Return one dataset's record: shape and, per model, aRRMSE and grid picks.
 
     Per model: ``scores`` (mean aRRMSE over the outer folds), ``stds`` (their
     standard deviation), ``per_target`` (each target's RRMSE averaged over the
-    folds) and ``picks`` (what a grid search chose on each fold).
+    folds) and ``picks`` (what a grid search chose on each fold). ``methods``
+    restricts the models (see :func:`planned`); the ``"base|method"`` keys in
+    ``done`` are skipped (already in the cache).
     """
     X, Y = load(folder, name)
     folds = list(KFold(n_folds, shuffle=True, random_state=0).split(X))
-    keys = planned(name, X.shape[0], full, quick)
+    keys = [
+        (base, method)
+        for base, method in planned(name, X.shape[0], full, quick, methods)
+        if f"{base}|{method}" not in done
+    ]
     outcomes = Parallel(n_jobs=n_jobs)(
         delayed(score_fold)(folder, name, method, base, train, test, quick)
         for base, method in keys
@@ -207,12 +221,40 @@ def run_dataset(folder, name, n_folds, *, full=False, quick=False, n_jobs=1):
     return record
 
 
-def run(folder, names, n_folds, *, full=False, quick=False, n_jobs=1, cache=None):
+def merge(record, new):
+    """Add the models of record ``new`` to ``record`` (in place) and return it."""
+    record["shape"] = new["shape"]
+    for field in ("scores", "stds", "per_target", "picks"):
+        record.setdefault(field, {}).update(new[field])
+    return record
+
+
+def drop(record, methods):
+    """Remove the models ``methods`` (of every group) from ``record`` (in place)."""
+    for field in ("scores", "stds", "per_target", "picks"):
+        for key in [k for k in record.get(field, {}) if k.split("|")[1] in methods]:
+            del record[field][key]
+
+
+def run(
+    folder,
+    names,
+    n_folds,
+    *,
+    full=False,
+    quick=False,
+    n_jobs=1,
+    cache=None,
+    methods=None,
+    rerun=False,
+):
     """Return the records of every dataset, by name (see :func:`run_dataset`).
 
-    With ``cache`` (a JSON path), each finished dataset is saved there and a
-    dataset already saved (with the same fold count and mode) is read back
-    instead of re-run, so an interrupted run resumes. Progress goes to stderr.
+    With ``cache`` (a JSON path), each dataset's finished models are saved there
+    and the models already saved (with the same fold count and mode) are read
+    back instead of re-run, so an interrupted run resumes. ``methods`` restricts
+    the models run (the cached others stay in the record); ``rerun`` re-runs
+    ``methods`` even when cached. Progress goes to stderr.
     """
     saved = {}
     if cache and pathlib.Path(cache).exists():
@@ -222,13 +264,23 @@ def run(folder, names, n_folds, *, full=False, quick=False, n_jobs=1, cache=None
         start = time.perf_counter()
         mode = "full" if full else "quick" if quick else "default"
         tag = f"v2|{name}|{n_folds}|{mode}"
-        if tag not in saved:
-            saved[tag] = run_dataset(
-                folder, name, n_folds, full=full, quick=quick, n_jobs=n_jobs
-            )
-            if cache:
-                pathlib.Path(cache).write_text(json.dumps(saved), encoding="utf-8")
-        records[name] = saved[tag]
+        record = saved.setdefault(tag, {})
+        if rerun and methods:
+            drop(record, methods)
+        new = run_dataset(
+            folder,
+            name,
+            n_folds,
+            full=full,
+            quick=quick,
+            n_jobs=n_jobs,
+            methods=methods,
+            done=set(record.get("scores", {})),
+        )
+        merge(record, new)
+        if cache:
+            pathlib.Path(cache).write_text(json.dumps(saved), encoding="utf-8")
+        records[name] = record
         seconds = time.perf_counter() - start
         print(
             f"{name}: {len(records[name]['scores'])} models in {seconds:.0f} s",
@@ -271,10 +323,12 @@ def comparisons(results, names):
 
     Ranks are over the datasets where every model of the group ran (``"ranked"``
     gives their number); Δm% and wins are over the datasets where the model ran.
+    Models run on no dataset (left out by ``--models``) are left out.
     """
     summary = {}
-    for base, methods in GROUPS.items():
+    for base, group in GROUPS.items():
         ran = [n for n in names if (n, base, "ST") in results]
+        methods = [m for m in group if any((n, base, m) in results for n in ran)]
         if not ran:
             continue
         complete = [n for n in ran if all((n, base, m) in results for m in methods)]
@@ -303,7 +357,7 @@ def comparisons(results, names):
 
 def columns(summary):
     """Return the table's result columns as (base, method) pairs."""
-    return [(base, method) for base in summary for method in GROUPS[base]]
+    return [(base, method) for base in summary for method in summary[base]]
 
 
 def cell(results, name, base, method, spreads=None):
@@ -378,6 +432,17 @@ def main(argv=None):
     parser.add_argument(
         "--per-target", help="also write each target's RRMSE per model to this CSV"
     )
+    parser.add_argument(
+        "--models",
+        nargs="+",
+        choices=sorted({m for group in GROUPS.values() for m in group}),
+        help="run only these models (of every group); cached others are kept",
+    )
+    parser.add_argument(
+        "--rerun",
+        action="store_true",
+        help="with --models: re-run them even when the cache has them",
+    )
     args = parser.parse_args(argv)
 
     folder = _data.data_dir()
@@ -408,6 +473,8 @@ def main(argv=None):
             quick=args.quick,
             n_jobs=args.n_jobs,
             cache=args.cache,
+            methods=args.models,
+            rerun=args.rerun,
         )
     results, spreads, shapes, chosen = flatten(records)
     summary = comparisons(results, names)

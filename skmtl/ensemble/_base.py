@@ -21,6 +21,7 @@ from sklearn.base import (
     MetaEstimatorMixin,
     RegressorMixin,
     clone,
+    is_classifier,
 )
 from sklearn.utils import get_tags
 from sklearn.utils.metadata_routing import (
@@ -57,9 +58,60 @@ Task.__doc__ = """One task's training data: the rows of ``X`` with an observed l
 (sorted int positions) and those labels."""
 
 
-def fit_clone(estimator, X, y, fit_params):
-    """Return a clone of ``estimator`` fitted on ``X``, ``y``."""
-    return clone(estimator).fit(X, y, **fit_params)
+def degenerate_labels(y, classifier):
+    """Return what makes labels ``y`` too few for a model to learn, or None.
+
+    Parameters
+    ----------
+    y : ndarray of shape (n_samples,)
+        Observed labels.
+    classifier : bool
+        Whether one class among them is a problem.
+
+    Returns
+    -------
+    problem : str or None
+        ``"no observed label"``, ``"only one observed label (v: 1 sample)"``,
+        ``"only one class (c) among N observed labels"``, or None when there is
+        no such problem.
+    """
+    if len(y) == 0:
+        return "no observed label"
+    if len(y) == 1:
+        return f"only one observed label ({y.tolist()[0]!r}: 1 sample)"
+    if classifier:
+        classes = np.unique(y)
+        if len(classes) == 1:
+            only = classes.tolist()[0]
+            return f"only one class ({only!r}) among {len(y)} observed labels"
+    return None
+
+
+def fit_clone(estimator, X, y, fit_params, *, subject=None, where=""):
+    """Return a clone of ``estimator`` fitted on ``X``, ``y``.
+
+    When the fit fails, ``subject`` is given (``"Task 'b'"``) and the labels are
+    degenerate (see :func:`degenerate_labels`), the error becomes a ValueError
+    that names the subject and says what is wrong, the base estimator's message
+    kept. ``where`` says which rows ``y`` holds (e.g. ``" in the training part
+    of inner cv fold 2 of 5"``). Any other error is raised unchanged.
+    """
+    try:
+        return clone(estimator).fit(X, y, **fit_params)
+    except Exception as error:
+        problem = degenerate_labels(np.asarray(y), is_classifier(estimator))
+        if subject is None or problem is None:
+            raise
+        raise ValueError(
+            f"{subject} has {problem}{where}, and the base estimator "
+            f"{type(estimator).__name__} cannot be fitted on it ({error}). Drop the "
+            "task or give it more labels."
+        ) from error
+
+
+def task_subject(ensemble, t):
+    """Return how errors name task ``t`` of ``ensemble``: ``"Task 'b'"``."""
+    return f"Task {ensemble.task_names_[t]!r}"
 
 
 def task_fit_params(X, fit_params, rows):
@@ -142,6 +194,15 @@ class _BaseTaskEnsemble(
         -------
         self : object
             The fitted estimator.
+
+        Raises
+        ------
+        ValueError
+            When a task has no observed label, has fewer labels than the folds
+            of an inner ``cv``, or has labels the base estimator cannot be
+            fitted on because there is only one of them or only one class
+            (also in the training part of an inner cv fold); the message names
+            the task and keeps the base estimator's own.
         """
         features, task_values = split_features(self, X, reset=True)
         tasks = self._tasks(y, _num_samples(features), task_values)

@@ -21,9 +21,14 @@ from skmtl.ensemble._base import (
     _TaskRegressorMixin,
     fit_clone,
     task_fit_params,
+    task_subject,
 )
 from skmtl.ensemble._columns import append_columns, take_rows
-from skmtl.ensemble._out_of_fold import check_response_method, fit_out_of_fold
+from skmtl.ensemble._out_of_fold import (
+    check_response_method,
+    fit_out_of_fold,
+    split_seed,
+)
 from skmtl.utils._sklearn_compat import Interval, _num_samples
 
 
@@ -78,14 +83,22 @@ class _BaseChainEnsemble(_BaseTaskEnsemble):
 
     def _fit(self, X, tasks, fit_params):
         check_response_method(self)
-        self.orders_ = chain_orders(self.n_tasks_, self.n_chains, self.random_state)
+        rng = check_random_state(self.random_state)
+        self.orders_ = chain_orders(self.n_tasks_, self.n_chains, rng)
+        seed = split_seed(
+            self.random_state if isinstance(self.random_state, Integral) else rng
+        )
         self.estimators_ = Parallel(n_jobs=self.n_jobs)(
-            delayed(self._fit_chain)(order, X, tasks, fit_params)
+            delayed(self._fit_chain)(order, X, tasks, fit_params, seed)
             for order in self.orders_
         )
 
-    def _fit_chain(self, order, X, tasks, fit_params):
-        """Fit the models of one chain, in its order; return them in that order."""
+    def _fit_chain(self, order, X, tasks, fit_params, seed):
+        """Fit the models of one chain, in its order; return them in that order.
+
+        ``seed`` seeds the shuffled inner split of an int ``cv``, the same in
+        every chain.
+        """
         n_samples = _num_samples(X)
         # trained_later[p]: the rows some model after position p is trained on.
         # Only there must position p's estimates be out-of-fold.
@@ -105,6 +118,7 @@ class _BaseChainEnsemble(_BaseTaskEnsemble):
                 {t: task},
                 fit_params,
                 out_of_fold={t: bool(trained_later[position][task.rows].any())},
+                random_state=seed,
             )
             models.append(fitted[t])
             X_chain = append_columns(
@@ -119,6 +133,7 @@ class _BaseChainEnsemble(_BaseTaskEnsemble):
                 take_rows(X_chain, last.rows),
                 last.y,
                 task_fit_params(X, fit_params, last.rows),
+                subject=task_subject(self, order[-1]),
             )
         )
         return models
@@ -175,14 +190,21 @@ class ChainEnsembleRegressor(_TaskRegressorMixin, _BaseChainEnsemble):
         (``n_tasks! < n_chains``, e.g. 2 tasks), each order is used once.
     cv : int, cross-validation generator or iterable, default=5
         How the out-of-fold estimates of each task are computed on its observed
-        rows: an int gives :class:`~sklearn.model_selection.KFold` with that many
-        folds (no shuffling: for rows in a meaningful order, pass e.g.
-        ``KFold(5, shuffle=True, random_state=0)``), or a splitter or iterable
-        of ``(train, test)`` splits of a task's observed rows whose test folds
-        partition them. Splitters that need ``groups`` are not supported.
+        rows: an int gives ``KFold(cv, shuffle=True,
+        random_state=random_state)`` (:class:`~sklearn.model_selection.KFold`),
+        or a splitter or iterable of ``(train, test)`` splits of a task's
+        observed rows whose test folds partition them, used as given (e.g.
+        ``KFold(5)`` for consecutive folds). Splitters that need ``groups`` are
+        not supported. The folds are shuffled because data sets are often
+        stored sorted (by a design parameter, by time): consecutive folds would
+        leave each fold's model without the kind of rows it predicts, and the
+        later models would learn from estimates worse than the ones they get
+        at predict time.
     random_state : int, RandomState instance or None, default=None
-        Draws the chain orders (the base estimator's own randomness is its
-        own parameter).
+        Draws the chain orders and seeds the shuffled inner folds of an int
+        ``cv`` (an int is the folds' seed itself; None or a RandomState
+        instance draws one seed per fit, the same in every chain). The base
+        estimator's own randomness is its own parameter.
     task_column : int or str, default=None
         Long layout: the column of ``X`` (position, or name for a DataFrame)
         holding each row's task id; ``y`` is then 1-D. None: wide layout.
@@ -279,15 +301,22 @@ class ChainEnsembleClassifier(_TaskClassifierMixin, _BaseChainEnsemble):
         (``n_tasks! < n_chains``, e.g. 2 tasks), each order is used once.
     cv : int, cross-validation generator or iterable, default=5
         How the out-of-fold probabilities of each task are computed on its
-        observed rows: an int gives
-        :class:`~sklearn.model_selection.StratifiedKFold` with that many folds
-        (no shuffling: for rows in a meaningful order, pass e.g.
-        ``StratifiedKFold(5, shuffle=True, random_state=0)``), or a splitter or
-        iterable of ``(train, test)`` splits of a task's observed rows whose test
-        folds partition them. Splitters that need ``groups`` are not supported.
+        observed rows: an int gives ``StratifiedKFold(cv, shuffle=True,
+        random_state=random_state)``
+        (:class:`~sklearn.model_selection.StratifiedKFold`, stratified on the
+        task's labels), or a splitter or iterable of ``(train, test)`` splits of
+        a task's observed rows whose test folds partition them, used as given
+        (e.g. ``StratifiedKFold(5)`` for unshuffled folds). Splitters that need
+        ``groups`` are not supported. The folds are shuffled because data sets
+        are often stored sorted (by a design parameter, by time): consecutive
+        folds would leave each fold's model without the kind of rows it
+        predicts, and the later models would learn from probabilities worse
+        than the ones they get at predict time.
     random_state : int, RandomState instance or None, default=None
-        Draws the chain orders (the base estimator's own randomness is its
-        own parameter).
+        Draws the chain orders and seeds the shuffled inner folds of an int
+        ``cv`` (an int is the folds' seed itself; None or a RandomState
+        instance draws one seed per fit, the same in every chain). The base
+        estimator's own randomness is its own parameter.
     task_column : int or str, default=None
         Long layout: the column of ``X`` (position, or name for a DataFrame)
         holding each row's task id; ``y`` is then 1-D. None: wide layout.

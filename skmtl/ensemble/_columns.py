@@ -103,9 +103,10 @@ def append_columns(X, block, labels):
     ----------
     X : DataFrame, sparse matrix or ndarray of shape (n_samples, n_features)
         The features.
-    block : ndarray or DataFrame of shape (n_samples, n_new)
+    block : ndarray, sparse matrix or DataFrame of shape (n_samples, n_new)
         The new columns. A DataFrame block keeps its column dtypes (e.g. a
-        categorical column) when ``X`` is a DataFrame.
+        categorical column) when ``X`` is a DataFrame; a sparse block is
+        appended to a sparse ``X`` without being densified.
     labels : list of str
         What the new columns hold, used as their names when ``X`` is a
         DataFrame.

@@ -10,6 +10,7 @@ from skmtl.ensemble._base import (
     _TaskRegressorMixin,
     fit_clone,
     task_fit_params,
+    task_subject,
 )
 from skmtl.ensemble._columns import take_rows
 
@@ -34,8 +35,9 @@ class _BasePerTask(_BaseTaskEnsemble):
                 take_rows(X, task.rows),
                 task.y,
                 task_fit_params(X, fit_params, task.rows),
+                subject=task_subject(self, t),
             )
-            for task in tasks
+            for t, task in enumerate(tasks)
         )
 
     def _outputs(self, X, rows, method):

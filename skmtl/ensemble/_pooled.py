@@ -52,6 +52,7 @@ class _BasePooled(_BaseTaskEnsemble):
             self._with_task(take_rows(X, rows), codes),
             y,
             task_fit_params(X, fit_params, rows),
+            subject="The pooled training set of every task",
         )
 
     def _with_task(self, X, codes):
@@ -66,10 +67,14 @@ class _BasePooled(_BaseTaskEnsemble):
             else:
                 block = codes.astype(np.float64)[:, None]
             return append_columns(X, block, ["task"])
-        block = np.zeros((len(codes), self.n_tasks_))
-        block[np.arange(len(codes)), codes] = 1.0
+        n_rows = len(codes)
         if sp.issparse(X):
-            block = sp.csr_array(block)
+            # Built sparse: n_rows x n_tasks dense zeros would dwarf a sparse X.
+            entries = (np.ones(n_rows), (np.arange(n_rows), codes))
+            block = sp.csr_array(entries, shape=(n_rows, self.n_tasks_))
+        else:
+            block = np.zeros((n_rows, self.n_tasks_))
+            block[np.arange(n_rows), codes] = 1.0
         return append_columns(X, block, [f"task={name}" for name in self.task_names_])
 
     def _outputs(self, X, rows, method):

@@ -18,9 +18,14 @@ from skmtl.ensemble._base import (
     _TaskRegressorMixin,
     fit_clone,
     task_fit_params,
+    task_subject,
 )
 from skmtl.ensemble._columns import append_columns, take_rows
-from skmtl.ensemble._out_of_fold import check_response_method, fit_out_of_fold
+from skmtl.ensemble._out_of_fold import (
+    check_response_method,
+    fit_out_of_fold,
+    split_seed,
+)
 
 
 class _BaseStackedTasks(_BaseTaskEnsemble):
@@ -29,12 +34,16 @@ class _BaseStackedTasks(_BaseTaskEnsemble):
     _parameter_constraints = {
         **_BaseTaskEnsemble._parameter_constraints,
         "cv": ["cv_object"],
+        "random_state": ["random_state"],
         "n_jobs": [Integral, None],
     }
 
-    def __init__(self, estimator, *, cv=5, task_column=None, n_jobs=None):
+    def __init__(
+        self, estimator, *, cv=5, random_state=None, task_column=None, n_jobs=None
+    ):
         self.estimator = estimator
         self.cv = cv
+        self.random_state = random_state
         self.task_column = task_column
         self.n_jobs = n_jobs
 
@@ -46,6 +55,7 @@ class _BaseStackedTasks(_BaseTaskEnsemble):
             dict(enumerate(tasks)),
             fit_params,
             out_of_fold=dict.fromkeys(range(self.n_tasks_), True),
+            random_state=split_seed(self.random_state),
             n_jobs=self.n_jobs,
         )
         self.first_stage_estimators_ = [models[t] for t in range(self.n_tasks_)]
@@ -56,8 +66,9 @@ class _BaseStackedTasks(_BaseTaskEnsemble):
                 take_rows(X_stacked, task.rows),
                 task.y,
                 task_fit_params(X, fit_params, task.rows),
+                subject=task_subject(self, t),
             )
-            for task in tasks
+            for t, task in enumerate(tasks)
         )
 
     def _stack(self, X, responses):
@@ -111,11 +122,22 @@ class StackedTasksRegressor(_TaskRegressorMixin, _BaseStackedTasks):
         first-stage, cross-validation and second-stage model.
     cv : int, cross-validation generator or iterable, default=5
         How the out-of-fold estimates of each task are computed on its observed
-        rows: an int gives :class:`~sklearn.model_selection.KFold` with that many
-        folds (no shuffling: for rows in a meaningful order, pass e.g.
-        ``KFold(5, shuffle=True, random_state=0)``), or a splitter or iterable
-        of ``(train, test)`` splits of a task's observed rows whose test folds
-        partition them. Splitters that need ``groups`` are not supported.
+        rows: an int gives ``KFold(cv, shuffle=True,
+        random_state=random_state)`` (:class:`~sklearn.model_selection.KFold`),
+        or a splitter or iterable of ``(train, test)`` splits of a task's
+        observed rows whose test folds partition them, used as given (e.g.
+        ``KFold(5)`` for consecutive folds). Splitters that need ``groups`` are
+        not supported. The folds are shuffled because data sets are often
+        stored sorted (by a design parameter, by time): consecutive folds would
+        leave each fold's model without the kind of rows it predicts, and the
+        later models would learn from estimates worse than the ones they get
+        at predict time.
+    random_state : int, RandomState instance or None, default=None
+        Seeds the shuffled inner folds of an int ``cv``: an int gives the same
+        folds at every fit (each task's observed rows are shuffled with it);
+        None or a RandomState instance draws one seed per fit. Not used when
+        ``cv`` is a splitter. The base estimator's own randomness is its own
+        parameter.
     task_column : int or str, default=None
         Long layout: the column of ``X`` (position, or name for a DataFrame)
         holding each row's task id; ``y`` is then 1-D. None: wide layout.
@@ -208,12 +230,23 @@ class StackedTasksClassifier(_TaskClassifierMixin, _BaseStackedTasks):
         model.
     cv : int, cross-validation generator or iterable, default=5
         How the out-of-fold probabilities of each task are computed on its
-        observed rows: an int gives
-        :class:`~sklearn.model_selection.StratifiedKFold` with that many folds
-        (no shuffling: for rows in a meaningful order, pass e.g.
-        ``StratifiedKFold(5, shuffle=True, random_state=0)``), or a splitter or
-        iterable of ``(train, test)`` splits of a task's observed rows whose test
-        folds partition them. Splitters that need ``groups`` are not supported.
+        observed rows: an int gives ``StratifiedKFold(cv, shuffle=True,
+        random_state=random_state)``
+        (:class:`~sklearn.model_selection.StratifiedKFold`, stratified on the
+        task's labels), or a splitter or iterable of ``(train, test)`` splits of
+        a task's observed rows whose test folds partition them, used as given
+        (e.g. ``StratifiedKFold(5)`` for unshuffled folds). Splitters that need
+        ``groups`` are not supported. The folds are shuffled because data sets
+        are often stored sorted (by a design parameter, by time): consecutive
+        folds would leave each fold's model without the kind of rows it
+        predicts, and the later models would learn from probabilities worse
+        than the ones they get at predict time.
+    random_state : int, RandomState instance or None, default=None
+        Seeds the shuffled inner folds of an int ``cv``: an int gives the same
+        folds at every fit (each task's observed rows are shuffled with it);
+        None or a RandomState instance draws one seed per fit. Not used when
+        ``cv`` is a splitter. The base estimator's own randomness is its own
+        parameter.
     task_column : int or str, default=None
         Long layout: the column of ``X`` (position, or name for a DataFrame)
         holding each row's task id; ``y`` is then 1-D. None: wide layout.

@@ -27,8 +27,8 @@ ALL = REGRESSORS + CLASSIFIERS
 
 # Few folds and chains: the tests check behaviour, not model quality.
 FAST = {
-    StackedTasksRegressor: {"cv": 3},
-    StackedTasksClassifier: {"cv": 3},
+    StackedTasksRegressor: {"cv": 3, "random_state": 0},
+    StackedTasksClassifier: {"cv": 3, "random_state": 0},
     ChainEnsembleRegressor: {"cv": 3, "n_chains": 3, "random_state": 0},
     ChainEnsembleClassifier: {"cv": 3, "n_chains": 3, "random_state": 0},
 }

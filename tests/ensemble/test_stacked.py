@@ -71,11 +71,12 @@ def test_long_layout_stacks_every_tasks_estimate(long_regression):
 
 def test_classifier_stacks_out_of_fold_probabilities(wide_classification):
     X, Y = wide_classification  # classes per task: 2, 3, 2
-    model = StackedTasksClassifier(LogisticRegression(), cv=3).fit(X, Y)
+    model = StackedTasksClassifier(LogisticRegression(), cv=3, random_state=0)
+    model.fit(X, Y)
+    # An int cv means shuffled stratified folds seeded by random_state.
+    folds = StratifiedKFold(3, shuffle=True, random_state=0)
     proba = [
-        cross_val_predict(
-            LogisticRegression(), X, y, cv=StratifiedKFold(3), method="predict_proba"
-        )
+        cross_val_predict(LogisticRegression(), X, y, cv=folds, method="predict_proba")
         for y in Y.T
     ]
     Z = np.hstack([proba[0][:, 1:], proba[1], proba[2][:, 1:]])
@@ -115,7 +116,8 @@ def test_cv_must_partition_the_rows(wide_regression):
 
 def test_parallel_fit_gives_the_same_models(wide_regression):
     X, Y = wide_regression
-    serial = StackedTasksRegressor(Ridge(), cv=3).fit(X, Y)
+    serial = StackedTasksRegressor(Ridge(), cv=3, random_state=0).fit(X, Y)
     with parallel_backend("threading"):
-        parallel = StackedTasksRegressor(Ridge(), cv=3, n_jobs=2).fit(X, Y)
+        parallel = StackedTasksRegressor(Ridge(), cv=3, random_state=0, n_jobs=2)
+        parallel.fit(X, Y)
     np.testing.assert_allclose(serial.predict(X), parallel.predict(X))
