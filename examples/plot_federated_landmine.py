@@ -43,7 +43,7 @@ except FileNotFoundError:
     X, y = make_multitask_classification(
         n_samples=600, n_features=9, n_tasks=3, layout="long", random_state=0
     )
-    X, field = X[:, :-1], X[:, -1]
+    X, field = X[:, 1:], X[:, 0]  # the generated task id is the first column
 
 clients = []
 for t in np.unique(field)[:3]:

@@ -59,20 +59,21 @@ def serial_results(data):
 
 
 def _assert_same_search(engine_results, serial_results):
-    for name, serial in serial_results.items():
-        distributed = engine_results[name]
+    for name, distributed in engine_results.items():
+        serial = serial_results[name]
         assert distributed["params"] == serial["params"], name
         for key in serial:
             if key.endswith("test_score"):
                 np.testing.assert_array_equal(distributed[key], serial[key], key)
 
 
-def _run_searches_and_threads(backend, data):
+def _run_searches_and_threads(backend, data, names=tuple(SEARCHES)):
     X, Y = data
     with parallel_config(backend=backend, n_jobs=2):
         results = {
             name: GridSearchCV(model, grid, cv=KFold(3)).fit(X, Y).cv_results_
             for name, (model, grid) in SEARCHES.items()
+            if name in names
         }
         fits = cross_validate(
             MultiTaskRegressor(**FAST, callbacks=[RecordThreads()]),
@@ -120,7 +121,9 @@ def test_ray_cluster_search_equals_serial(data, serial_results):
     )
     try:
         register_ray()
-        results, threads = _run_searches_and_threads("ray", data)
+        # Ray's joblib backend starts a new pool of workers (importing torch) for
+        # every search: the neural search only, to keep the test short.
+        results, threads = _run_searches_and_threads("ray", data, names=["neural"])
     finally:
         ray.shutdown()
     _assert_same_search(results, serial_results)
