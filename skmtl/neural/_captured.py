@@ -271,6 +271,11 @@ class StepRunner:
             for param, state in optimizer.state.items()
         }
         rng_state = torch.cuda.get_rng_state(self._device)
+        # Dropout draws from the fit's own generators (thread-safe
+        # reproducibility): their states are restored after the warm-up and
+        # registered with the graph, so each replay advances them.
+        generators = _dropout_generators(module)
+        generator_states = [generator.get_state() for generator in generators]
         current = torch.cuda.current_stream(self._device)
         side = torch.cuda.Stream(self._device)
         side.wait_stream(current)
@@ -296,10 +301,14 @@ class StepRunner:
                     else:
                         value.copy_(before[key])
         torch.cuda.set_rng_state(rng_state, self._device)
+        for generator, state in zip(generators, generator_states):
+            generator.set_state(state)
         optimizer.zero_grad(set_to_none=True)
         # torch.cuda.graph() would also empty the allocator's cache first, which
         # costs a new device allocation for every tensor of the next fit.
         graph = torch.cuda.CUDAGraph()
+        for generator in generators:
+            graph.register_generator_state(generator)
         torch.cuda.synchronize(self._device)
         with torch.cuda.stream(side):
             graph.capture_begin(capture_error_mode="global")
@@ -357,3 +366,16 @@ class StepRunner:
                 self._label_totals.add_(totals)
                 self._weight_sums.add_(weights.detach())
             batch.add_(1)
+
+
+def _dropout_generators(module):
+    """Return the distinct CUDA generators of the module's dropout layers."""
+    from skmtl.utils._random import GeneratorDropout
+
+    generators = {}
+    for layer in module.modules():
+        if isinstance(layer, GeneratorDropout) and layer.p > 0:
+            generator = layer.generator
+            if generator.device.type == "cuda":
+                generators[id(generator)] = generator
+    return list(generators.values())
