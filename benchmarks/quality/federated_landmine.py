@@ -44,24 +44,13 @@ from skmtl import MultiTaskClassifier
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1]))
 import _data
+from quality.landmine import within_task_split
 
 ROUNDS = (1, 5, 10, 20, 40)
 # The centralized default's number of optimizer steps per client over 40 rounds:
 # 15 batches x 200 epochs = 3,000 = 40 rounds x 75 local epochs (one batch each).
 LOCAL_EPOCHS = 75
 PROXIMAL_MU = 0.1
-
-
-def within_task_split(task, y, train_size, seed):
-    """Return a boolean train mask: ``train_size`` of each task, stratified by y."""
-    rng = np.random.RandomState(seed)
-    train = np.zeros(len(task), dtype=bool)
-    for t in np.unique(task):
-        for label in np.unique(y[task == t]):
-            rows = np.flatnonzero((task == t) & (y == label))
-            rng.shuffle(rows)
-            train[rows[: max(1, round(train_size * len(rows)))]] = True
-    return train
 
 
 def field_auc(estimator, X, y):
@@ -217,22 +206,13 @@ def main(argv=None):
         f"splits of the mean per-field test ROC AUC; {local_epochs} local epochs "
         f"per round ({time.perf_counter() - start:.0f} s)\n"
     )
-    print("| " + " | ".join(header) + " |")
-    print("| --- " * len(header) + "|")
-    for row in table:
-        print("| " + " | ".join(row) + " |")
+    print(_data.markdown(header, table))
     if args.rst:
-        lines = [
-            ".. list-table:: Federated Landmine: mean per-field test ROC AUC by "
-            "communication round (non-federated models: final value)",
-            "   :header-rows: 1",
-            "",
-        ]
-        for cells in [header, *table]:
-            lines.append(f"   * - {cells[0]}")
-            lines += [f"     - {cell}" for cell in cells[1:]]
-        with open(args.rst, "w", encoding="utf-8") as handle:
-            handle.write("\n".join(lines) + "\n")
+        caption = (
+            "Federated Landmine: mean per-field test ROC AUC by communication round "
+            "(non-federated models: final value)"
+        )
+        _data.write(args.rst, _data.rst(caption, header, table))
 
 
 if __name__ == "__main__":
