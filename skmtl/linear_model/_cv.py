@@ -22,6 +22,7 @@ from skmtl.linear_model._alpha_grid import DecodedData, alpha_grid
 from skmtl.linear_model._classifier import RegularizedMultiTaskClassifier
 from skmtl.linear_model._regressor import RegularizedMultiTaskRegressor
 from skmtl.linear_model.penalties import PENALTIES
+from skmtl.utils._doc_link import DocLinkMixin
 from skmtl.utils._sklearn_compat import (
     Interval,
     StrOptions,
@@ -154,7 +155,7 @@ def _refit_has(method):
     return check
 
 
-class _BaseRegularizedMultiTaskCV(BaseEstimator):
+class _BaseRegularizedMultiTaskCV(DocLinkMixin, BaseEstimator):
     """Path over alphas per fold, selection by mean score, refit; delegation."""
 
     #: The estimator fitted along the path and refitted.
@@ -229,6 +230,10 @@ class _BaseRegularizedMultiTaskCV(BaseEstimator):
         self : object
             The fitted estimator.
         """
+        if sparse.issparse(X) and X.format not in ("csr", "csc"):
+            # The folds index rows of X: COO, DIA, BSR... cannot be indexed
+            # (the base estimator converts them to CSR as well).
+            X = X.tocsr()
         data = self._decode(X, y)
         X, y = _indexable(X), _indexable(y)
         alphas = self._alphas(data)
@@ -432,6 +437,8 @@ class _BaseRegularizedMultiTaskCV(BaseEstimator):
         tags.target_tags.multi_output = True
         tags.target_tags.single_output = True
         tags.input_tags.allow_nan = False
+        # The linear models take SciPy sparse X (CSR/CSC, never densified).
+        tags.input_tags.sparse = True
         return tags
 
 
