@@ -35,6 +35,11 @@ from skmtl.neural._device import (
     computing_at,
     matmul_precision,
 )
+from skmtl.neural._distributed import (
+    GradientAllReduce,
+    ShardedBatchIterator,
+    process_group,
+)
 from skmtl.neural._module import MultiTaskModule
 from skmtl.neural._net import MultiTaskNet
 from skmtl.neural._progress import progress_callbacks
@@ -297,10 +302,11 @@ class _BaseMultiTaskNeural(
                     self.net_ = self._build_net(features.shape[1], seed)
                     self.net_.initialize()
             self.net_.precision = self.precision
-            # Sparse batches (index arrays of varying length) are not captured.
+            # Sparse batches (index arrays of varying length) and data-parallel
+            # fits (a collective call per step) are not captured.
             runner = (
                 None
-                if sparse
+                if sparse or process_group() is not None
                 else step_runner_for(
                     self.cuda_graphs, device, self.net_, self.callbacks
                 )
@@ -436,6 +442,17 @@ class _BaseMultiTaskNeural(
         if self.weight_decay:
             _check_takes_weight_decay(optimizer)
             optimizer_params["optimizer__weight_decay"] = self.weight_decay
+        # Fitted in every process of a torch.distributed group: each process
+        # trains on its rows of every batch, gradients summed over processes.
+        distributed_params, group = {}, process_group()
+        if group is not None:
+            rank, world_size = group
+            distributed_params = {
+                "iterator_train": ShardedBatchIterator,
+                "iterator_train__rank": rank,
+                "iterator_train__world_size": world_size,
+            }
+            callbacks.insert(0, ("distributed_gradients", GradientAllReduce()))
         net = MultiTaskNet(
             module=module,
             criterion=self._criterion(),
@@ -445,7 +462,7 @@ class _BaseMultiTaskNeural(
             **optimizer_params,
             max_epochs=self.max_epochs,
             batch_size=self.batch_size,
-            iterator_train=TensorBatchIterator,
+            **{"iterator_train": TensorBatchIterator, **distributed_params},
             iterator_train__shuffle=True,
             iterator_train__generator=torch.Generator().manual_seed(seed),
             iterator_valid=TensorBatchIterator,
@@ -459,6 +476,7 @@ class _BaseMultiTaskNeural(
         # The dropout layers' generator, reseeded by a warm start (kept with the
         # network it belongs to, not as an estimator attribute).
         net.dropout_generator = dropout_generator
+        net.world_size = 1 if group is None else group[1]
         return net
 
     def _divergence_hints(self):

@@ -109,6 +109,19 @@ class TensorBatchIterator:
         return math.ceil(len(self.dataset) / self.batch_size)
 
     def __iter__(self):
+        data = self.epoch_data()
+        for start in range(0, len(data), self.batch_size):
+            yield data.batch(slice(start, start + self.batch_size))
+
+    def epoch_data(self, *, always_shares=False):
+        """Return the epoch's rows (shuffled when asked), with label shares.
+
+        Parameters
+        ----------
+        always_shares : bool, default=False
+            Also compute shares when every label is observed in the wide layout
+            (the criterion otherwise takes one mean over all labels).
+        """
         data = self.dataset
         if self.shuffle:
             order = torch.randperm(len(data), generator=self.generator)
@@ -117,13 +130,15 @@ class TensorBatchIterator:
             # Gathering per batch cost one indexing call per tensor and batch.
             data = data.shuffled(order)
         task, observed = data.inputs.get("task"), data.targets.get("observed")
+        if always_shares and task is None and observed is None:
+            labels = data.targets["y"]
+            observed = torch.ones(labels.shape, dtype=torch.bool, device=labels.device)
         if "weight" not in data.targets and (task is not None or observed is not None):
             share = label_shares(
                 self.batch_size, data.inputs["X"].dtype, task=task, observed=observed
             )
             data = type(data)(data.inputs, {**data.targets, "label_share": share})
-        for start in range(0, len(data), self.batch_size):
-            yield data.batch(slice(start, start + self.batch_size))
+        return data
 
 
 class RandomFractionSplit:

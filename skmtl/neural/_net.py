@@ -43,6 +43,8 @@ class MultiTaskNet(NeuralNet):
     """
 
     step_runner = None
+    # Processes of a data-parallel fit (skmtl.neural._distributed); 1 otherwise.
+    world_size = 1
 
     def __init__(self, *args, task_names=(), precision="32", **kwargs):
         super().__init__(*args, **kwargs)
@@ -121,7 +123,9 @@ class MultiTaskNet(NeuralNet):
                 self._accumulate_shares(
                     training, elementwise.detach(), share, task, observed
                 )
-            return self._add_penalty(loss) if training else loss
+            # Data parallel: each process's loss is its part of the batch's, and
+            # the gradients are summed; the penalty must count once in the sum.
+            return self._add_penalty(loss, 1 / self.world_size) if training else loss
         losses, totals = self.criterion_(
             y_pred, y_true["y"], weight=weight, observed=observed, task=task
         )
@@ -138,10 +142,10 @@ class MultiTaskNet(NeuralNet):
         self._accumulate(training, losses.detach(), totals.detach(), weights.detach())
         return loss
 
-    def _add_penalty(self, loss):
-        """Return ``loss`` plus the architecture's penalty, if it has one."""
+    def _add_penalty(self, loss, scale=1.0):
+        """Return ``loss`` plus ``scale`` times the architecture's penalty, if any."""
         penalty = self.module_.architecture.penalty()
-        return loss if penalty is None else loss + penalty
+        return loss if penalty is None else loss + scale * penalty
 
     def reset_epoch_stats(self):
         """Zero the per-epoch accumulators (called at the start of each epoch).
