@@ -23,6 +23,8 @@ import argparse
 import contextlib
 import importlib.util
 import os
+import pathlib
+import sys
 import time
 
 import joblib
@@ -30,6 +32,9 @@ import numpy as np
 from sklearn.model_selection import GridSearchCV
 
 from skmtl import MultiTaskRegressor
+
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1]))
+import _data
 
 GRID = {"sharing": ["hard", "mmoe"], "loss_weighting": ["equal", "uncertainty"]}
 
@@ -152,22 +157,13 @@ def main(argv=None):
         f"{repeats} paired repeats; {os.cpu_count()} CPUs; cv_results_ scores "
         "equal to the serial search's on every engine\n"
     )
-    print("| " + " | ".join(header) + " |")
-    print("| --- " * len(header) + "|")
-    for row in rows:
-        print("| " + " | ".join(row) + " |")
+    print(_data.markdown(header, rows))
     if args.rst:
-        lines = [
-            ".. list-table:: GridSearchCV wall time on two workers of each engine "
-            f"against the serial search ({os.cpu_count()} CPUs)",
-            "   :header-rows: 1",
-            "",
-        ]
-        for cells in [header, *rows]:
-            lines.append(f"   * - {cells[0]}")
-            lines += [f"     - {cell}" for cell in cells[1:]]
-        with open(args.rst, "w", encoding="utf-8") as handle:
-            handle.write("\n".join(lines) + "\n")
+        caption = (
+            "GridSearchCV wall time on two workers of each engine against the "
+            f"serial search ({os.cpu_count()} CPUs)"
+        )
+        _data.write(args.rst, _data.rst(caption, header, rows))
 
 
 if __name__ == "__main__":
