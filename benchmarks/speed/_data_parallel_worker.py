@@ -47,5 +47,6 @@ def worker(rank, world_size, init_file, out_dir, n_samples, epochs, repeats):
         if rank == 0:
             np.save(pathlib.Path(out_dir) / "times.npy", np.asarray(times))
             np.save(pathlib.Path(out_dir) / "predictions.npy", predictions)
+        dist.barrier()  # every collective done before the teardown
     finally:
         dist.destroy_process_group()

@@ -83,6 +83,9 @@ def _worker(rank, world_size, init_file, out_dir):
                 pathlib.Path(out_dir) / f"{name}_{rank}.npy",
                 np.concatenate([_outputs(model, X).ravel(), [float(same)]]),
             )
+        # Both processes are done with every collective before the teardown
+        # (gloo can abort a process torn down while its peer still talks).
+        dist.barrier()
     finally:
         dist.destroy_process_group()
 
