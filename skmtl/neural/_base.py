@@ -288,12 +288,11 @@ class _BaseMultiTaskNeural(
             seed = (seed + len(self.net_.history)) % np.iinfo(np.int32).max
         with torch_threads(self.n_threads):
             if warm:
-                # Plain attributes: skorch's set_params would re-initialise parts.
-                self.net_.iterator_train__generator = torch.Generator().manual_seed(
-                    seed
+                self.net_.prepare_warm_start(
+                    shuffle_seed=seed,
+                    dropout_seed=derived_seed(seed, 1),
+                    max_epochs=self.max_epochs,
                 )
-                self.net_.dropout_generator.manual_seed(derived_seed(seed, 1))
-                self.net_.max_epochs = self.max_epochs
             else:
                 # Only module construction draws from torch's global generator
                 # (seeded, restored and locked there); training draws from

@@ -94,8 +94,8 @@ def test_a_batch_without_labels_gives_zero_loss_and_zero_gradient(
         targets["label_share"] = torch.zeros(3, 2)
     net.module_.train(training)
     net.module_.zero_grad()
-    y_pred = net.infer(inputs)
-    loss = net.get_loss(y_pred, targets, X=inputs, training=training)
+    y_pred, shared = net.infer_with_shared(inputs)
+    loss = net.get_loss(y_pred, targets, X=inputs, training=training, shared=shared)
     assert loss.item() == 0.0
     if training and loss.requires_grad:
         loss.backward()
