@@ -12,7 +12,7 @@ from sklearn.utils import check_random_state
 
 from skmtl.datasets._synthetic_classification import make_multitask_classification
 from skmtl.datasets._synthetic_common import (
-    check_common,
+    checks_common_parameters,
     hide_labels,
     latent_features,
     long_tasks,
@@ -22,6 +22,7 @@ from skmtl.datasets._synthetic_common import (
 __all__ = ["make_multitask_classification", "make_multitask_regression"]
 
 
+@checks_common_parameters
 def make_multitask_regression(
     n_samples=200,
     n_features=20,
@@ -149,18 +150,6 @@ def make_multitask_regression(
     >>> sorted(set(X[:, 0].tolist()))
     [0.0, 1.0, 2.0]
     """
-    n_samples, n_features, n_tasks, n_latent, shared_fraction, noise, missing_rate = (
-        check_common(
-            n_samples,
-            n_features,
-            n_tasks,
-            n_latent,
-            shared_fraction,
-            noise,
-            missing_rate,
-            layout,
-        )
-    )
     rng = check_random_state(random_state)
     X, shared_latent, task_latent = latent_features(
         rng, n_samples, n_features, n_tasks, n_latent, nonlinear

@@ -6,8 +6,8 @@ import numpy as np
 from sklearn.utils import check_random_state
 
 from skmtl.datasets._synthetic_common import (
-    check_common,
     check_int,
+    checks_common_parameters,
     hide_labels,
     latent_features,
     long_tasks,
@@ -57,6 +57,7 @@ def _labels_with_every_class(scores, min_count=2):
     return labels
 
 
+@checks_common_parameters
 def make_multitask_classification(
     n_samples=200,
     n_features=20,
@@ -181,18 +182,6 @@ def make_multitask_classification(
     >>> [int(Y[:, t].max()) + 1 for t in range(3)]
     [2, 3, 4]
     """
-    n_samples, n_features, n_tasks, n_latent, shared_fraction, noise, missing_rate = (
-        check_common(
-            n_samples,
-            n_features,
-            n_tasks,
-            n_latent,
-            shared_fraction,
-            noise,
-            missing_rate,
-            layout,
-        )
-    )
     n_classes = _check_n_classes(n_classes, n_tasks)
     _check_task_rows(n_classes, n_samples, layout)
 

@@ -1,5 +1,7 @@
 """What the synthetic generators share: parameter checks, latents, layouts."""
 
+import functools
+import inspect
 import numbers
 
 import numpy as np
@@ -26,7 +28,26 @@ def check_real(value, name):
     return float(value)
 
 
-def check_common(
+def checks_common_parameters(generator):
+    """Decorate a generator so that it receives the shared parameters checked.
+
+    ``n_samples``, ``n_features``, ``n_tasks`` and ``n_latent`` come as ints,
+    ``shared_fraction``, ``noise`` and ``missing_rate`` as floats, each checked
+    (with its name in the error) before the generator runs.
+    """
+    signature = inspect.signature(generator)
+
+    @functools.wraps(generator)
+    def checked(*args, **kwargs):
+        bound = signature.bind(*args, **kwargs)
+        bound.apply_defaults()
+        bound.arguments.update(_check_common(**bound.arguments))
+        return generator(*bound.args, **bound.kwargs)
+
+    return checked
+
+
+def _check_common(
     n_samples,
     n_features,
     n_tasks,
@@ -35,6 +56,7 @@ def check_common(
     noise,
     missing_rate,
     layout,
+    **others,
 ):
     """Validate the parameters both generators share and return them cleaned."""
     n_samples = check_int(n_samples, "n_samples", 1)
@@ -58,15 +80,15 @@ def check_common(
             f"The long layout needs n_samples >= 2 * n_tasks = {2 * n_tasks} so that "
             f"every task has at least two rows, got n_samples={n_samples}."
         )
-    return (
-        n_samples,
-        n_features,
-        n_tasks,
-        n_latent,
-        shared_fraction,
-        noise,
-        missing_rate,
-    )
+    return {
+        "n_samples": n_samples,
+        "n_features": n_features,
+        "n_tasks": n_tasks,
+        "n_latent": n_latent,
+        "shared_fraction": shared_fraction,
+        "noise": noise,
+        "missing_rate": missing_rate,
+    }
 
 
 def latent_features(rng, n_samples, n_features, n_tasks, n_latent, nonlinear):
