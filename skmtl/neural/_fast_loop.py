@@ -7,17 +7,18 @@ was measured when it was added (numbers in its docstring); together with the
 batch iterators and the loss shortcuts they keep a 128-128 network's fit on
 20,000 x 50 rows within about 1.15x a hand-written loop with fused Adam, where
 plain ``skorch.NeuralNetRegressor`` takes about 2.3x a plain loop
-(``benchmarks/speed/fit_vs_alternatives.py``, 2 CPU cores).
-Every other customisation of
-:class:`~skmtl.neural._net.MultiTaskNet` goes through skorch's documented
-override points (``infer``, ``get_loss``, ``train_step_single``,
+(``benchmarks/speed/fit_vs_alternatives.py``, 2 CPU cores). Every other
+customisation of :class:`~skmtl.neural._net.MultiTaskNet` goes through skorch's
+documented override points (``infer``, ``get_loss``, ``train_step_single``,
 ``get_default_callbacks``, ``initialize_callbacks``).
 
 ``tests/neural/test_fast_loop.py`` trains the same network through these
 methods and through skorch's own and asserts the same history (keys, values,
-epoch and batch structure), the same callback calls and the same weights, and
-pins the signatures of the skorch methods overridden here, so a skorch release
-that changes what they rely on fails a test instead of the fits.
+epoch and batch structure), the same callback calls and the same predictions;
+it also pins the signatures of the skorch methods overridden here and the
+``set_params`` behaviour :meth:`FastTrainingLoopMixin.prepare_warm_start` works
+around, so a skorch release that changes what they rely on fails a test instead
+of the fits.
 """
 
 import torch
@@ -34,9 +35,10 @@ _CLOSURE_FREE_OPTIMIZERS = frozenset(
 class FastTrainingLoopMixin:
     """Faster stand-ins for skorch ``NeuralNet`` methods, same observable behaviour.
 
-    Each method replaces skorch's method of the same name (or, for
-    :meth:`batch_to_device` and :meth:`prepare_warm_start`, a step of skorch's
-    code) and keeps what it notifies and records:
+    Each method replaces skorch's method of the same name, keeping what it
+    notifies and records, except :meth:`batch_to_device` (stands in for the
+    ``to_tensor`` call of skorch's ``infer``) and :meth:`prepare_warm_start`
+    (does what ``set_params`` refuses to):
 
     * :meth:`_set_training`: switches train/eval mode only when it changes.
       skorch calls it before every batch and each call walks every submodule
@@ -53,8 +55,8 @@ class FastTrainingLoopMixin:
       host already) and hands the epoch to a graph-captured step runner
       (:mod:`skmtl.neural._captured`) when the fit has one.
     * :meth:`prepare_warm_start`: reseeds the continued fit's generators and
-      sets its epoch count as plain attributes: skorch's ``set_params`` would
-      re-initialise parts of a fitted net.
+      sets its epoch count as plain attributes: skorch's ``set_params`` raises
+      for an iterator parameter of an initialised net (skorch 1.4).
     """
 
     def _set_training(self, training=True):
@@ -135,8 +137,9 @@ class FastTrainingLoopMixin:
     def prepare_warm_start(self, *, shuffle_seed, dropout_seed, max_epochs):
         """Set up a fitted net to continue training for ``max_epochs`` epochs.
 
-        Plain attributes: skorch's ``set_params`` would re-initialise parts of
-        the fitted net.
+        Plain attributes: skorch's ``set_params`` raises for an iterator
+        parameter of an initialised net; skorch reads the attributes when it
+        builds the next fit's iterator.
 
         Parameters
         ----------
