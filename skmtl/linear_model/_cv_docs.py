@@ -1,12 +1,13 @@
 """Parameter, attribute and notes sections shared by the two CV estimators' docs."""
 
 SHARED_PARAMETERS = """
-    penalty : str or Penalty subclass, default="l21"
-        The penalty, as in the base estimator.
+    penalty : str or PenaltyConfig, default="l21"
+        The penalty, as in the base estimator; search it and its configuration's
+        hyperparameters (``penalty__n_clusters``) with
+        :class:`~sklearn.model_selection.GridSearchCV` around this estimator.
     penalty_params : dict, default=None
-        Hyperparameters of the penalty, as in the base estimator; search them
-        (and ``penalty``) with :class:`~sklearn.model_selection.GridSearchCV`
-        around this estimator.
+        Deprecated (FutureWarning), removed in the next release, as in the base
+        estimator.
     alphas : int or array-like, default=20
         An int: that many strengths on a geometric grid from ``alpha_max`` down
         to ``eps * alpha_max``, scaled to the data (see Notes). An array: these

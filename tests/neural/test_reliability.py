@@ -11,7 +11,7 @@ from skorch.callbacks import Callback
 
 from skmtl import MultiTaskClassifier, MultiTaskRegressor
 from skmtl.utils._random import draw_seed
-from skmtl.weighting import WEIGHTINGS
+from skmtl.weighting import WEIGHTINGS, FixedWeightingConfig
 from tests.conftest import FAST
 
 ESTIMATORS = [MultiTaskRegressor, MultiTaskClassifier]
@@ -225,12 +225,12 @@ def test_duplicate_task_names_are_rejected(estimator_cls):
         ({"loss_weighting": [1.0, np.nan]}, r"loss_weighting.*finite"),
         ({"loss_weighting": [1.0, 2.0, 3.0]}, r"loss_weighting has 3 weights"),
         (
-            {"loss_weighting": "fixed", "loss_weighting_params": {"weights": [0, 0]}},
-            r"loss_weighting_params.*at least one positive",
+            {"loss_weighting": FixedWeightingConfig(weights=[0, 0])},
+            r"loss_weighting: weights .*at least one positive",
         ),
         (
-            {"loss_weighting": "fixed", "loss_weighting_params": {"weights": [1]}},
-            r"loss_weighting_params.*one weight per task",
+            {"loss_weighting": FixedWeightingConfig(weights=[1])},
+            r"loss_weighting: weights .*one weight per task",
         ),
     ],
 )
