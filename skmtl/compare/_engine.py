@@ -8,7 +8,7 @@ import numpy as np
 from sklearn.base import clone
 from sklearn.pipeline import Pipeline
 
-from skmtl._base import is_missing
+from skmtl._values import is_missing
 from skmtl.compare._models import (
     BASELINE,
     bind_task_column,

@@ -32,17 +32,10 @@ from sklearn.utils.metadata_routing import (
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import has_fit_parameter
 
-from skmtl._base import (
-    FittedInputMixin,
-    encode_tasks,
-    long_targets,
-    python_list,
-    task_ids,
-    task_lookup,
-    wide_targets,
-)
+from skmtl._base import FittedInputMixin
+from skmtl._layout import common_dtype
 from skmtl._scoring import PerTaskScoreMixin
-from skmtl._targets import class_codes, common_dtype, regression_values, task_columns
+from skmtl._targets import class_codes, regression_values
 from skmtl.ensemble._columns import split_features
 from skmtl.utils._doc_link import DocLinkMixin
 from skmtl.utils._sklearn_compat import (
@@ -204,31 +197,19 @@ class _BaseTaskEnsemble(
             (also in the training part of an inner cv fold); the message names
             the task and keeps the base estimator's own.
         """
-        features, task_values = split_features(self, X, reset=True)
-        tasks = self._tasks(y, _num_samples(features), task_values)
+        layout, features, Y, task_index = self._fit_layout(X, y, warm=False)
+        tasks = self._tasks(layout, Y, task_index, _num_samples(features))
         fit_params = self._route_fit_params(features, sample_weight, fit_params)
         self._fit(features, tasks, fit_params)
         return self
 
-    def _tasks(self, y, n_samples, task_values):
-        """Set the task attributes and return one ``Task`` per task."""
-        if self.task_column is None:
-            Y, names, one_d = wide_targets(y, n_samples)
-            task_index = None
-        else:
-            Y = long_targets(y, n_samples, self.task_column)
-            names = task_ids(task_values)
-            task_index = encode_tasks(task_values, names)
-            one_d = False
-        self.task_names_ = python_list(names)
-        self.n_tasks_ = len(self.task_names_)
-        self._y_one_d = one_d
-        self._task_lookup = task_lookup(names)
+    def _tasks(self, layout, Y, task_index, n_samples):
+        """Return one ``Task`` per task."""
         rows, columns = [], []
-        for t, samples, _, values in task_columns(Y, task_index, self.n_tasks_):
+        for t, samples, _, values in layout.columns(Y, task_index):
             rows.append(np.arange(n_samples)[samples])
             columns.append((self.task_names_[t], values))
-        labels = self._encode_targets(columns)
+        labels = self._encode_targets(layout, columns)
         return [
             Task(task_rows[observed], task_labels)
             for task_rows, (task_labels, observed) in zip(rows, labels)
@@ -271,13 +252,6 @@ class _BaseTaskEnsemble(
         )
 
     # ----------------------------------------------------------------- predict
-    def _task_rows(self, task_index, n_samples):
-        """Return the rows each task predicts: all (wide) or its own (long)."""
-        if task_index is None:
-            return [slice(None)] * self.n_tasks_
-        rows = [np.flatnonzero(task_index == t) for t in range(self.n_tasks_)]
-        return [r if len(r) else None for r in rows]
-
     def predict(self, X):
         """Predict every task (wide layout) or each row's own task (long layout).
 
@@ -296,20 +270,12 @@ class _BaseTaskEnsemble(
         return self._predict_from_features(features, task_index)
 
     def _predict_from_features(self, features, task_index):
-        n_samples = _num_samples(features)
-        rows = self._task_rows(task_index, n_samples)
+        layout = self._layout
+        rows = layout.task_rows(task_index)
         outputs = self._outputs(features, rows, "predict")
-        dtype = self._prediction_dtype()
-        if task_index is None:
-            prediction = np.empty((n_samples, self.n_tasks_), dtype=dtype)
-            for t, output in enumerate(outputs):
-                prediction[:, t] = np.asarray(output).reshape(n_samples)
-            return prediction[:, 0] if self._y_one_d else prediction
-        prediction = np.empty(n_samples, dtype=dtype)
-        for task_rows, output in zip(rows, outputs):
-            if task_rows is not None:
-                prediction[task_rows] = np.asarray(output).reshape(len(task_rows))
-        return prediction
+        return layout.assemble(
+            outputs, rows, _num_samples(features), self._prediction_dtype()
+        )
 
     # ------------------------------------------------------------------- score
     def __sklearn_tags__(self):
@@ -331,7 +297,7 @@ class _TaskRegressorMixin(RegressorMixin):
     # RegressorMixin's score cannot handle missing labels or several tasks.
     score = _BaseTaskEnsemble.score
 
-    def _encode_targets(self, columns):
+    def _encode_targets(self, layout, columns):
         """Return ``(labels, observed)`` per task from ``(name, values)`` pairs."""
         encoded = []
         for name, values in columns:
@@ -375,7 +341,7 @@ class _TaskClassifierMixin(ClassifierMixin):
     # ClassifierMixin's score cannot handle missing labels or several tasks.
     score = _BaseTaskEnsemble.score
 
-    def _encode_targets(self, columns):
+    def _encode_targets(self, layout, columns):
         """Return ``(labels, observed)`` per task; set ``classes_``."""
         encoded, classes = [], []
         for name, values in columns:
@@ -384,7 +350,7 @@ class _TaskClassifierMixin(ClassifierMixin):
             encoded.append((task_classes[codes[observed]], observed))
             classes.append(task_classes)
         self._task_classes = classes
-        self.classes_ = classes[0] if self._y_one_d else classes
+        self.classes_ = layout.per_task(classes)
         return encoded
 
     def _prediction_dtype(self):
@@ -459,18 +425,11 @@ class _TaskClassifierMixin(ClassifierMixin):
             each task's array.
         """
         features, task_index = self._validate_for_predict(X)
-        n_samples = _num_samples(features)
-        rows = self._task_rows(task_index, n_samples)
+        layout = self._layout
+        rows = layout.task_rows(task_index)
         outputs = self._outputs(features, rows, "predict_proba")
-        if task_index is None:
-            return outputs[0] if self._y_one_d else outputs
-        per_task = []
-        for classes, task_rows, output in zip(self._task_classes, rows, outputs):
-            proba = np.full((n_samples, len(classes)), np.nan)
-            if task_rows is not None:
-                proba[task_rows] = output
-            per_task.append(proba)
-        return per_task
+        widths = [len(classes) for classes in self._task_classes]
+        return layout.spread(outputs, rows, _num_samples(features), widths)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

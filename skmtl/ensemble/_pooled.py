@@ -8,8 +8,8 @@ what the tasks share and where they differ.
 import numpy as np
 import scipy.sparse as sp
 
-from skmtl._base import is_dataframe
-from skmtl._targets import common_dtype
+from skmtl._layout import common_dtype
+from skmtl._values import is_dataframe
 from skmtl.ensemble._base import (
     _BaseTaskEnsemble,
     _TaskClassifierMixin,

@@ -9,11 +9,7 @@ from scipy import sparse
 from sklearn.base import BaseEstimator
 from sklearn.exceptions import ConvergenceWarning
 
-from skmtl._base import (
-    FittedInputMixin,
-    fit_layout,
-    validate_features,
-)
+from skmtl._base import FittedInputMixin, validate_features
 from skmtl._scoring import PerTaskScoreMixin
 from skmtl.linear_model._objective import LinearFit
 from skmtl.linear_model._solver import NonFiniteError, fista
@@ -88,10 +84,10 @@ class _BaseRegularizedMultiTask(
 
     # ----------------------------------------------------------------- targets
     @abstractmethod
-    def _encode_targets(self, Y, task_index, *, reset):
+    def _encode_targets(self, layout, Y, task_index, *, reset):
         """Return ``(targets, observed)``: float labels and the observed mask."""
 
-    def _left_out_tasks(self, targets, observed, weight, task_index):
+    def _left_out_tasks(self, layout, targets, observed, weight, task_index):
         """Return a boolean mask of the tasks left out of the loss (none here)."""
         return np.zeros(self.n_tasks_, dtype=bool)
 
@@ -119,7 +115,7 @@ class _BaseRegularizedMultiTask(
             The fitted estimator.
         """
         warm = bool(self.warm_start) and hasattr(self, "coef_")
-        features, Y, task_index = fit_layout(self, X, y, warm=warm)
+        layout, features, Y, task_index = self._fit_layout(X, y, warm=warm)
         weight = _check_sample_weight(
             sample_weight,
             features,
@@ -128,9 +124,9 @@ class _BaseRegularizedMultiTask(
             copy=True,
         )
         _check_feature_scales(features, self.fit_intercept)
-        targets, observed = self._encode_targets(Y, task_index, reset=not warm)
-        task_weight = self._task_weight(observed, weight, task_index)
-        left_out = self._left_out_tasks(targets, observed, weight, task_index)
+        targets, observed = self._encode_targets(layout, Y, task_index, reset=not warm)
+        task_weight = layout.observed_weights(observed, weight, task_index)
+        left_out = self._left_out_tasks(layout, targets, observed, weight, task_index)
         penalty = self._build_penalty()
 
         # One BLAS thread: the solver's products are thin (one row per task), where
@@ -191,22 +187,6 @@ class _BaseRegularizedMultiTask(
             setattr(self, name, value)
         self._penalty_attributes = tuple(learned)
         return self
-
-    def _task_weight(self, observed, weight, task_index):
-        """Return each task's total weight of observed labels; error if any is 0."""
-        if task_index is None:
-            totals = weight @ observed
-        else:
-            totals = np.bincount(
-                task_index, weights=observed * weight, minlength=self.n_tasks_
-            )
-        empty = [self.task_names_[t] for t in np.flatnonzero(totals <= 0)]
-        if empty:
-            raise ValueError(
-                f"Tasks {empty} have no observed label with a positive sample weight "
-                "(every label is missing); drop these tasks or provide labels."
-            )
-        return totals
 
     def _task_scale(self, task_weight, left_out):
         """Return the weight of each label of each task in the objective."""

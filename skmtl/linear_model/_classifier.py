@@ -6,11 +6,7 @@ import numpy as np
 from scipy.special import expit
 from sklearn.base import ClassifierMixin
 
-from skmtl._targets import (
-    class_codes,
-    decode_labels,
-    task_columns,
-)
+from skmtl._targets import class_codes
 from skmtl.linear_model._base import _BaseRegularizedMultiTask
 
 
@@ -144,11 +140,11 @@ class RegularizedMultiTaskClassifier(ClassifierMixin, _BaseRegularizedMultiTask)
     # score that cannot handle missing labels or several tasks.
     score = _BaseRegularizedMultiTask.score
 
-    def _encode_targets(self, Y, task_index, *, reset):
+    def _encode_targets(self, layout, Y, task_index, *, reset):
         targets = np.zeros(Y.shape)
         observed = np.zeros(Y.shape, dtype=bool)
         classes = []
-        for t, _, cells, column in task_columns(Y, task_index, self.n_tasks_):
+        for t, _, cells, column in layout.columns(Y, task_index):
             name = self.task_names_[t]
             known = None if reset else self._task_classes[t]
             codes, task_classes = class_codes(column, name, known)
@@ -165,22 +161,13 @@ class RegularizedMultiTaskClassifier(ClassifierMixin, _BaseRegularizedMultiTask)
             classes.append(task_classes)
         if reset:
             self._task_classes = classes
-            self.classes_ = classes[0] if self._y_one_d else classes
+            self.classes_ = layout.per_task(classes)
         return targets, observed
 
-    def _left_out_tasks(self, targets, observed, weight, task_index):
+    def _left_out_tasks(self, layout, targets, observed, weight, task_index):
         """Leave out the tasks whose weighted labels all belong to one class."""
-        label_weight = observed * (weight[:, None] if task_index is None else weight)
-        if task_index is None:
-            positive = (label_weight * targets).sum(axis=0)
-            total = label_weight.sum(axis=0)
-        else:
-            positive = np.bincount(
-                task_index, weights=label_weight * targets, minlength=self.n_tasks_
-            )
-            total = np.bincount(
-                task_index, weights=label_weight, minlength=self.n_tasks_
-            )
+        positive = layout.task_sums(observed * targets, weight, task_index)
+        total = layout.task_sums(observed, weight, task_index)
         constant = np.full(self.n_tasks_, np.nan)
         constant[positive <= 0] = -np.inf
         constant[positive >= total] = np.inf
@@ -201,12 +188,7 @@ class RegularizedMultiTaskClassifier(ClassifierMixin, _BaseRegularizedMultiTask)
     def _decision(self, features, task_index):
         """Return the linear scores, +-inf for the tasks predicted constant."""
         scores = self._scores(features, task_index)
-        constant = self._constant_scores
-        if task_index is None:
-            fixed = ~np.isnan(constant)
-            scores[:, fixed] = constant[fixed]
-            return scores
-        row_constant = constant[task_index]
+        row_constant = self._layout.per_row(self._constant_scores, task_index)
         return np.where(np.isnan(row_constant), scores, row_constant)
 
     def predict_proba(self, X):
@@ -227,20 +209,16 @@ class RegularizedMultiTaskClassifier(ClassifierMixin, _BaseRegularizedMultiTask)
         """
         features, task_index = self._validate_for_predict(X)
         positive = expit(self._decision(features, task_index))
-        per_task = []
-        for t, classes in enumerate(self._task_classes):
-            if task_index is None:
-                p = positive[:, t]
-            else:
-                p = np.where(task_index == t, positive, np.nan)
-            if len(classes) == 1:
-                proba = np.where(np.isnan(p), np.nan, 1.0)[:, None]
-            else:
-                proba = np.column_stack([1.0 - p, p])
-            per_task.append(proba)
-        if task_index is None and self._y_one_d:
-            return per_task[0]
-        return per_task
+        layout = self._layout
+        rows = layout.task_rows(task_index)
+        counts = [len(classes) for classes in self._task_classes]
+        outputs = []
+        for t, (task_rows, k) in enumerate(zip(rows, counts)):
+            p = layout.take(positive, task_rows, t)
+            if p is not None:
+                p = np.ones((len(p), 1)) if k == 1 else np.column_stack([1.0 - p, p])
+            outputs.append(p)
+        return layout.spread(outputs, rows, len(positive), counts)
 
     def predict(self, X):
         """Predict each task's label (wide) or each row's own task label (long).
@@ -262,7 +240,7 @@ class RegularizedMultiTaskClassifier(ClassifierMixin, _BaseRegularizedMultiTask)
 
     def _predict_from_features(self, features, task_index):
         codes = (self._decision(features, task_index) > 0).astype(np.int64)
-        return decode_labels(codes, self._task_classes, task_index, self._y_one_d)
+        return self._layout.labels(codes, self._task_classes, task_index)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

@@ -3,7 +3,7 @@
 import numpy as np
 from sklearn.base import RegressorMixin
 
-from skmtl._targets import regression_values, task_columns
+from skmtl._targets import regression_values
 from skmtl.linear_model._base import _BaseRegularizedMultiTask
 
 
@@ -153,9 +153,9 @@ class RegularizedMultiTaskRegressor(RegressorMixin, _BaseRegularizedMultiTask):
     # score that cannot handle missing labels or several tasks.
     score = _BaseRegularizedMultiTask.score
 
-    def _encode_targets(self, Y, task_index, *, reset):
+    def _encode_targets(self, layout, Y, task_index, *, reset):
         values = np.empty(Y.shape, dtype=np.float64)
-        for t, _, cells, column in task_columns(Y, task_index, self.n_tasks_):
+        for t, _, cells, column in layout.columns(Y, task_index):
             values[cells] = regression_values(column, self.task_names_[t])
         observed = ~np.isnan(values)
         return np.where(observed, values, 0.0), observed
@@ -178,7 +178,4 @@ class RegularizedMultiTaskRegressor(RegressorMixin, _BaseRegularizedMultiTask):
         return self._predict_from_features(features, task_index)
 
     def _predict_from_features(self, features, task_index):
-        scores = self._scores(features, task_index)
-        if task_index is None and self._y_one_d:
-            return scores[:, 0]
-        return scores
+        return self._layout.output(self._scores(features, task_index))

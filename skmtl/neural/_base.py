@@ -15,10 +15,7 @@ from sklearn.base import (
 )
 from skorch.callbacks import EarlyStopping
 
-from skmtl._base import (
-    FittedInputMixin,
-    fit_layout,
-)
+from skmtl._base import FittedInputMixin
 from skmtl._scoring import PerTaskScoreMixin
 from skmtl.architectures import ARCHITECTURES
 from skmtl.neural._callbacks import DivergenceGuard, TrainingDiverged
@@ -205,7 +202,7 @@ class _BaseMultiTaskNeural(
 
     # ----------------------------------------------------------------- targets
     @abstractmethod
-    def _encode_targets(self, Y, task_index, weight, *, reset):
+    def _encode_targets(self, layout, Y, task_index, weight, *, reset):
         """Return the training targets as a tensor (subclass: regression/classes)."""
 
     @abstractmethod
@@ -242,7 +239,7 @@ class _BaseMultiTaskNeural(
         device = check_device(self.device)
         check_precision(self.precision, device)
         warm = bool(self.warm_start) and hasattr(self, "net_")
-        features, Y, task_index = fit_layout(self, X, y, warm=warm)
+        layout, features, Y, task_index = self._fit_layout(X, y, warm=warm)
         weight = _check_sample_weight(
             sample_weight,
             features,
@@ -250,9 +247,9 @@ class _BaseMultiTaskNeural(
             ensure_non_negative=True,
             copy=True,
         )
-        targets = self._encode_targets(Y, task_index, weight, reset=not warm)
+        targets = self._encode_targets(layout, Y, task_index, weight, reset=not warm)
         observed = self._observed_mask(targets)
-        self._check_every_task_observed(observed, task_index, weight)
+        layout.observed_weights(observed.cpu().numpy(), weight, task_index)
 
         sparse = sp.issparse(features)
         if sparse:
@@ -345,21 +342,6 @@ class _BaseMultiTaskNeural(
                 "completed epochs only.",
                 UserWarning,
                 stacklevel=3,
-            )
-
-    def _check_every_task_observed(self, observed, task_index, weight):
-        observed = observed.cpu().numpy()
-        if task_index is None:
-            totals = (observed * weight[:, None]).sum(axis=0)
-        else:
-            totals = np.bincount(
-                task_index, weights=observed * weight, minlength=self.n_tasks_
-            )
-        empty = [self.task_names_[t] for t in np.flatnonzero(totals <= 0)]
-        if empty:
-            raise ValueError(
-                f"Tasks {empty} have no observed label with a positive sample weight "
-                "(every label is missing); drop these tasks or provide labels."
             )
 
     @staticmethod

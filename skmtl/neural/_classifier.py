@@ -4,11 +4,7 @@ import numpy as np
 import torch
 from sklearn.base import ClassifierMixin
 
-from skmtl._targets import (
-    class_codes,
-    decode_labels,
-    task_columns,
-)
+from skmtl._targets import class_codes
 from skmtl.neural._base import _BaseMultiTaskNeural
 from skmtl.neural._criterion import MaskedCrossEntropy
 
@@ -191,16 +187,16 @@ class MultiTaskClassifier(ClassifierMixin, _BaseMultiTaskNeural):
         counts = [len(c) for c in self._task_classes]
         return max(counts), counts
 
-    def _encode_targets(self, Y, task_index, weight, *, reset):
+    def _encode_targets(self, layout, Y, task_index, weight, *, reset):
         codes = np.full(Y.shape, -1, dtype=np.int64)
         classes = []
-        for t, _, cells, column in task_columns(Y, task_index, self.n_tasks_):
+        for t, _, cells, column in layout.columns(Y, task_index):
             known = None if reset else self._task_classes[t]
             codes[cells], task_classes = class_codes(column, self.task_names_[t], known)
             classes.append(task_classes)
         if reset:
             self._task_classes = classes
-            self.classes_ = classes[0] if self._y_one_d else classes
+            self.classes_ = layout.per_task(classes)
         return torch.from_numpy(codes)
 
     def _probabilities(self, features, task_index):
@@ -228,17 +224,14 @@ class MultiTaskClassifier(ClassifierMixin, _BaseMultiTaskNeural):
         """
         features, task_index = self._validate_for_predict(X)
         probabilities = self._probabilities(features, task_index)
-        counts = [len(c) for c in self._task_classes]
-        if task_index is None:
-            per_task = [probabilities[:, t, :k] for t, k in enumerate(counts)]
-            return per_task[0] if self._y_one_d else per_task
-        per_task = []
-        for t, k in enumerate(counts):
-            proba = np.full((len(task_index), k), np.nan)
-            rows = task_index == t
-            proba[rows] = probabilities[rows, :k]
-            per_task.append(proba)
-        return per_task
+        layout = self._layout
+        rows = layout.task_rows(task_index)
+        counts = [len(classes) for classes in self._task_classes]
+        outputs = []
+        for t, (task_rows, k) in enumerate(zip(rows, counts)):
+            part = layout.take(probabilities, task_rows, t)
+            outputs.append(None if part is None else part[:, :k])
+        return layout.spread(outputs, rows, len(probabilities), counts)
 
     def predict(self, X):
         """Predict each task's label (wide) or each row's own task label (long).
@@ -260,7 +253,7 @@ class MultiTaskClassifier(ClassifierMixin, _BaseMultiTaskNeural):
 
     def _predict_from_features(self, features, task_index):
         codes = self._probabilities(features, task_index).argmax(axis=-1)
-        return decode_labels(codes, self._task_classes, task_index, self._y_one_d)
+        return self._layout.labels(codes, self._task_classes, task_index)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

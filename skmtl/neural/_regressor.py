@@ -4,7 +4,7 @@ import numpy as np
 import torch
 from sklearn.base import RegressorMixin
 
-from skmtl._targets import regression_values, task_columns
+from skmtl._targets import regression_values
 from skmtl.neural._base import _BaseMultiTaskNeural
 from skmtl.neural._criterion import MaskedSquaredError
 from skmtl.neural._targets import check_float32_targets, weighted_mean_and_scale
@@ -244,15 +244,14 @@ class MultiTaskRegressor(RegressorMixin, _BaseMultiTaskNeural):
     def _output_sizes(self):
         return 1, None
 
-    def _encode_targets(self, Y, task_index, weight, *, reset):
-        if task_index is None:
-            # Column-major: each task's column is contiguous for the per-task
-            # passes below (a third less time on 200,000 x 10 labels).
-            Y = np.asfortranarray(Y)
+    def _encode_targets(self, layout, Y, task_index, weight, *, reset):
+        # Column-major: each task's column is contiguous for the per-task passes
+        # below (a third less time on 200,000 x 10 labels; a no-op when 1-D).
+        Y = np.asfortranarray(Y)
         values = np.empty(Y.shape, dtype=np.float64, order="F")
         means = np.zeros(self.n_tasks_)
         scales = np.ones(self.n_tasks_)
-        for t, samples, cells, column in task_columns(Y, task_index, self.n_tasks_):
+        for t, samples, cells, column in layout.columns(Y, task_index):
             numbers = regression_values(column, self.task_names_[t])
             values[cells] = numbers
             task_weight = np.where(np.isnan(numbers), 0.0, weight[samples])
@@ -260,12 +259,9 @@ class MultiTaskRegressor(RegressorMixin, _BaseMultiTaskNeural):
                 means[t], scales[t] = weighted_mean_and_scale(numbers, task_weight)
         if reset:
             self._target_mean, self._target_scale = means, scales
-        if task_index is None:
-            scaled = (values - self._target_mean) / self._target_scale
-        else:
-            scaled = (values - self._target_mean[task_index]) / self._target_scale[
-                task_index
-            ]
+        scaled = (values - layout.per_row(self._target_mean, task_index)) / (
+            layout.per_row(self._target_scale, task_index)
+        )
         check_float32_targets(scaled, task_index, self.task_names_)
         return torch.from_numpy(np.ascontiguousarray(scaled, dtype=np.float32))
 
@@ -287,8 +283,9 @@ class MultiTaskRegressor(RegressorMixin, _BaseMultiTaskNeural):
         return self._predict_from_features(features, task_index)
 
     def _predict_from_features(self, features, task_index):
+        layout = self._layout
         outputs = self._forward(features, task_index)[..., 0].astype(np.float64)
-        if task_index is None:
-            prediction = outputs * self._target_scale + self._target_mean
-            return prediction[:, 0] if self._y_one_d else prediction
-        return outputs * self._target_scale[task_index] + self._target_mean[task_index]
+        prediction = outputs * layout.per_row(
+            self._target_scale, task_index
+        ) + layout.per_row(self._target_mean, task_index)
+        return layout.output(prediction)
