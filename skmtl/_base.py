@@ -1,4 +1,4 @@
-"""Shared estimator machinery: feature validation and the fitted-input mixin.
+"""Feature validation shared by every estimator family.
 
 Every estimator validates ``X`` through :func:`validate_features`; the task
 layout (wide or long, see :mod:`skmtl._layout`) decides only which column is
@@ -9,13 +9,11 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.utils import check_array, get_tags
 
-from skmtl._layout import TaskLayout, split_task_column, task_column_position
+from skmtl._layout import split_task_column, task_column_position
 from skmtl._values import is_dataframe
 from skmtl.utils._sklearn_compat import (
     _check_feature_names,
     _check_n_features,
-    _num_samples,
-    check_is_fitted,
     validate_data,
 )
 
@@ -187,6 +185,12 @@ def validate_features(estimator, X, *, reset, dtype=np.float32, accept_sparse=Fa
         )
         return _writable(features), task_values
 
+    return _split_long_features(estimator, X, reset, dtype, accept_sparse)
+
+
+def _split_long_features(estimator, X, reset, dtype, accept_sparse):
+    """Validate the long-layout ``X`` fully; see :func:`validate_features`."""
+    task_column = estimator.task_column
     _check_feature_names(estimator, X, reset=reset)
     names = None
     if is_dataframe(X):
@@ -262,56 +266,3 @@ class _Width:
 
     def __len__(self):
         return self.shape[0]
-
-
-class FittedInputMixin:
-    """The task layout of an estimator fitted on the wide or long layout.
-
-    ``_split_features(estimator, X, reset=...)`` validates ``X`` and splits off the
-    task column: :func:`validate_features` (finite float32 features) unless a
-    subclass sets a lighter one (the ensembles leave values to their base
-    estimator).
-    """
-
-    _split_features = staticmethod(validate_features)
-
-    @property
-    def _layout(self):
-        """The fitted :class:`~skmtl._layout.TaskLayout`."""
-        return TaskLayout.of(self)
-
-    def _fit_layout(self, X, y, *, warm):
-        """Validate ``X`` and ``y`` for a fit; decode the layout.
-
-        Sets the task attributes on a fresh fit; with ``warm`` (continuing a
-        previous fit) checks instead that ``y`` has the same tasks.
-
-        Returns
-        -------
-        layout : TaskLayout
-            The layout of the fit.
-        features : ndarray, sparse matrix or DataFrame of shape (n_samples, n_features)
-            As returned by ``_split_features``.
-        Y : ndarray
-            The targets: (n_samples, n_tasks) in the wide layout, (n_samples,) in
-            the long layout.
-        task_index : ndarray of shape (n_samples,) or None
-            Each row's task index (long layout), else None.
-        """
-        features, task_values = self._split_features(self, X, reset=not warm)
-        layout, Y, task_index = TaskLayout.decode(
-            self.task_column,
-            y,
-            task_values,
-            _num_samples(features),
-            previous=self._layout if warm else None,
-        )
-        if not warm:
-            layout.store(self)
-        return layout, features, Y, task_index
-
-    def _validate_for_predict(self, X):
-        """Return ``(features, task_index or None)`` for a fitted estimator."""
-        check_is_fitted(self)
-        features, task_values = self._split_features(self, X, reset=False)
-        return features, self._layout.task_index(task_values)

@@ -6,15 +6,13 @@ from numbers import Integral, Real
 
 import numpy as np
 from scipy import sparse
-from sklearn.base import BaseEstimator
 from sklearn.exceptions import ConvergenceWarning
 
-from skmtl._base import FittedInputMixin, validate_features
-from skmtl._scoring import PerTaskScoreMixin
+from skmtl._base import validate_features
+from skmtl._estimator import BaseMultiTask
 from skmtl.linear_model._objective import LinearFit
 from skmtl.linear_model._solver import NonFiniteError, fista
 from skmtl.linear_model.penalties import PENALTIES
-from skmtl.utils._doc_link import DocLinkMixin
 from skmtl.utils._sklearn_compat import (
     Interval,
     StrOptions,
@@ -37,10 +35,8 @@ def validate_linear_features(estimator, X, *, reset):
     )
 
 
-class _BaseRegularizedMultiTask(
-    FittedInputMixin, PerTaskScoreMixin, DocLinkMixin, BaseEstimator, metaclass=ABCMeta
-):
-    """Shared fit/predict logic; subclasses encode the targets and decode scores."""
+class _BaseRegularizedMultiTask(BaseMultiTask, metaclass=ABCMeta):
+    """Shared fit/predict logic; subclasses turn the labels into the loss's targets."""
 
     _split_features = staticmethod(validate_linear_features)
 
@@ -84,8 +80,11 @@ class _BaseRegularizedMultiTask(
 
     # ----------------------------------------------------------------- targets
     @abstractmethod
-    def _encode_targets(self, layout, Y, task_index, *, reset):
-        """Return ``(targets, observed)``: float labels and the observed mask."""
+    def _loss_targets(self, encoded):
+        """Return ``(targets, observed)``: float labels and the observed mask.
+
+        ``encoded`` is the output of ``_encode_targets`` (the target mixin's).
+        """
 
     def _left_out_tasks(self, layout, targets, observed, weight, task_index):
         """Return a boolean mask of the tasks left out of the loss (none here)."""
@@ -124,7 +123,9 @@ class _BaseRegularizedMultiTask(
             copy=True,
         )
         _check_feature_scales(features, self.fit_intercept)
-        targets, observed = self._encode_targets(layout, Y, task_index, reset=not warm)
+        targets, observed = self._loss_targets(
+            self._encode_targets(layout, Y, task_index, reset=not warm)
+        )
         task_weight = layout.observed_weights(observed, weight, task_index)
         left_out = self._left_out_tasks(layout, targets, observed, weight, task_index)
         penalty = self._build_penalty()
@@ -165,6 +166,11 @@ class _BaseRegularizedMultiTask(
                     "targets are too large: scale them (e.g. StandardScaler on X, "
                     "and divide y by its standard deviation)."
                 ) from None
+        self._set_fitted(fit, result, penalty)
+        return self
+
+    def _set_fitted(self, fit, result, penalty):
+        """Set the fitted attributes from the solver's result; warn if unfinished."""
         if not result.converged:
             measure = (
                 "duality gap" if fit.problem.has_dual else "proximal-gradient bound"
@@ -175,7 +181,7 @@ class _BaseRegularizedMultiTask(
                 f"was {result.stopping_measure:.2e} > tol={self.tol}. Increase "
                 "max_iter, raise tol, or scale the features (e.g. StandardScaler).",
                 ConvergenceWarning,
-                stacklevel=3,
+                stacklevel=4,
             )
         self.coef_, self.intercept_ = fit.from_variable(result.coef)
         self.n_iter_ = result.n_iter
@@ -186,7 +192,6 @@ class _BaseRegularizedMultiTask(
         for name, value in learned.items():
             setattr(self, name, value)
         self._penalty_attributes = tuple(learned)
-        return self
 
     def _task_scale(self, task_weight, left_out):
         """Return the weight of each label of each task in the objective."""
@@ -233,15 +238,6 @@ class _BaseRegularizedMultiTask(
             np.einsum("ij,ij->i", X, self.coef_[task_index])
             + self.intercept_[task_index]
         )
-
-    # ------------------------------------------------------------------- score
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.target_tags.multi_output = True
-        tags.target_tags.single_output = True
-        tags.input_tags.allow_nan = False
-        tags.input_tags.sparse = True
-        return tags
 
 
 # Largest ratio of two features' spreads that the gradient solver can fit: beyond

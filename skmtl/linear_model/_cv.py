@@ -300,13 +300,16 @@ class _BaseRegularizedMultiTaskCV(DocLinkMixin, BaseEstimator):
     def _decode(self, X, y):
         """Decode the layout and targets once, as the base estimator's fit does.
 
-        The only use of the base estimator's internals (``_fit_layout`` and
-        ``_encode_targets``): it validates the data with the base estimator's
-        messages and gives the arrays the alpha grid is computed from.
+        The only use of the base estimator's internals (``_fit_layout``,
+        ``_encode_targets`` and ``_loss_targets``): it validates the data with the
+        base estimator's messages and gives the arrays the alpha grid is computed
+        from.
         """
         estimator = self._estimator(1.0, warm_start=False)
         layout, features, Y, task_index = estimator._fit_layout(X, y, warm=False)
-        targets, observed = estimator._encode_targets(layout, Y, task_index, reset=True)
+        targets, observed = estimator._loss_targets(
+            estimator._encode_targets(layout, Y, task_index, reset=True)
+        )
         counts = layout.task_sums(observed, np.ones(len(observed)), task_index)
         empty = [estimator.task_names_[t] for t in np.flatnonzero(counts == 0)]
         if empty:
