@@ -1,65 +1,21 @@
-"""Shared estimator machinery: input validation, data layouts and task encoding.
+"""Feature validation shared by every estimator family.
 
-Two layouts reach every skmtl estimator:
-
-* wide: ``X`` of shape ``(n, d)`` and ``Y`` of shape ``(n, T)``, one column per
-  task, a missing label written as NaN (or None for object labels);
-* long: the task of each row is a column of ``X`` named by ``task_column`` and
-  ``y`` is 1-D.
-
-Nothing here modifies its inputs: conversions make copies.
+Every estimator validates ``X`` through :func:`validate_features`; the task
+layout (wide or long, see :mod:`skmtl._layout`) decides only which column is
+split off. Nothing here modifies its inputs: conversions make copies.
 """
-
-import numbers
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.utils import check_array
+from sklearn.utils import check_array, get_tags
 
+from skmtl._layout import split_task_column, task_column_position
+from skmtl._values import is_dataframe
 from skmtl.utils._sklearn_compat import (
     _check_feature_names,
     _check_n_features,
-    check_is_fitted,
     validate_data,
 )
-
-
-def is_dataframe(X):
-    """Return True for a pandas-like DataFrame."""
-    return hasattr(X, "columns") and hasattr(X, "iloc")
-
-
-def is_missing(values):
-    """Return a boolean array marking missing labels (NaN, None, pandas.NA)."""
-    values = np.asarray(values)
-    if values.dtype.kind in "fc":
-        return np.isnan(values)
-    if values.dtype.kind != "O":
-        return np.zeros(values.shape, dtype=bool)
-    flat = [_is_missing_scalar(v) for v in values.ravel()]
-    return np.asarray(flat, dtype=bool).reshape(values.shape)
-
-
-def homogeneous(labels):
-    """Return object-dtype labels of one kind (all numbers or all strings) unboxed.
-
-    A DataFrame column or a mixed-task array hands labels over as objects;
-    scikit-learn's target checks need them as a numeric or string array. Labels of
-    mixed kinds stay objects and are rejected by the target check.
-    """
-    if labels.dtype != object or len(labels) == 0:
-        return labels
-    if all(isinstance(v, numbers.Number) and not isinstance(v, bool) for v in labels):
-        return np.asarray(labels.tolist())
-    if all(isinstance(v, str) for v in labels):
-        return labels.astype(str)
-    return labels
-
-
-def _is_missing_scalar(value):
-    if value is None or type(value).__name__ in ("NAType", "NaTType"):
-        return True
-    return isinstance(value, float | np.floating) and value != value
 
 
 def _column_label(position, names):
@@ -78,10 +34,11 @@ def check_finite_features(X, names=None, positions=None, original=None):
     error then says so. A SciPy sparse ``X`` is checked on its stored values.
     """
     if sp.issparse(X):
+        # Only stored values can be non-finite: the fast check reads them alone.
+        if np.isfinite(X.data).all():
+            return
         X = X.tocoo()
         bad = ~np.isfinite(X.data)
-        if not bad.any():
-            return
         column_index = int(X.col[bad].min())
         values = X.data[bad & (X.col == column_index)]
         kind = "NaN" if np.isnan(values).any() else "infinity"
@@ -153,29 +110,6 @@ def check_numeric_columns(X, skip=None):
         )
 
 
-def task_column_position(X, task_column):
-    """Return the integer position of ``task_column`` in ``X``."""
-    n_columns = X.shape[1]
-    if is_dataframe(X) and not isinstance(task_column, numbers.Integral):
-        matches = np.flatnonzero(np.asarray(X.columns == task_column))
-        if len(matches) != 1:
-            raise ValueError(
-                f"task_column={task_column!r} is not a column of X; X has columns "
-                f"{list(X.columns)}."
-            )
-        return int(matches[0])
-    if not isinstance(task_column, numbers.Integral) or isinstance(task_column, bool):
-        raise ValueError(
-            f"task_column={task_column!r} names a column, but X is not a DataFrame; "
-            "give the task column's integer position instead."
-        )
-    if not -n_columns <= task_column < n_columns:
-        raise ValueError(
-            f"task_column={task_column} is out of range for X with {n_columns} columns."
-        )
-    return int(task_column) % n_columns
-
-
 def validate_features(estimator, X, *, reset, dtype=np.float32, accept_sparse=False):
     """Validate ``X`` for ``estimator``; split off the task column in the long layout.
 
@@ -206,7 +140,7 @@ def validate_features(estimator, X, *, reset, dtype=np.float32, accept_sparse=Fa
         write into it), else a new one. A sparse ``X`` stays sparse: given
         ``accept_sparse``, in one of those formats and of ``dtype``; otherwise,
         for an estimator whose tags accept sparse input (the neural ones), a
-        float32 CSR matrix (see :func:`skmtl._sparse.validate_sparse_features`).
+        float32 CSR matrix (the task column split off without densifying).
     task_values : ndarray of shape (n_samples,) or None
         The raw task id of each row (long layout), else None.
     """
@@ -218,13 +152,9 @@ def validate_features(estimator, X, *, reset, dtype=np.float32, accept_sparse=Fa
         features = X.astype(dtype, copy=False)
         check_finite_features(features, None, original=X)
         return _writable(features), None
-    if sp.issparse(X) and not accept_sparse:
-        # The neural estimators' own sparse path (float32 CSR, sparse batches);
-        # the linear models pass ``accept_sparse`` and take the one below.
-        from skmtl._sparse import accepts_sparse, validate_sparse_features
-
-        if accepts_sparse(estimator):
-            return validate_sparse_features(estimator, X, reset=reset)
+    if sp.issparse(X) and not accept_sparse and get_tags(estimator).input_tags.sparse:
+        # The neural estimators: float32 CSR, batched as sparse rows.
+        accept_sparse = "csr"
     if task_column is None:
         if is_dataframe(X):
             check_numeric_columns(X)
@@ -244,40 +174,42 @@ def validate_features(estimator, X, *, reset, dtype=np.float32, accept_sparse=Fa
         return _writable(features), None
 
     if not reset and _plain_known_array(estimator, X):
-        position = _known_task_position(task_column, X.shape[1])
-        if position is not None:
-            # The long-layout twin of the fast path above: a plain array of the
-            # fitted width needs no feature-name or width checks (measured: they
-            # were 60% of a one-row predict's validation).
-            task_values = X[:, position]
-            keep = [i for i in range(X.shape[1]) if i != position]
-            features = _other_columns(X, position).astype(dtype, copy=False)
-            check_finite_features(features, None, positions=keep, original=X)
-            return _writable(features), task_values
+        # The long-layout twin of the fast path above: a plain array of the
+        # fitted width needs no feature-name or width checks (measured: they
+        # were 60% of a one-row predict's validation).
+        position = task_column_position(X, task_column)
+        raw_features, task_values = split_task_column(X, position)
+        features = raw_features.astype(dtype, copy=False)
+        check_finite_features(
+            features, None, positions=_other_positions(X, position), original=X
+        )
+        return _writable(features), task_values
 
+    return _split_long_features(estimator, X, reset, dtype, accept_sparse)
+
+
+def _split_long_features(estimator, X, reset, dtype, accept_sparse):
+    """Validate the long-layout ``X`` fully; see :func:`validate_features`."""
+    task_column = estimator.task_column
     _check_feature_names(estimator, X, reset=reset)
     names = None
     if is_dataframe(X):
         position = task_column_position(X, task_column)
         check_numeric_columns(X, skip=position)
-        task_values = X.iloc[:, position].to_numpy()
-        keep = [i for i in range(X.shape[1]) if i != position]
-        raw_features = X.iloc[:, keep]
         names = [str(c) for c in X.columns]
     else:
-        if reset or not _plain_known_array(estimator, X):
-            X = check_array(
-                X,
-                dtype=None,
-                accept_sparse=accept_sparse,
-                ensure_all_finite=False,
-                ensure_min_features=2,
-                estimator=estimator,
-            )
+        # The task column is read in the input's dtype (ids above 2**24 are not
+        # float32 numbers); only the features are converted.
+        X = check_array(
+            X,
+            dtype=None,
+            accept_sparse=accept_sparse,
+            ensure_all_finite=False,
+            ensure_min_features=2,
+            estimator=estimator,
+        )
         position = task_column_position(X, task_column)
-        task_values = _column(X, position)
-        keep = [i for i in range(X.shape[1]) if i != position]
-        raw_features = _other_columns(X, position)
+    raw_features, task_values = split_task_column(X, position)
     _check_n_features(estimator, _Width(X.shape[1], len(task_values)), reset=reset)
     if isinstance(raw_features, np.ndarray) and raw_features.dtype.kind in "fiub":
         # Already a numeric array: scikit-learn's second validation pass would
@@ -291,8 +223,15 @@ def validate_features(estimator, X, *, reset, dtype=np.float32, accept_sparse=Fa
             ensure_all_finite=False,
             estimator=estimator,
         )
-    check_finite_features(features, names, positions=keep, original=X)
+    check_finite_features(
+        features, names, positions=_other_positions(X, position), original=X
+    )
     return _writable(features), task_values
+
+
+def _other_positions(X, position):
+    """Return the positions in ``X`` of the feature columns (all but ``position``)."""
+    return [i for i in range(X.shape[1]) if i != position]
 
 
 def _plain_known_array(estimator, X):
@@ -312,37 +251,6 @@ def _plain_known_array(estimator, X):
     )
 
 
-def _known_task_position(task_column, n_columns):
-    """Return the position of an integer ``task_column`` in range, else None."""
-    if isinstance(task_column, numbers.Integral) and not isinstance(task_column, bool):
-        if -n_columns <= task_column < n_columns:
-            return int(task_column) % n_columns
-    return None
-
-
-def _column(X, position):
-    """Return column ``position`` of the 2-D array or sparse matrix ``X`` as 1-D."""
-    if sp.issparse(X):
-        return X[:, [position]].toarray().ravel()
-    return X[:, position]
-
-
-def _other_columns(X, position):
-    """Return the columns of the 2-D array ``X`` other than ``position``.
-
-    With the task column first or last, this is a view of ``X`` (no copy of the
-    features: 4 MB and 2 ms for 20,000 x 50 float32, and a smaller peak
-    memory); callers never write into it.
-    """
-    if sp.issparse(X):
-        return X[:, np.delete(np.arange(X.shape[1]), position)]
-    if position == X.shape[1] - 1:
-        return X[:, :-1]
-    if position == 0:
-        return X[:, 1:]
-    return np.delete(X, position, axis=1)
-
-
 def _writable(features):
     """Return ``features``, copied if read-only (torch tensors need writable memory)."""
     if sp.issparse(features) or features.flags.writeable:
@@ -358,231 +266,3 @@ class _Width:
 
     def __len__(self):
         return self.shape[0]
-
-
-def task_ids(task_values):
-    """Return the sorted distinct task ids of ``task_values`` (long layout).
-
-    Float ids that are all integral (a task column read from a numeric array) are
-    returned as integers. Missing ids are an error.
-    """
-    values = normalize_task_values(task_values)
-    try:
-        return np.unique(values)
-    except TypeError:
-        return np.asarray(list(dict.fromkeys(values.tolist())), dtype=object)
-
-
-def normalize_task_values(task_values):
-    """Return ``task_values`` as an array, integral floats converted to int64."""
-    values = np.asarray(task_values)
-    missing = is_missing(values)
-    if missing.any():
-        raise ValueError(
-            f"The task column holds {int(missing.sum())} missing task ids (e.g. at "
-            f"row {int(np.flatnonzero(missing)[0])}); every row needs its task."
-        )
-    if values.dtype.kind == "O":
-        if all(isinstance(v, numbers.Real) for v in values):
-            values = values.astype(np.float64)
-    if values.dtype.kind == "f" and np.all(values == np.round(values)):
-        values = values.astype(np.int64)
-    return values
-
-
-def task_lookup(task_names):
-    """Return ``{task id: index}`` for ``task_names``."""
-    return {name: i for i, name in enumerate(python_list(task_names))}
-
-
-# Above this many rows, task ids are looked up once per distinct id (after a sort)
-# rather than once per row.
-_ROWS_PER_LOOKUP = 256
-
-
-def encode_tasks(task_values, task_names, lookup=None):
-    """Map each row's task id to its index in ``task_names``.
-
-    ``lookup`` is ``task_lookup(task_names)`` when the caller keeps one (a fitted
-    estimator does: rebuilding it cost 190 us per predict call with 1000 tasks).
-    Raises a ValueError naming the ids that were not seen in fit.
-    """
-    values = normalize_task_values(task_values)
-    index = task_lookup(task_names) if lookup is None else lookup
-    codes = None
-    if len(values) > _ROWS_PER_LOOKUP:
-        # Many rows: look up each distinct id once (20,000 rows: 6 ms -> 1 ms).
-        try:
-            distinct, inverse = np.unique(values, return_inverse=True)
-        except TypeError:  # ids of mixed, unorderable types
-            pass
-        else:
-            found = [index.get(v, -1) for v in distinct.tolist()]
-            codes = np.asarray(found, dtype=np.int64)[inverse.reshape(-1)]
-    if codes is None:
-        codes = np.fromiter(
-            (index.get(v, -1) for v in values.tolist()),
-            dtype=np.int64,
-            count=len(values),
-        )
-    unknown = codes < 0
-    if unknown.any():
-        unseen = list(dict.fromkeys(values[unknown].tolist()))
-        raise ValueError(
-            f"Unknown task ids {unseen[:5]}{' ...' if len(unseen) > 5 else ''} in the "
-            f"task column: the estimator was fitted on tasks {_preview(task_names)}."
-        )
-    return codes
-
-
-def encode_fitted_tasks(estimator, task_values):
-    """Return each row's task index for a fitted long-layout ``estimator``."""
-    lookup = getattr(estimator, "_task_lookup", None)
-    return encode_tasks(task_values, estimator.task_names_, lookup)
-
-
-def python_list(values):
-    """Return ``values`` as a list of plain Python scalars, types kept per item."""
-    return [v.item() if isinstance(v, np.generic) else v for v in values]
-
-
-def _preview(names, limit=10):
-    names = python_list(names)
-    if len(names) <= limit:
-        return names
-    return f"{names[:limit]} ... ({len(names)} tasks)"
-
-
-def wide_targets(y, n_samples):
-    """Return the wide targets as a 2-D array, their task names, and if y was 1-D.
-
-    Task names come from the columns of a DataFrame (or the name of a Series),
-    otherwise ``task_0``, ``task_1``, ...
-    """
-    if y is None:
-        raise ValueError("requires y to be passed, but the target y is None.")
-    names = None
-    if is_dataframe(y):
-        names = list(y.columns)
-    elif hasattr(y, "name") and hasattr(y, "to_numpy") and y.name is not None:
-        names = [y.name]
-    Y = y.to_numpy() if hasattr(y, "to_numpy") else np.asarray(y)
-    one_d = Y.ndim == 1
-    if one_d:
-        Y = Y.reshape(-1, 1)
-    if Y.ndim != 2:
-        raise ValueError(
-            f"y must be 1-D (one task) or 2-D (n_samples, n_tasks), got shape "
-            f"{Y.shape}."
-        )
-    if Y.shape[0] != n_samples:
-        raise ValueError(
-            f"X has {n_samples} rows but y has {Y.shape[0]}; they must match."
-        )
-    if Y.shape[1] == 0:
-        raise ValueError("y has no task column; expected at least one task.")
-    if names is None:
-        names = [f"task_{t}" for t in range(Y.shape[1])]
-    check_unique_task_names(names)
-    return Y, names, one_d
-
-
-def check_unique_task_names(names):
-    """Raise a ValueError naming the task names that occur more than once.
-
-    Two target columns with one name would be one task to every per-task result
-    (scores, ``history_``, ``predict`` by name), silently dropping the other.
-    """
-    seen, duplicates = set(), []
-    for name in python_list(names):
-        if name in seen and name not in duplicates:
-            duplicates.append(name)
-        seen.add(name)
-    if duplicates:
-        raise ValueError(
-            f"y has duplicate task names {duplicates} (columns {list(names)}); "
-            "give every task column its own name."
-        )
-
-
-def long_targets(y, n_samples, task_column):
-    """Return the long-layout targets as a 1-D array of length ``n_samples``."""
-    if y is None:
-        raise ValueError("requires y to be passed, but the target y is None.")
-    values = y.to_numpy() if hasattr(y, "to_numpy") else np.asarray(y)
-    if values.ndim == 2 and values.shape[1] == 1:
-        values = values[:, 0]
-    if values.ndim != 1:
-        raise ValueError(
-            f"In the long layout (task_column={task_column!r}) y must be 1-D, one "
-            f"label per row, got shape {values.shape}."
-        )
-    if values.shape[0] != n_samples:
-        raise ValueError(
-            f"X has {n_samples} rows but y has {values.shape[0]}; they must match."
-        )
-    return values
-
-
-def fit_layout(estimator, X, y, *, warm):
-    """Validate ``X`` and ``y`` for a fit and set the task attributes.
-
-    Shared by the neural and linear estimators. Sets ``task_names_``,
-    ``n_tasks_`` and ``_y_one_d`` on a fresh fit; with ``warm`` (continuing a
-    previous fit) checks instead that ``y`` has the same tasks.
-
-    Returns
-    -------
-    features : ndarray or sparse matrix of shape (n_samples, n_features)
-        As returned by the estimator's ``_split_features`` (by default
-        :func:`validate_features`).
-    Y : ndarray
-        The targets: (n_samples, n_tasks) in the wide layout, (n_samples,) in
-        the long layout.
-    task_index : ndarray of shape (n_samples,) or None
-        Each row's task index (long layout), else None.
-    """
-    split = getattr(estimator, "_split_features", validate_features)
-    features, task_values = split(estimator, X, reset=not warm)
-    n_samples = features.shape[0]
-    if estimator.task_column is None:
-        Y, names, one_d = wide_targets(y, n_samples)
-        task_index = None
-    else:
-        Y = long_targets(y, n_samples, estimator.task_column)
-        names = task_ids(task_values) if not warm else estimator.task_names_
-        task_index = encode_tasks(task_values, names)
-        one_d = False
-    if warm:
-        if python_list(names) != list(estimator.task_names_):
-            raise ValueError(
-                f"warm_start=True continues a fit on tasks {estimator.task_names_}, "
-                f"but y now has tasks {list(names)}; refit with warm_start=False."
-            )
-    else:
-        estimator.task_names_ = python_list(names)
-        estimator.n_tasks_ = len(estimator.task_names_)
-        estimator._y_one_d = one_d
-        estimator._task_lookup = task_lookup(names)
-    return features, Y, task_index
-
-
-class FittedInputMixin:
-    """``_validate_for_predict`` for estimators fitted on the wide or long layout.
-
-    ``_split_features(estimator, X, reset=...)`` validates ``X`` and splits off the
-    task column: :func:`validate_features` (finite float32 features) unless a
-    subclass sets a lighter one (the ensembles leave values to their base
-    estimator).
-    """
-
-    _split_features = staticmethod(validate_features)
-
-    def _validate_for_predict(self, X):
-        """Return ``(features, task_index or None)`` for a fitted estimator."""
-        check_is_fitted(self)
-        features, task_values = self._split_features(self, X, reset=False)
-        task_index = None
-        if self.task_column is not None:
-            task_index = encode_fitted_tasks(self, task_values)
-        return features, task_index

@@ -2,7 +2,6 @@
 
 import numpy as np
 
-from skmtl._base import long_targets, wide_targets
 from skmtl.metrics import per_task_scores
 from skmtl.utils._sklearn_compat import _num_samples
 
@@ -12,8 +11,8 @@ class PerTaskScoreMixin:
 
     The estimator provides ``_validate_for_predict(X)`` (returning the features
     and each row's task index, or None in the wide layout),
-    ``_predict_from_features(features, task_index)``, ``task_column``,
-    ``task_names_`` and ``_score_metric`` (a metric name of
+    ``_predict_from_features(features, task_index)``, ``_layout`` (its
+    :class:`~skmtl._layout.TaskLayout`) and ``_score_metric`` (a metric name of
     :func:`skmtl.metrics.per_task_scores`).
     """
 
@@ -40,14 +39,9 @@ class PerTaskScoreMixin:
         """
         features, task_index = self._validate_for_predict(X)
         y_pred = self._predict_from_features(features, task_index)
-        n_samples = _num_samples(features)
-        if self.task_column is None:
-            y_true, _, _ = wide_targets(y, n_samples)
-            y_pred = y_pred.reshape(n_samples, -1)
-            task = None
-        else:
-            y_true = long_targets(y, n_samples, self.task_column)
-            task = np.asarray(self.task_names_, dtype=object)[task_index]
+        y_true, y_pred, task = self._layout.score_inputs(
+            y, y_pred, task_index, _num_samples(features)
+        )
         return per_task_scores(
             y_true,
             y_pred,

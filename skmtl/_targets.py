@@ -1,25 +1,15 @@
-"""Per-task target encoding for both layouts, shared by every estimator family."""
+"""The targets of a fit, shared by every estimator family.
+
+:func:`wide_targets` and :func:`long_targets` read ``y`` in its layout; the
+others encode one task's labels (see :meth:`skmtl._layout.TaskLayout.columns`).
+"""
 
 import warnings
 
 import numpy as np
 from sklearn.utils.multiclass import check_classification_targets
 
-from skmtl._base import homogeneous, is_missing
-
-
-def task_columns(Y, task_index, n_tasks):
-    """Yield each task's labels in either layout.
-
-    Yields ``(t, samples, cells, values)``: the task index, the rows of ``X``
-    labelled for it, the index of its labels in ``Y`` and the labels themselves.
-    """
-    for t in range(n_tasks):
-        if task_index is None:
-            yield t, slice(None), (slice(None), t), Y[:, t]
-        else:
-            rows = np.flatnonzero(task_index == t)
-            yield t, rows, rows, Y[rows]
+from skmtl._values import homogeneous, is_dataframe, is_missing, python_list
 
 
 def require_observed(name, missing):
@@ -83,46 +73,77 @@ def class_codes(values, name, classes=None):
     return codes, classes
 
 
-def stack_labels(columns, n_rows):
-    """Return a 2-D label array from per-task columns, in a dtype they all fit."""
-    out = np.empty((n_rows, len(columns)), dtype=common_dtype(columns))
-    for t, column in enumerate(columns):
-        out[:, t] = column
-    return out
+def wide_targets(y, n_samples):
+    """Return the wide targets as a 2-D array, their task names, and if y was 1-D.
 
-
-def common_dtype(arrays):
-    """Return the promoted dtype of ``arrays``, object when numbers meet strings."""
-    kinds = {a.dtype.kind for a in arrays}
-    if len(kinds & {"U", "S", "O"}) and len(kinds - {"U", "S"}):
-        return np.dtype(object)
-    try:
-        return np.result_type(*[a.dtype for a in arrays])
-    except TypeError:
-        return np.dtype(object)
-
-
-def decode_labels(codes, task_classes, task_index, one_d):
-    """Return the original labels of per-task class ``codes``.
-
-    Parameters
-    ----------
-    codes : ndarray of int
-        ``(n_samples, n_tasks)`` class indices (wide layout) or ``(n_samples,)``,
-        each row's index in its own task's classes (long layout).
-    task_classes : list of ndarray
-        The classes of each task, in code order.
-    task_index : ndarray or None
-        Each row's task (long layout), or None (wide layout).
-    one_d : bool
-        Whether ``fit`` got a 1-D ``y`` (wide layout): return one column as 1-D.
+    Task names come from the columns of a DataFrame (or the name of a Series),
+    otherwise ``task_0``, ``task_1``, ...
     """
-    if task_index is None:
-        columns = [classes[codes[:, t]] for t, classes in enumerate(task_classes)]
-        labels = stack_labels(columns, len(codes))
-        return labels[:, 0] if one_d else labels
-    labels = np.empty(len(codes), dtype=common_dtype(task_classes))
-    for t, classes in enumerate(task_classes):
-        rows = task_index == t
-        labels[rows] = classes[codes[rows]]
-    return labels
+    Y = _target_array(y)
+    names = None
+    if is_dataframe(y):
+        names = list(y.columns)
+    elif hasattr(y, "name") and hasattr(y, "to_numpy") and y.name is not None:
+        names = [y.name]
+    one_d = Y.ndim == 1
+    if one_d:
+        Y = Y.reshape(-1, 1)
+    if Y.ndim != 2:
+        raise ValueError(
+            f"y must be 1-D (one task) or 2-D (n_samples, n_tasks), got shape "
+            f"{Y.shape}."
+        )
+    _check_rows(Y, n_samples)
+    if Y.shape[1] == 0:
+        raise ValueError("y has no task column; expected at least one task.")
+    if names is None:
+        names = [f"task_{t}" for t in range(Y.shape[1])]
+    check_unique_task_names(names)
+    return Y, names, one_d
+
+
+def check_unique_task_names(names):
+    """Raise a ValueError naming the task names that occur more than once.
+
+    Two target columns with one name would be one task to every per-task result
+    (scores, ``history_``, ``predict`` by name), silently dropping the other.
+    """
+    seen, duplicates = set(), []
+    for name in python_list(names):
+        if name in seen and name not in duplicates:
+            duplicates.append(name)
+        seen.add(name)
+    if duplicates:
+        raise ValueError(
+            f"y has duplicate task names {duplicates} (columns {list(names)}); "
+            "give every task column its own name."
+        )
+
+
+def long_targets(y, n_samples, task_column):
+    """Return the long-layout targets as a 1-D array of length ``n_samples``."""
+    values = _target_array(y)
+    if values.ndim == 2 and values.shape[1] == 1:
+        values = values[:, 0]
+    if values.ndim != 1:
+        raise ValueError(
+            f"In the long layout (task_column={task_column!r}) y must be 1-D, one "
+            f"label per row, got shape {values.shape}."
+        )
+    _check_rows(values, n_samples)
+    return values
+
+
+def _target_array(y):
+    """Return the targets ``y`` (array-like, Series or DataFrame) as an array."""
+    if y is None:
+        raise ValueError("requires y to be passed, but the target y is None.")
+    return y.to_numpy() if hasattr(y, "to_numpy") else np.asarray(y)
+
+
+def _check_rows(values, n_samples):
+    """Raise a ValueError when the targets do not have one row per row of X."""
+    if values.shape[0] != n_samples:
+        raise ValueError(
+            f"X has {n_samples} rows but y has {values.shape[0]}; they must match."
+        )

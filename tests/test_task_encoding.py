@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from skmtl._base import _ROWS_PER_LOOKUP, encode_tasks
+from skmtl._layout import _ROWS_PER_LOOKUP, encode_tasks
 
 N_ROWS = 3 * _ROWS_PER_LOOKUP  # above the threshold: one lookup per distinct id
 

@@ -1,5 +1,6 @@
 """The interface every sharing architecture implements, and their registry."""
 
+import torch
 from torch import nn
 
 from skmtl.utils._plugin import PluginConfig
@@ -93,6 +94,19 @@ class Architecture(nn.Module):
         ``outputs`` is as returned by :meth:`forward`.
         """
         raise NotImplementedError
+
+    @staticmethod
+    def own_task(per_task, task):
+        """Return each row's own task's part of a tensor computed for every task.
+
+        Lets an architecture compute ``per_task`` of shape ``(n_tasks, batch,
+        ...)`` in both layouts without branching on them: with ``task`` None
+        (every task wanted) it is returned as it is, else row ``i`` keeps
+        ``per_task[task[i], i]``, giving ``(batch, ...)``.
+        """
+        if task is None:
+            return per_task
+        return per_task[task, torch.arange(task.shape[0], device=task.device)]
 
     def shared_representation(self, X):
         """Return the representation the tasks share, ``(batch, n_components)``."""

@@ -136,9 +136,7 @@ class CrossStitch(Architecture):
         # Every unit reads all columns, so the long layout runs all of them and
         # then keeps each row's own column for its head.
         before, mixed = self._columns(X)
-        if task is not None:
-            mixed = mixed[task, torch.arange(task.shape[0], device=task.device)]
-        return self.heads(mixed, task), before
+        return self.heads(self.own_task(mixed, task), task), before
 
     def shared_representation(self, X):
         """Return the activations entering the last unit, ``(batch, n_tasks * h)``."""

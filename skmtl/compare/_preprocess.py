@@ -6,7 +6,8 @@ from sklearn.impute import SimpleImputer
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import OneHotEncoder, StandardScaler
 
-from skmtl._base import is_dataframe, task_column_position
+from skmtl._layout import task_column_position
+from skmtl._values import is_dataframe
 from skmtl.compare._checks import infinite_cells_error
 
 

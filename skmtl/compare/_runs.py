@@ -6,7 +6,7 @@ import warnings
 from sklearn.base import clone
 from sklearn.pipeline import Pipeline
 
-from skmtl._base import is_missing
+from skmtl._values import is_missing
 from skmtl.compare._notices import (
     chosen_params_notice,
     error_text,

@@ -3,7 +3,7 @@
 import numpy as np
 from sklearn.model_selection import BaseCrossValidator, KFold, StratifiedKFold
 
-from skmtl._base import is_dataframe, normalize_task_values, task_column_position
+from skmtl._layout import read_task_column
 
 
 class TaskKFold(BaseCrossValidator):
@@ -124,9 +124,7 @@ class TaskKFold(BaseCrossValidator):
         strata : ndarray of shape (n_samples,)
             Integer codes of the strata.
         """
-        position = task_column_position(X, self.task_column)
-        column = X.iloc[:, position] if is_dataframe(X) else np.asarray(X)[:, position]
-        tasks = normalize_task_values(np.asarray(column, dtype=object))
+        tasks = read_task_column(X, self.task_column)
         keys = [str(task) for task in tasks.tolist()]
         _, strata = np.unique(keys, return_inverse=True)
         if self.stratify_labels and y is not None:

@@ -4,16 +4,9 @@ from collections import namedtuple
 
 import numpy as np
 
-from skmtl._base import (
-    is_dataframe,
-    is_missing,
-    long_targets,
-    normalize_task_values,
-    python_list,
-    task_column_position,
-    task_ids,
-    wide_targets,
-)
+from skmtl._layout import python_list, read_task_column, task_ids
+from skmtl._targets import long_targets, wide_targets
+from skmtl._values import is_missing
 from skmtl.compare._checks import infinite_cells_error
 from skmtl.utils._sklearn_compat import _num_samples
 
@@ -24,13 +17,6 @@ TaskData.__doc__ = """The targets of a comparison.
 for regression and object for classification, NaN marking a missing label;
 ``names`` the task names; ``tasks`` each row's task id (long layout) or None;
 ``n_classes`` task name -> number of classes (classification) or None."""
-
-
-def _task_values(X, task_column):
-    """Return the task id of each row of ``X`` (long layout), normalized."""
-    position = task_column_position(X, task_column)
-    column = X.iloc[:, position] if is_dataframe(X) else np.asarray(X)[:, position]
-    return normalize_task_values(np.asarray(column, dtype=object))
 
 
 def _as_numbers(values, name):
@@ -106,7 +92,7 @@ def prepare_targets(X, y, *, task_column=None, classification=False, task_names=
         tasks = None
     else:
         Y = long_targets(y, n_samples, task_column)
-        tasks = _task_values(X, task_column)
+        tasks = read_task_column(X, task_column)
         names = python_list(task_ids(tasks))
         if len(names) < 2:
             raise ValueError(

@@ -15,36 +15,22 @@ from numbers import Integral
 
 import numpy as np
 from sklearn import get_config
-from sklearn.base import (
-    BaseEstimator,
-    ClassifierMixin,
-    MetaEstimatorMixin,
-    RegressorMixin,
-    clone,
-    is_classifier,
-)
+from sklearn.base import MetaEstimatorMixin, clone, is_classifier
 from sklearn.utils import get_tags
 from sklearn.utils.metadata_routing import (
     MetadataRouter,
     MethodMapping,
     process_routing,
 )
-from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import has_fit_parameter
 
-from skmtl._base import (
-    FittedInputMixin,
-    encode_tasks,
-    long_targets,
-    python_list,
-    task_ids,
-    task_lookup,
-    wide_targets,
+from skmtl._estimator import (
+    BaseMultiTask,
+    MultiTaskClassifierMixin,
+    MultiTaskRegressorMixin,
 )
-from skmtl._scoring import PerTaskScoreMixin
-from skmtl._targets import class_codes, common_dtype, regression_values, task_columns
+from skmtl._layout import common_dtype
 from skmtl.ensemble._columns import split_features
-from skmtl.utils._doc_link import DocLinkMixin
 from skmtl.utils._sklearn_compat import (
     HasMethods,
     _check_method_params,
@@ -123,23 +109,7 @@ def task_fit_params(X, fit_params, rows):
     return _check_method_params(X, params=fit_params, indices=rows)
 
 
-def _estimator_has(attribute):
-    """Return a check that the base estimator has ``attribute``."""
-
-    def check(self):
-        return hasattr(self.estimator, attribute)
-
-    return check
-
-
-class _BaseTaskEnsemble(
-    FittedInputMixin,
-    PerTaskScoreMixin,
-    MetaEstimatorMixin,
-    DocLinkMixin,
-    BaseEstimator,
-    metaclass=ABCMeta,
-):
+class _BaseTaskEnsemble(MetaEstimatorMixin, BaseMultiTask, metaclass=ABCMeta):
     """Validation, targets, routing and prediction shared by the ensembles."""
 
     _split_features = staticmethod(split_features)
@@ -204,35 +174,21 @@ class _BaseTaskEnsemble(
             (also in the training part of an inner cv fold); the message names
             the task and keeps the base estimator's own.
         """
-        features, task_values = split_features(self, X, reset=True)
-        tasks = self._tasks(y, _num_samples(features), task_values)
+        layout, features, Y, task_index = self._fit_layout(X, y, warm=False)
+        tasks = self._tasks(layout, Y, task_index, _num_samples(features))
         fit_params = self._route_fit_params(features, sample_weight, fit_params)
         self._fit(features, tasks, fit_params)
         return self
 
-    def _tasks(self, y, n_samples, task_values):
-        """Set the task attributes and return one ``Task`` per task."""
-        if self.task_column is None:
-            Y, names, one_d = wide_targets(y, n_samples)
-            task_index = None
-        else:
-            Y = long_targets(y, n_samples, self.task_column)
-            names = task_ids(task_values)
-            task_index = encode_tasks(task_values, names)
-            one_d = False
-        self.task_names_ = python_list(names)
-        self.n_tasks_ = len(self.task_names_)
-        self._y_one_d = one_d
-        self._task_lookup = task_lookup(names)
-        rows, columns = [], []
-        for t, samples, _, values in task_columns(Y, task_index, self.n_tasks_):
-            rows.append(np.arange(n_samples)[samples])
-            columns.append((self.task_names_[t], values))
-        labels = self._encode_targets(columns)
-        return [
-            Task(task_rows[observed], task_labels)
-            for task_rows, (task_labels, observed) in zip(rows, labels)
-        ]
+    def _tasks(self, layout, Y, task_index, n_samples):
+        """Return one ``Task`` per task."""
+        encoded = self._encode_targets(layout, Y, task_index, reset=True)
+        tasks = []
+        for t, samples, _, values in layout.columns(encoded, task_index):
+            observed = self._observed(values)
+            rows = np.arange(n_samples)[samples][observed]
+            tasks.append(Task(rows, self._task_labels(t, values[observed])))
+        return tasks
 
     def _route_fit_params(self, X, sample_weight, fit_params):
         """Return the keyword arguments of the base estimator's ``fit``."""
@@ -271,45 +227,13 @@ class _BaseTaskEnsemble(
         )
 
     # ----------------------------------------------------------------- predict
-    def _task_rows(self, task_index, n_samples):
-        """Return the rows each task predicts: all (wide) or its own (long)."""
-        if task_index is None:
-            return [slice(None)] * self.n_tasks_
-        rows = [np.flatnonzero(task_index == t) for t in range(self.n_tasks_)]
-        return [r if len(r) else None for r in rows]
-
-    def predict(self, X):
-        """Predict every task (wide layout) or each row's own task (long layout).
-
-        Parameters
-        ----------
-        X : array-like, sparse matrix or DataFrame of shape (n_samples, n_features)
-            Features (with the task column in the long layout).
-
-        Returns
-        -------
-        y_pred : ndarray
-            ``(n_samples, n_tasks)`` in the wide layout (``(n_samples,)`` when
-            ``fit`` got a 1-D ``y``); ``(n_samples,)`` in the long layout.
-        """
-        features, task_index = self._validate_for_predict(X)
-        return self._predict_from_features(features, task_index)
-
     def _predict_from_features(self, features, task_index):
-        n_samples = _num_samples(features)
-        rows = self._task_rows(task_index, n_samples)
+        layout = self._layout
+        rows = layout.task_rows(task_index)
         outputs = self._outputs(features, rows, "predict")
-        dtype = self._prediction_dtype()
-        if task_index is None:
-            prediction = np.empty((n_samples, self.n_tasks_), dtype=dtype)
-            for t, output in enumerate(outputs):
-                prediction[:, t] = np.asarray(output).reshape(n_samples)
-            return prediction[:, 0] if self._y_one_d else prediction
-        prediction = np.empty(n_samples, dtype=dtype)
-        for task_rows, output in zip(rows, outputs):
-            if task_rows is not None:
-                prediction[task_rows] = np.asarray(output).reshape(len(task_rows))
-        return prediction
+        return layout.assemble(
+            outputs, rows, _num_samples(features), self._prediction_dtype()
+        )
 
     # ------------------------------------------------------------------- score
     def __sklearn_tags__(self):
@@ -317,28 +241,13 @@ class _BaseTaskEnsemble(
         base_tags = get_tags(self.estimator)
         tags.input_tags.sparse = base_tags.input_tags.sparse
         tags.input_tags.allow_nan = base_tags.input_tags.allow_nan
-        tags.target_tags.multi_output = True
-        tags.target_tags.single_output = True
         return tags
 
 
-class _TaskRegressorMixin(RegressorMixin):
-    """The regression side: float targets, predictions as responses."""
+class _TaskRegressorMixin(MultiTaskRegressorMixin):
+    """The regression side: predictions as responses."""
 
-    _score_metric = "r2"
     _response_method = "predict"
-
-    # RegressorMixin's score cannot handle missing labels or several tasks.
-    score = _BaseTaskEnsemble.score
-
-    def _encode_targets(self, columns):
-        """Return ``(labels, observed)`` per task from ``(name, values)`` pairs."""
-        encoded = []
-        for name, values in columns:
-            numbers = regression_values(values, name)
-            observed = ~np.isnan(numbers)
-            encoded.append((numbers[observed], observed))
-        return encoded
 
     def _prediction_dtype(self):
         return np.float64
@@ -366,26 +275,16 @@ class _TaskRegressorMixin(RegressorMixin):
         return response[:, 0]
 
 
-class _TaskClassifierMixin(ClassifierMixin):
-    """The classification side: per-task classes, probabilities as responses."""
+class _TaskClassifierMixin(MultiTaskClassifierMixin):
+    """The classification side: probabilities as responses."""
 
-    _score_metric = "accuracy"
     _response_method = "predict_proba"
 
-    # ClassifierMixin's score cannot handle missing labels or several tasks.
-    score = _BaseTaskEnsemble.score
+    def _has_probabilities(self):
+        return hasattr(self.estimator, "predict_proba")
 
-    def _encode_targets(self, columns):
-        """Return ``(labels, observed)`` per task; set ``classes_``."""
-        encoded, classes = [], []
-        for name, values in columns:
-            codes, task_classes = class_codes(values, name)
-            observed = codes >= 0
-            encoded.append((task_classes[codes[observed]], observed))
-            classes.append(task_classes)
-        self._task_classes = classes
-        self.classes_ = classes[0] if self._y_one_d else classes
-        return encoded
+    def _task_probabilities(self, features, task_index, rows):
+        return self._outputs(features, rows, "predict_proba")
 
     def _prediction_dtype(self):
         return common_dtype(self._task_classes)
@@ -440,39 +339,3 @@ class _TaskClassifierMixin(ClassifierMixin):
 
     def _decide(self, response, t):
         return self._task_classes[t][np.argmax(response, axis=1)]
-
-    @available_if(_estimator_has("predict_proba"))
-    def predict_proba(self, X):
-        """Return class probabilities per task.
-
-        Parameters
-        ----------
-        X : array-like, sparse matrix or DataFrame of shape (n_samples, n_features)
-            Features (with the task column in the long layout).
-
-        Returns
-        -------
-        proba : list of ndarray, or ndarray
-            One ``(n_samples, n_classes_t)`` array per task, columns in the order
-            of ``classes_[t]``. A single array when ``fit`` got a 1-D ``y`` in the
-            wide layout. In the long layout, the rows of other tasks are NaN in
-            each task's array.
-        """
-        features, task_index = self._validate_for_predict(X)
-        n_samples = _num_samples(features)
-        rows = self._task_rows(task_index, n_samples)
-        outputs = self._outputs(features, rows, "predict_proba")
-        if task_index is None:
-            return outputs[0] if self._y_one_d else outputs
-        per_task = []
-        for classes, task_rows, output in zip(self._task_classes, rows, outputs):
-            proba = np.full((n_samples, len(classes)), np.nan)
-            if task_rows is not None:
-                proba[task_rows] = output
-            per_task.append(proba)
-        return per_task
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.classifier_tags.multi_label = True
-        return tags

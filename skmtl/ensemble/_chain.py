@@ -29,6 +29,7 @@ from skmtl.ensemble._out_of_fold import (
     fit_out_of_fold,
     split_seed,
 )
+from skmtl.utils._docstrings import LAYOUT_SECTIONS, fill_doc
 from skmtl.utils._sklearn_compat import Interval, _num_samples
 
 
@@ -161,6 +162,7 @@ class _BaseChainEnsemble(_BaseTaskEnsemble):
         return outputs
 
 
+@fill_doc(**LAYOUT_SECTIONS)
 class ChainEnsembleRegressor(_TaskRegressorMixin, _BaseChainEnsemble):
     r"""Ensemble of regressor chains: tasks predicted in random orders, averaged.
 
@@ -205,9 +207,7 @@ class ChainEnsembleRegressor(_TaskRegressorMixin, _BaseChainEnsemble):
         ``cv`` (an int is the folds' seed itself; None or a RandomState
         instance draws one seed per fit, the same in every chain). The base
         estimator's own randomness is its own parameter.
-    task_column : int or str, default=None
-        Long layout: the column of ``X`` (position, or name for a DataFrame)
-        holding each row's task id; ``y`` is then 1-D. None: wide layout.
+    %(task_column)s
     n_jobs : int, default=None
         Number of chains fitted in parallel (joblib). None means 1 unless in a
         :obj:`joblib.parallel_backend` context.
@@ -221,15 +221,7 @@ class ChainEnsembleRegressor(_TaskRegressorMixin, _BaseChainEnsemble):
         predicts task ``orders_[c, j]`` from the features (without the task
         column in the long layout) followed by the estimates of the tasks
         ``orders_[c, :j]``, named ``pred(<task>)`` in a DataFrame.
-    n_tasks_ : int
-        Number of tasks.
-    task_names_ : list
-        Task names: the columns of a DataFrame ``y``, the task ids in the long
-        layout, else ``task_0, task_1, ...``.
-    n_features_in_ : int
-        Number of columns of ``X`` seen in fit (including the task column).
-    feature_names_in_ : ndarray of shape (`n_features_in_`,)
-        Column names of ``X``, when it is a DataFrame with string names.
+    %(task_attributes)s
 
     See Also
     --------
@@ -275,6 +267,7 @@ class ChainEnsembleRegressor(_TaskRegressorMixin, _BaseChainEnsemble):
     """
 
 
+@fill_doc(**LAYOUT_SECTIONS)
 class ChainEnsembleClassifier(_TaskClassifierMixin, _BaseChainEnsemble):
     """Ensemble of classifier chains: tasks predicted in random orders, averaged.
 
@@ -317,9 +310,7 @@ class ChainEnsembleClassifier(_TaskClassifierMixin, _BaseChainEnsemble):
         ``cv`` (an int is the folds' seed itself; None or a RandomState
         instance draws one seed per fit, the same in every chain). The base
         estimator's own randomness is its own parameter.
-    task_column : int or str, default=None
-        Long layout: the column of ``X`` (position, or name for a DataFrame)
-        holding each row's task id; ``y`` is then 1-D. None: wide layout.
+    %(task_column)s
     n_jobs : int, default=None
         Number of chains fitted in parallel (joblib). None means 1 unless in a
         :obj:`joblib.parallel_backend` context.
@@ -338,15 +329,7 @@ class ChainEnsembleClassifier(_TaskClassifierMixin, _BaseChainEnsemble):
         column in the long layout) followed by the probability columns of the
         tasks ``orders_[c, :j]``, named ``proba(<task>=<class>)`` in a
         DataFrame.
-    n_tasks_ : int
-        Number of tasks.
-    task_names_ : list
-        Task names: the columns of a DataFrame ``y``, the task ids in the long
-        layout, else ``task_0, task_1, ...``.
-    n_features_in_ : int
-        Number of columns of ``X`` seen in fit (including the task column).
-    feature_names_in_ : ndarray of shape (`n_features_in_`,)
-        Column names of ``X``, when it is a DataFrame with string names.
+    %(task_attributes)s
 
     See Also
     --------

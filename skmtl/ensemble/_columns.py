@@ -10,7 +10,8 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.utils import check_array
 
-from skmtl._base import is_dataframe, task_column_position
+from skmtl._layout import split_task_column, task_column_position
+from skmtl._values import is_dataframe
 from skmtl.utils._sklearn_compat import (
     _check_feature_names,
     _check_n_features,
@@ -32,7 +33,8 @@ def split_features(estimator, X, *, reset):
     -------
     features : DataFrame, sparse matrix or ndarray of shape (n_samples, n_features)
         ``X`` itself in the wide layout, ``X`` without its task column in the
-        long layout.
+        long layout (see :func:`skmtl._layout.split_task_column`; never written
+        into).
     task_values : ndarray of shape (n_samples,) or None
         The raw task id of each row (long layout), else None.
     """
@@ -50,13 +52,7 @@ def split_features(estimator, X, *, reset):
     _check_n_features(estimator, X, reset=reset)
     if task_column is None:
         return X, None
-    position = task_column_position(X, task_column)
-    keep = [i for i in range(X.shape[1]) if i != position]
-    if is_dataframe(X):
-        return X.iloc[:, keep], X.iloc[:, position].to_numpy()
-    if sp.issparse(X):
-        return X[:, keep], X[:, [position]].toarray().ravel()
-    return X[:, keep], X[:, position]
+    return split_task_column(X, task_column_position(X, task_column))
 
 
 def take_rows(X, rows):

@@ -13,6 +13,7 @@ from skmtl.ensemble._base import (
     task_subject,
 )
 from skmtl.ensemble._columns import take_rows
+from skmtl.utils._docstrings import LAYOUT_SECTIONS, fill_doc
 
 
 class _BasePerTask(_BaseTaskEnsemble):
@@ -49,6 +50,7 @@ class _BasePerTask(_BaseTaskEnsemble):
         ]
 
 
+@fill_doc(**LAYOUT_SECTIONS)
 class PerTaskRegressor(_TaskRegressorMixin, _BasePerTask):
     """One independent regressor per task: the single-task baseline.
 
@@ -62,9 +64,7 @@ class PerTaskRegressor(_TaskRegressorMixin, _BasePerTask):
     estimator : estimator object
         A scikit-learn regressor (or a Pipeline ending in one), cloned once per
         task.
-    task_column : int or str, default=None
-        Long layout: the column of ``X`` (position, or name for a DataFrame)
-        holding each row's task id; ``y`` is then 1-D. None: wide layout.
+    %(task_column)s
     n_jobs : int, default=None
         Number of tasks fitted in parallel (joblib). None means 1 unless in a
         :obj:`joblib.parallel_backend` context; -1 uses all processors.
@@ -73,15 +73,7 @@ class PerTaskRegressor(_TaskRegressorMixin, _BasePerTask):
     ----------
     estimators_ : list of estimators
         The fitted clone of each task, in the order of ``task_names_``.
-    n_tasks_ : int
-        Number of tasks.
-    task_names_ : list
-        Task names: the columns of a DataFrame ``y``, the task ids in the long
-        layout, else ``task_0, task_1, ...``.
-    n_features_in_ : int
-        Number of columns of ``X`` seen in fit (including the task column).
-    feature_names_in_ : ndarray of shape (`n_features_in_`,)
-        Column names of ``X``, when it is a DataFrame with string names.
+    %(task_attributes)s
 
     See Also
     --------
@@ -112,6 +104,7 @@ class PerTaskRegressor(_TaskRegressorMixin, _BasePerTask):
     """
 
 
+@fill_doc(**LAYOUT_SECTIONS)
 class PerTaskClassifier(_TaskClassifierMixin, _BasePerTask):
     """One independent classifier per task: the single-task baseline.
 
@@ -124,9 +117,7 @@ class PerTaskClassifier(_TaskClassifierMixin, _BasePerTask):
     estimator : estimator object
         A scikit-learn classifier (or a Pipeline ending in one), cloned once per
         task.
-    task_column : int or str, default=None
-        Long layout: the column of ``X`` (position, or name for a DataFrame)
-        holding each row's task id; ``y`` is then 1-D. None: wide layout.
+    %(task_column)s
     n_jobs : int, default=None
         Number of tasks fitted in parallel (joblib). None means 1 unless in a
         :obj:`joblib.parallel_backend` context; -1 uses all processors.
@@ -139,15 +130,7 @@ class PerTaskClassifier(_TaskClassifierMixin, _BasePerTask):
         wide layout (one task), as for any scikit-learn classifier.
     estimators_ : list of estimators
         The fitted clone of each task, in the order of ``task_names_``.
-    n_tasks_ : int
-        Number of tasks.
-    task_names_ : list
-        Task names: the columns of a DataFrame ``y``, the task ids in the long
-        layout, else ``task_0, task_1, ...``.
-    n_features_in_ : int
-        Number of columns of ``X`` seen in fit (including the task column).
-    feature_names_in_ : ndarray of shape (`n_features_in_`,)
-        Column names of ``X``, when it is a DataFrame with string names.
+    %(task_attributes)s
 
     See Also
     --------

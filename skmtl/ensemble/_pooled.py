@@ -8,8 +8,8 @@ what the tasks share and where they differ.
 import numpy as np
 import scipy.sparse as sp
 
-from skmtl._base import is_dataframe
-from skmtl._targets import common_dtype
+from skmtl._layout import common_dtype
+from skmtl._values import is_dataframe
 from skmtl.ensemble._base import (
     _BaseTaskEnsemble,
     _TaskClassifierMixin,
@@ -18,6 +18,7 @@ from skmtl.ensemble._base import (
     task_fit_params,
 )
 from skmtl.ensemble._columns import append_columns, take_rows
+from skmtl.utils._docstrings import LAYOUT_SECTIONS, fill_doc
 from skmtl.utils._sklearn_compat import StrOptions, _num_samples
 
 
@@ -93,6 +94,7 @@ class _BasePooled(_BaseTaskEnsemble):
         return outputs
 
 
+@fill_doc(**LAYOUT_SECTIONS)
 class PooledRegressor(_TaskRegressorMixin, _BasePooled):
     """One regressor on the rows of all tasks, with the task as a feature.
 
@@ -117,24 +119,14 @@ class PooledRegressor(_TaskRegressorMixin, _BasePooled):
         ``categorical_features="from_dtype"`` split on it as a category (for an
         array ``X``, pass its position, the last column, to
         ``categorical_features``).
-    task_column : int or str, default=None
-        Long layout: the column of ``X`` (position, or name for a DataFrame)
-        holding each row's task id; ``y`` is then 1-D. None: wide layout.
+    %(task_column)s
 
     Attributes
     ----------
     estimator_ : estimator
         The fitted pooled model. Its inputs are the features (without the task
         column in the long layout) followed by the task indicator.
-    n_tasks_ : int
-        Number of tasks.
-    task_names_ : list
-        Task names: the columns of a DataFrame ``y``, the task ids in the long
-        layout, else ``task_0, task_1, ...``.
-    n_features_in_ : int
-        Number of columns of ``X`` seen in fit (including the task column).
-    feature_names_in_ : ndarray of shape (`n_features_in_`,)
-        Column names of ``X``, when it is a DataFrame with string names.
+    %(task_attributes)s
 
     See Also
     --------
@@ -168,6 +160,7 @@ class PooledRegressor(_TaskRegressorMixin, _BasePooled):
     """
 
 
+@fill_doc(**LAYOUT_SECTIONS)
 class PooledClassifier(_TaskClassifierMixin, _BasePooled):
     """One classifier on the rows of all tasks, with the task as a feature.
 
@@ -199,9 +192,7 @@ class PooledClassifier(_TaskClassifierMixin, _BasePooled):
         ``categorical_features="from_dtype"`` split on it as a category (for an
         array ``X``, pass its position, the last column, to
         ``categorical_features``).
-    task_column : int or str, default=None
-        Long layout: the column of ``X`` (position, or name for a DataFrame)
-        holding each row's task id; ``y`` is then 1-D. None: wide layout.
+    %(task_column)s
 
     Attributes
     ----------
@@ -213,15 +204,7 @@ class PooledClassifier(_TaskClassifierMixin, _BasePooled):
         The fitted pooled model; its ``classes_`` are the union of the tasks'
         classes. Its inputs are the features (without the task column in the
         long layout) followed by the task indicator.
-    n_tasks_ : int
-        Number of tasks.
-    task_names_ : list
-        Task names: the columns of a DataFrame ``y``, the task ids in the long
-        layout, else ``task_0, task_1, ...``.
-    n_features_in_ : int
-        Number of columns of ``X`` seen in fit (including the task column).
-    feature_names_in_ : ndarray of shape (`n_features_in_`,)
-        Column names of ``X``, when it is a DataFrame with string names.
+    %(task_attributes)s
 
     See Also
     --------

@@ -26,6 +26,7 @@ from skmtl.ensemble._out_of_fold import (
     fit_out_of_fold,
     split_seed,
 )
+from skmtl.utils._docstrings import LAYOUT_SECTIONS, fill_doc
 
 
 class _BaseStackedTasks(_BaseTaskEnsemble):
@@ -97,6 +98,7 @@ class _BaseStackedTasks(_BaseTaskEnsemble):
         ]
 
 
+@fill_doc(**LAYOUT_SECTIONS)
 class StackedTasksRegressor(_TaskRegressorMixin, _BaseStackedTasks):
     r"""Stacked single-target regression: each task sees every task's estimate.
 
@@ -138,9 +140,7 @@ class StackedTasksRegressor(_TaskRegressorMixin, _BaseStackedTasks):
         None or a RandomState instance draws one seed per fit. Not used when
         ``cv`` is a splitter. The base estimator's own randomness is its own
         parameter.
-    task_column : int or str, default=None
-        Long layout: the column of ``X`` (position, or name for a DataFrame)
-        holding each row's task id; ``y`` is then 1-D. None: wide layout.
+    %(task_column)s
     n_jobs : int, default=None
         Number of fits run in parallel (joblib): all folds of all tasks in stage
         1, then all tasks in stage 2. None means 1 unless in a
@@ -154,15 +154,7 @@ class StackedTasksRegressor(_TaskRegressorMixin, _BaseStackedTasks):
         The stage-2 model of each task; its inputs are the features (without
         the task column in the long layout) followed by one estimate per task,
         named ``pred(<task>)`` in a DataFrame.
-    n_tasks_ : int
-        Number of tasks.
-    task_names_ : list
-        Task names: the columns of a DataFrame ``y``, the task ids in the long
-        layout, else ``task_0, task_1, ...``.
-    n_features_in_ : int
-        Number of columns of ``X`` seen in fit (including the task column).
-    feature_names_in_ : ndarray of shape (`n_features_in_`,)
-        Column names of ``X``, when it is a DataFrame with string names.
+    %(task_attributes)s
 
     See Also
     --------
@@ -205,6 +197,7 @@ class StackedTasksRegressor(_TaskRegressorMixin, _BaseStackedTasks):
     """
 
 
+@fill_doc(**LAYOUT_SECTIONS)
 class StackedTasksClassifier(_TaskClassifierMixin, _BaseStackedTasks):
     """Stacked single-target classification: tasks see every task's probabilities.
 
@@ -247,9 +240,7 @@ class StackedTasksClassifier(_TaskClassifierMixin, _BaseStackedTasks):
         None or a RandomState instance draws one seed per fit. Not used when
         ``cv`` is a splitter. The base estimator's own randomness is its own
         parameter.
-    task_column : int or str, default=None
-        Long layout: the column of ``X`` (position, or name for a DataFrame)
-        holding each row's task id; ``y`` is then 1-D. None: wide layout.
+    %(task_column)s
     n_jobs : int, default=None
         Number of fits run in parallel (joblib): all folds of all tasks in stage
         1, then all tasks in stage 2. None means 1 unless in a
@@ -267,15 +258,7 @@ class StackedTasksClassifier(_TaskClassifierMixin, _BaseStackedTasks):
         The stage-2 model of each task; its inputs are the features (without
         the task column in the long layout) followed by the probability columns
         of every task, named ``proba(<task>=<class>)`` in a DataFrame.
-    n_tasks_ : int
-        Number of tasks.
-    task_names_ : list
-        Task names: the columns of a DataFrame ``y``, the task ids in the long
-        layout, else ``task_0, task_1, ...``.
-    n_features_in_ : int
-        Number of columns of ``X`` seen in fit (including the task column).
-    feature_names_in_ : ndarray of shape (`n_features_in_`,)
-        Column names of ``X``, when it is a DataFrame with string names.
+    %(task_attributes)s
 
     See Also
     --------

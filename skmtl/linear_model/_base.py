@@ -6,19 +6,13 @@ from numbers import Integral, Real
 
 import numpy as np
 from scipy import sparse
-from sklearn.base import BaseEstimator
 from sklearn.exceptions import ConvergenceWarning
 
-from skmtl._base import (
-    FittedInputMixin,
-    fit_layout,
-    validate_features,
-)
-from skmtl._scoring import PerTaskScoreMixin
+from skmtl._base import validate_features
+from skmtl._estimator import BaseMultiTask
 from skmtl.linear_model._objective import LinearFit
 from skmtl.linear_model._solver import NonFiniteError, fista
 from skmtl.linear_model.penalties import PENALTIES, PenaltyConfig
-from skmtl.utils._doc_link import DocLinkMixin
 from skmtl.utils._plugin import build_plugin
 from skmtl.utils._sklearn_compat import (
     Interval,
@@ -42,10 +36,8 @@ def validate_linear_features(estimator, X, *, reset):
     )
 
 
-class _BaseRegularizedMultiTask(
-    FittedInputMixin, PerTaskScoreMixin, DocLinkMixin, BaseEstimator, metaclass=ABCMeta
-):
-    """Shared fit/predict logic; subclasses encode the targets and decode scores."""
+class _BaseRegularizedMultiTask(BaseMultiTask, metaclass=ABCMeta):
+    """Shared fit/predict logic; subclasses turn the labels into the loss's targets."""
 
     _split_features = staticmethod(validate_linear_features)
 
@@ -89,10 +81,13 @@ class _BaseRegularizedMultiTask(
 
     # ----------------------------------------------------------------- targets
     @abstractmethod
-    def _encode_targets(self, Y, task_index, *, reset):
-        """Return ``(targets, observed)``: float labels and the observed mask."""
+    def _loss_targets(self, encoded):
+        """Return ``(targets, observed)``: float labels and the observed mask.
 
-    def _left_out_tasks(self, targets, observed, weight, task_index):
+        ``encoded`` is the output of ``_encode_targets`` (the target mixin's).
+        """
+
+    def _left_out_tasks(self, layout, targets, observed, weight, task_index):
         """Return a boolean mask of the tasks left out of the loss (none here)."""
         return np.zeros(self.n_tasks_, dtype=bool)
 
@@ -120,7 +115,7 @@ class _BaseRegularizedMultiTask(
             The fitted estimator.
         """
         warm = bool(self.warm_start) and hasattr(self, "coef_")
-        features, Y, task_index = fit_layout(self, X, y, warm=warm)
+        layout, features, Y, task_index = self._fit_layout(X, y, warm=warm)
         weight = _check_sample_weight(
             sample_weight,
             features,
@@ -129,9 +124,11 @@ class _BaseRegularizedMultiTask(
             copy=True,
         )
         _check_feature_scales(features, self.fit_intercept)
-        targets, observed = self._encode_targets(Y, task_index, reset=not warm)
-        task_weight = self._task_weight(observed, weight, task_index)
-        left_out = self._left_out_tasks(targets, observed, weight, task_index)
+        targets, observed = self._loss_targets(
+            self._encode_targets(layout, Y, task_index, reset=not warm)
+        )
+        task_weight = layout.observed_weights(observed, weight, task_index)
+        left_out = self._left_out_tasks(layout, targets, observed, weight, task_index)
         penalty = self._build_penalty()
 
         # One BLAS thread: the solver's products are thin (one row per task), where
@@ -170,6 +167,11 @@ class _BaseRegularizedMultiTask(
                     "targets are too large: scale them (e.g. StandardScaler on X, "
                     "and divide y by its standard deviation)."
                 ) from None
+        self._set_fitted(fit, result, penalty)
+        return self
+
+    def _set_fitted(self, fit, result, penalty):
+        """Set the fitted attributes from the solver's result; warn if unfinished."""
         if not result.converged:
             measure = (
                 "duality gap" if fit.problem.has_dual else "proximal-gradient bound"
@@ -180,7 +182,7 @@ class _BaseRegularizedMultiTask(
                 f"was {result.stopping_measure:.2e} > tol={self.tol}. Increase "
                 "max_iter, raise tol, or scale the features (e.g. StandardScaler).",
                 ConvergenceWarning,
-                stacklevel=3,
+                stacklevel=4,
             )
         self.coef_, self.intercept_ = fit.from_variable(result.coef)
         self.n_iter_ = result.n_iter
@@ -191,23 +193,6 @@ class _BaseRegularizedMultiTask(
         for name, value in learned.items():
             setattr(self, name, value)
         self._penalty_attributes = tuple(learned)
-        return self
-
-    def _task_weight(self, observed, weight, task_index):
-        """Return each task's total weight of observed labels; error if any is 0."""
-        if task_index is None:
-            totals = weight @ observed
-        else:
-            totals = np.bincount(
-                task_index, weights=observed * weight, minlength=self.n_tasks_
-            )
-        empty = [self.task_names_[t] for t in np.flatnonzero(totals <= 0)]
-        if empty:
-            raise ValueError(
-                f"Tasks {empty} have no observed label with a positive sample weight "
-                "(every label is missing); drop these tasks or provide labels."
-            )
-        return totals
 
     def _task_scale(self, task_weight, left_out):
         """Return the weight of each label of each task in the objective."""
@@ -254,15 +239,6 @@ class _BaseRegularizedMultiTask(
             np.einsum("ij,ij->i", X, self.coef_[task_index])
             + self.intercept_[task_index]
         )
-
-    # ------------------------------------------------------------------- score
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.target_tags.multi_output = True
-        tags.target_tags.single_output = True
-        tags.input_tags.allow_nan = False
-        tags.input_tags.sparse = True
-        return tags
 
 
 # Largest ratio of two features' spreads that the gradient solver can fit: beyond

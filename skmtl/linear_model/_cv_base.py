@@ -9,7 +9,6 @@ from sklearn.base import BaseEstimator
 from sklearn.metrics import check_scoring, get_scorer_names
 from sklearn.model_selection import KFold, StratifiedKFold, check_cv
 
-from skmtl._base import fit_layout
 from skmtl.linear_model._alpha_grid import DecodedData, alpha_grid
 from skmtl.linear_model._cv_path import (
     StableTaskR2,
@@ -197,19 +196,17 @@ class _BaseRegularizedMultiTaskCV(DocLinkMixin, BaseEstimator):
     def _decode(self, X, y):
         """Decode the layout and targets once, as the base estimator's fit does.
 
-        The only use of the base estimator's internals (``fit_layout`` and
-        ``_encode_targets``): it validates the data with the base estimator's
-        messages and gives the arrays the alpha grid is computed from.
+        The only use of the base estimator's internals (``_fit_layout``,
+        ``_encode_targets`` and ``_loss_targets``): it validates the data with the
+        base estimator's messages and gives the arrays the alpha grid is computed
+        from.
         """
         estimator = self._estimator(1.0, warm_start=False)
-        features, Y, task_index = fit_layout(estimator, X, y, warm=False)
-        targets, observed = estimator._encode_targets(Y, task_index, reset=True)
-        if task_index is None:
-            counts = observed.sum(axis=0).astype(np.float64)
-        else:
-            counts = np.bincount(
-                task_index, weights=observed, minlength=estimator.n_tasks_
-            )
+        layout, features, Y, task_index = estimator._fit_layout(X, y, warm=False)
+        targets, observed = estimator._loss_targets(
+            estimator._encode_targets(layout, Y, task_index, reset=True)
+        )
+        counts = layout.task_sums(observed, np.ones(len(observed)), task_index)
         empty = [estimator.task_names_[t] for t in np.flatnonzero(counts == 0)]
         if empty:
             raise ValueError(

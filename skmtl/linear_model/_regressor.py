@@ -1,13 +1,15 @@
 """RegularizedMultiTaskRegressor: linear regression tasks fitted jointly."""
 
 import numpy as np
-from sklearn.base import RegressorMixin
 
-from skmtl._targets import regression_values, task_columns
+from skmtl._estimator import MultiTaskRegressorMixin
 from skmtl.linear_model._base import _BaseRegularizedMultiTask
+from skmtl.linear_model._docs import SECTIONS
+from skmtl.utils._docstrings import fill_doc
 
 
-class RegularizedMultiTaskRegressor(RegressorMixin, _BaseRegularizedMultiTask):
+@fill_doc(**SECTIONS)
+class RegularizedMultiTaskRegressor(MultiTaskRegressorMixin, _BaseRegularizedMultiTask):
     r"""Linear regression of several tasks with a penalty that couples them.
 
     Task :math:`t` predicts :math:`x^\top w_t + b_t`. The coefficients
@@ -46,27 +48,18 @@ class RegularizedMultiTaskRegressor(RegressorMixin, _BaseRegularizedMultiTask):
 
     Parameters
     ----------
-    penalty : str or PenaltyConfig, default="l21"
-        The penalty: a name registered in
-        ``skmtl.linear_model.penalties.PENALTIES``, or a penalty's configuration
-        with its own hyperparameters, e.g.
-        ``skmtl.linear_model.penalties.ClusteredPenaltyConfig(n_clusters=3)``,
-        which are then nested parameters (``penalty__n_clusters``) that
-        ``GridSearchCV`` searches. A subclass of
-        :class:`skmtl.linear_model.penalties.Penalty` is accepted too.
+    %(penalty)s
     alpha : float, default=0.01
         Strength of the penalty, >= 0 (0: no penalty).
     penalty_params : dict, default=None
         Deprecated (FutureWarning), removed in the next release: hyperparameters
         of the penalty; give its configuration as ``penalty`` instead.
-    fit_intercept : bool, default=True
-        Whether each task has its own unpenalized intercept.
+    %(fit_intercept)s
     task_weighting : {"per_task", "per_sample"}, default="per_task"
         How tasks with different numbers of observed labels are weighted (see
         the objective above). They agree when every task has the same labelled
         rows.
-    max_iter : int, default=1000
-        Maximum number of iterations of the solver.
+    %(max_iter)s
     tol : float, default=1e-6
         Stopping tolerance, relative to the objective's scale (twice the data
         term at zero coefficients; for the squared loss, the weighted sum of
@@ -82,38 +75,13 @@ class RegularizedMultiTaskRegressor(RegressorMixin, _BaseRegularizedMultiTask):
     warm_start : bool, default=False
         Start the next call to ``fit`` from the current solution (same tasks
         required), e.g. along a path of ``alpha`` values.
-    task_column : int or str, default=None
-        Long layout: the column of ``X`` (position, or name for a DataFrame)
-        holding each row's task id; ``y`` is then 1-D. None: wide layout.
+    %(task_column)s
 
     Attributes
     ----------
-    coef_ : ndarray of shape (n_tasks, n_features)
-        Coefficients, one row per task (``n_features`` excludes the task column
-        in the long layout).
-    intercept_ : ndarray of shape (n_tasks,)
-        Intercepts (zeros when ``fit_intercept=False``).
-    n_iter_ : int
-        Number of solver iterations run by the last ``fit``.
-    objective_path_ : ndarray of shape (n_iter + 1,)
-        The objective at the start and after each iteration; never increasing
-        (beyond rounding: steps within a few ulps of the value are kept).
-    n_tasks_ : int
-        Number of tasks.
-    task_names_ : list
-        Task names: the columns of a DataFrame ``y``, the task ids in the long
-        layout, else ``task_0, task_1, ...``.
-    n_features_in_ : int
-        Number of columns of ``X`` seen in fit (including the task column).
-    feature_names_in_ : ndarray of shape (`n_features_in_`,)
-        Column names of ``X``, when it is a DataFrame with string names.
-    task_clusters_ : ndarray of shape (n_tasks,)
-        ``penalty="clustered"`` only: the cluster of each task, numbered in
-        order of first appearance.
-    task_cluster_matrix_ : ndarray of shape (n_tasks, n_tasks)
-        ``penalty="clustered"`` only: the learned relaxed cluster matrix
-        :math:`M` (near :math:`1 / |C|` for two tasks of the same cluster
-        :math:`C`, near 0 across clusters).
+    %(coefficients)s
+    %(task_attributes)s
+    %(clusters)s
 
     See Also
     --------
@@ -149,38 +117,12 @@ class RegularizedMultiTaskRegressor(RegressorMixin, _BaseRegularizedMultiTask):
     """
 
     _loss = "squared"
-    _score_metric = "r2"
 
-    # The mixin on the left (scikit-learn's convention) would otherwise supply a
-    # score that cannot handle missing labels or several tasks.
-    score = _BaseRegularizedMultiTask.score
-
-    def _encode_targets(self, Y, task_index, *, reset):
-        values = np.empty(Y.shape, dtype=np.float64)
-        for t, _, cells, column in task_columns(Y, task_index, self.n_tasks_):
-            values[cells] = regression_values(column, self.task_names_[t])
-        observed = ~np.isnan(values)
-        return np.where(observed, values, 0.0), observed
-
-    def predict(self, X):
-        """Predict every task's target (wide) or each row's own task (long).
-
-        Parameters
-        ----------
-        X : array-like, DataFrame or sparse matrix of shape (n_samples, n_features)
-            Features (with the task column in the long layout).
-
-        Returns
-        -------
-        y_pred : ndarray
-            ``(n_samples, n_tasks)`` in the wide layout (``(n_samples,)`` when
-            ``fit`` got a 1-D ``y``); ``(n_samples,)`` in the long layout.
-        """
-        features, task_index = self._validate_for_predict(X)
-        return self._predict_from_features(features, task_index)
+    def _loss_targets(self, encoded):
+        # Row-major, as the solver's scores: elementwise passes stay contiguous.
+        encoded = np.ascontiguousarray(encoded)
+        observed = self._observed(encoded)
+        return np.where(observed, encoded, 0.0), observed
 
     def _predict_from_features(self, features, task_index):
-        scores = self._scores(features, task_index)
-        if task_index is None and self._y_one_d:
-            return scores[:, 0]
-        return scores
+        return self._layout.output(self._scores(features, task_index))

@@ -10,7 +10,7 @@ from sklearn.metrics import (
     root_mean_squared_error,
 )
 
-from skmtl._base import homogeneous, is_missing
+from skmtl._values import homogeneous, is_missing
 
 METRICS = {
     "r2": r2_score,

@@ -1,6 +1,5 @@
 """The machinery shared by MultiTaskRegressor and MultiTaskClassifier."""
 
-import inspect
 import warnings
 from abc import ABCMeta, abstractmethod
 from numbers import Integral, Real
@@ -8,26 +7,13 @@ from numbers import Integral, Real
 import numpy as np
 import scipy.sparse as sp
 import torch
-from sklearn.base import (
-    BaseEstimator,
-    ClassNamePrefixFeaturesOutMixin,
-    TransformerMixin,
-)
-from skorch.callbacks import EarlyStopping
+from sklearn.base import ClassNamePrefixFeaturesOutMixin, TransformerMixin
 
-from skmtl._base import (
-    FittedInputMixin,
-    fit_layout,
-)
-from skmtl._scoring import PerTaskScoreMixin
+from skmtl._estimator import BaseMultiTask
 from skmtl.architectures import ARCHITECTURES, ArchitectureConfig
-from skmtl.neural._callbacks import DivergenceGuard, TrainingDiverged
+from skmtl.neural._build import OPTIMIZERS, NetBuilderMixin, training_dataset
+from skmtl.neural._callbacks import TrainingDiverged
 from skmtl.neural._captured import step_runner_for
-from skmtl.neural._data import (
-    RandomFractionSplit,
-    TaskTensorDataset,
-    TensorBatchIterator,
-)
 from skmtl.neural._device import (
     PRECISIONS,
     check_device,
@@ -36,21 +22,12 @@ from skmtl.neural._device import (
     matmul_precision,
 )
 from skmtl.neural._distributed import (
-    GradientAllReduce,
-    ShardedBatchIterator,
     process_group,
 )
-from skmtl.neural._module import MultiTaskModule
-from skmtl.neural._net import MultiTaskNet
-from skmtl.neural._progress import progress_callbacks
-from skmtl.neural._sparse_data import SparseRows, SparseTaskDataset
-from skmtl.utils._doc_link import DocLinkMixin
-from skmtl.utils._plugin import build_plugin
 from skmtl.utils._random import (
     derived_seed,
     draw_seed,
     seeded_torch,
-    use_generator_dropout,
 )
 from skmtl.utils._sklearn_compat import (
     Interval,
@@ -61,21 +38,7 @@ from skmtl.utils._sklearn_compat import (
 )
 from skmtl.utils._threads import torch_threads
 from skmtl.utils._worker_gc import freeze_gc_in_worker_process
-from skmtl.weighting import WEIGHTINGS, FixedWeightingConfig, LossWeightingConfig
-from skmtl.weighting._fixed import check_fixed_weights
-
-OPTIMIZERS = {
-    "adam": torch.optim.Adam,
-    "adamw": torch.optim.AdamW,
-    "sgd": torch.optim.SGD,
-    "rmsprop": torch.optim.RMSprop,
-}
-# Named optimizers run with torch's fused implementation where it exists: one
-# kernel updates every parameter (the update rule is the same, up to float
-# rounding). With the default for-loop Adam, the optimizer step was about a
-# fifth of a small network's fit on CPU.
-FUSED_OPTIMIZERS = frozenset({"adam", "adamw", "sgd"})
-FUSED_DEVICES = frozenset({"cpu", "cuda"})
+from skmtl.weighting import LossWeightingConfig
 
 # Rows per forward pass at predict time: large enough to amortise the call
 # overhead, small enough to bound the memory of the activations. A GPU needs
@@ -87,24 +50,11 @@ _PREDICT_CHUNK_ACCELERATOR = 65536
 _PREDICT_DENSE_CELLS = 2**22
 
 
-def _check_layer_sizes(name, sizes):
-    sizes = tuple(sizes)
-    if not all(
-        isinstance(s, Integral) and not isinstance(s, bool) and s > 0 for s in sizes
-    ):
-        raise ValueError(
-            f"{name} must be a sequence of positive integers, got {sizes!r}."
-        )
-    return tuple(int(s) for s in sizes)
-
-
 class _BaseMultiTaskNeural(
     ClassNamePrefixFeaturesOutMixin,
     TransformerMixin,
-    FittedInputMixin,
-    PerTaskScoreMixin,
-    DocLinkMixin,
-    BaseEstimator,
+    NetBuilderMixin,
+    BaseMultiTask,
     metaclass=ABCMeta,
 ):
     """Shared fit/predict logic; subclasses encode and decode the targets.
@@ -206,8 +156,8 @@ class _BaseMultiTaskNeural(
 
     # ----------------------------------------------------------------- targets
     @abstractmethod
-    def _encode_targets(self, Y, task_index, weight, *, reset):
-        """Return the training targets as a tensor (subclass: regression/classes)."""
+    def _training_targets(self, layout, encoded, task_index, weight, *, reset):
+        """Return the network's targets as a tensor from ``_encode_targets``'."""
 
     @abstractmethod
     def _criterion(self):
@@ -243,7 +193,7 @@ class _BaseMultiTaskNeural(
         device = check_device(self.device)
         check_precision(self.precision, device)
         warm = bool(self.warm_start) and hasattr(self, "net_")
-        features, Y, task_index = fit_layout(self, X, y, warm=warm)
+        layout, features, Y, task_index = self._fit_layout(X, y, warm=warm)
         weight = _check_sample_weight(
             sample_weight,
             features,
@@ -251,39 +201,34 @@ class _BaseMultiTaskNeural(
             ensure_non_negative=True,
             copy=True,
         )
-        targets = self._encode_targets(Y, task_index, weight, reset=not warm)
+        encoded = self._encode_targets(layout, Y, task_index, reset=not warm)
+        targets = self._training_targets(
+            layout, encoded, task_index, weight, reset=not warm
+        )
         observed = self._observed_mask(targets)
-        self._check_every_task_observed(observed, task_index, weight)
+        layout.observed_weights(observed.cpu().numpy(), weight, task_index)
 
         sparse = sp.issparse(features)
-        if sparse:
-            # The CSR arrays become tensors; batches are sparse tensors for an
-            # architecture that takes them, else densified one at a time.
-            architecture = ARCHITECTURES.resolve(self.sharing)
-            inputs = {
-                "X": SparseRows.from_scipy(
-                    features, device, dense=not architecture.sparse_input
-                )
-            }
-        else:
-            inputs = {"X": torch.from_numpy(features).to(device)}
-        if task_index is not None:
-            inputs["task"] = torch.from_numpy(task_index).to(device)
-        # The mask and the weights travel only when they carry information: the
-        # criterion then skips their per-batch operations.
-        target_tensors = {}
-        if not bool(observed.all()):
-            # A missing label (NaN, or class code -1) becomes 0: the mask keeps it
-            # out of the loss, and its loss term stays finite (times a weight of 0).
-            # ``targets`` is this fit's own tensor, so it is filled in place.
-            targets.masked_fill_(~observed, 0)
-            target_tensors["observed"] = observed.to(device)
-        target_tensors["y"] = targets.to(device)
-        if sample_weight is not None:
-            target_tensors["weight"] = torch.from_numpy(weight).to(device)
-        dataset_class = SparseTaskDataset if sparse else TaskTensorDataset
-        dataset = dataset_class(inputs, target_tensors)
+        dataset = training_dataset(
+            features,
+            task_index,
+            targets,
+            observed,
+            weight if sample_weight is not None else None,
+            device,
+            ARCHITECTURES.resolve(self.sharing) if sparse else None,
+        )
 
+        self._train(dataset, features.shape[1], device, warm=warm, sparse=sparse)
+        self._drop_interrupted_epoch()
+        self.history_ = self.net_.history
+        self.n_iter_ = len(self.history_)
+        self.task_weights_ = np.asarray(self.history_[:, "task_weights"], dtype=float)
+        freeze_gc_in_worker_process("after fit")
+        return self
+
+    def _train(self, dataset, n_features, device, *, warm, sparse):
+        """Build the net (or reseed the warm one) and train it on ``dataset``."""
         seed = draw_seed(self.random_state)
         if warm:
             seed = (seed + len(self.net_.history)) % np.iinfo(np.int32).max
@@ -299,7 +244,7 @@ class _BaseMultiTaskNeural(
                 # (seeded, restored and locked there); training draws from
                 # generators of this fit (see skmtl.utils._random).
                 with seeded_torch(seed, self.device):
-                    self.net_ = self._build_net(features.shape[1], seed)
+                    self.net_ = self._build_net(n_features, seed)
                     self.net_.initialize()
             self.net_.precision = self.precision
             # Sparse batches (index arrays of varying length) and data-parallel
@@ -321,12 +266,6 @@ class _BaseMultiTaskNeural(
                 self.net_.step_runner = None
                 if runner is not None:
                     runner.release()
-        self._drop_interrupted_epoch()
-        self.history_ = self.net_.history
-        self.n_iter_ = len(self.history_)
-        self.task_weights_ = np.asarray(self.history_[:, "task_weights"], dtype=float)
-        freeze_gc_in_worker_process("after fit")
-        return self
 
     def _drop_interrupted_epoch(self):
         """Drop the history row of an epoch cut short by KeyboardInterrupt.
@@ -347,170 +286,11 @@ class _BaseMultiTaskNeural(
                 stacklevel=3,
             )
 
-    def _check_every_task_observed(self, observed, task_index, weight):
-        observed = observed.cpu().numpy()
-        if task_index is None:
-            totals = (observed * weight[:, None]).sum(axis=0)
-        else:
-            totals = np.bincount(
-                task_index, weights=observed * weight, minlength=self.n_tasks_
-            )
-        empty = [self.task_names_[t] for t in np.flatnonzero(totals <= 0)]
-        if empty:
-            raise ValueError(
-                f"Tasks {empty} have no observed label with a positive sample weight "
-                "(every label is missing); drop these tasks or provide labels."
-            )
-
     @staticmethod
     def _observed_mask(targets):
         if targets.dtype.is_floating_point:
             return ~torch.isnan(targets)
         return targets >= 0
-
-    def _build_net(self, n_features, seed):
-        n_outputs, class_counts = self._output_sizes()
-        architecture = build_plugin(
-            ARCHITECTURES,
-            self.sharing,
-            "sharing_params",
-            self.sharing_params,
-            n_features,
-            self.n_tasks_,
-            n_outputs,
-            shared_layers=_check_layer_sizes("shared_layers", self.shared_layers),
-            head_layers=_check_layer_sizes("head_layers", self.head_layers),
-            activation=self.activation,
-            dropout=self.dropout,
-        )
-        weighting = self.loss_weighting
-        if not isinstance(weighting, str | type | LossWeightingConfig):
-            weighting = FixedWeightingConfig(weights=self._fixed_task_weights())
-        weighting = build_plugin(
-            WEIGHTINGS,
-            weighting,
-            "loss_weighting_params",
-            self.loss_weighting_params,
-            self.n_tasks_,
-            random_state=seed,
-        )
-        if weighting.requires_features and not architecture.exposes_shared:
-            raise ValueError(
-                f"loss_weighting={self.loss_weighting!r} aggregates per-task "
-                "gradients at the shared representation, which the "
-                f"{type(architecture).__name__} architecture does not expose."
-            )
-        module = MultiTaskModule(architecture, weighting, class_counts)
-        device = torch.device(self.device)
-        dropout_generator = torch.Generator(device=device).manual_seed(
-            derived_seed(seed, 1)
-        )
-        use_generator_dropout(module, dropout_generator)
-
-        callbacks = [("divergence_guard", DivergenceGuard(self._divergence_hints()))]
-        # Before early stopping, which ends training by raising at an epoch's end.
-        callbacks.extend(progress_callbacks(self.verbose))
-        train_split = None
-        if self.early_stopping:
-            train_split = RandomFractionSplit(self.validation_fraction, seed)
-            callbacks.append(
-                (
-                    "early_stopping",
-                    EarlyStopping(
-                        monitor="valid_loss",
-                        patience=self.n_iter_no_change,
-                        threshold=self.tol,
-                        threshold_mode="abs",
-                        load_best=True,
-                    ),
-                )
-            )
-        callbacks.extend(self.callbacks or [])
-        optimizer, optimizer_params = self.optimizer, {}
-        if isinstance(optimizer, str):
-            if (
-                optimizer in FUSED_OPTIMIZERS
-                and torch.device(self.device).type in FUSED_DEVICES
-            ):
-                optimizer_params["optimizer__fused"] = True
-            optimizer = OPTIMIZERS[optimizer]
-        if self.weight_decay:
-            _check_takes_weight_decay(optimizer)
-            optimizer_params["optimizer__weight_decay"] = self.weight_decay
-        # Fitted in every process of a torch.distributed group: each process
-        # trains on its rows of every batch, gradients summed over processes.
-        distributed_params, group = {}, process_group()
-        if group is not None:
-            rank, world_size = group
-            distributed_params = {
-                "iterator_train": ShardedBatchIterator,
-                "iterator_train__rank": rank,
-                "iterator_train__world_size": world_size,
-            }
-            callbacks.insert(0, ("distributed_gradients", GradientAllReduce()))
-        net = MultiTaskNet(
-            module=module,
-            criterion=self._criterion(),
-            criterion__n_tasks=self.n_tasks_,
-            optimizer=optimizer,
-            lr=self.lr,
-            **optimizer_params,
-            max_epochs=self.max_epochs,
-            batch_size=self.batch_size,
-            **{"iterator_train": TensorBatchIterator, **distributed_params},
-            iterator_train__shuffle=True,
-            iterator_train__generator=torch.Generator().manual_seed(seed),
-            iterator_valid=TensorBatchIterator,
-            train_split=train_split,
-            callbacks=callbacks,
-            device=self.device,
-            verbose=self.verbose,
-            task_names=self.task_names_,
-            precision=self.precision,
-        )
-        # The dropout layers' generator, reseeded by a warm start (kept with the
-        # network it belongs to, not as an estimator attribute).
-        net.dropout_generator = dropout_generator
-        net.world_size = 1 if group is None else group[1]
-        return net
-
-    def _divergence_hints(self):
-        """Return the likely fixes named when training diverges."""
-        optimizer = getattr(self.optimizer, "__name__", self.optimizer)
-        hints = [
-            f"a smaller learning rate (lr={float(self.lr)!r} with "
-            f"optimizer={optimizer!r})",
-            "scale the features (e.g. StandardScaler in a Pipeline; very large "
-            "feature values overflow float32 arithmetic)",
-        ]
-        if not getattr(self, "standardize_targets", True):
-            hints.append(
-                "standardize_targets=True (the targets' scale makes the squared "
-                "error overflow float32)"
-            )
-        return hints
-
-    def _fixed_task_weights(self):
-        """Return the per-task weights given as a dict or array in loss_weighting."""
-        given = self.loss_weighting
-        if isinstance(given, dict):
-            unknown = [name for name in given if name not in self.task_names_]
-            missing = [name for name in self.task_names_ if name not in given]
-            if unknown or missing:
-                raise ValueError(
-                    f"loss_weighting gives weights by task name; unknown tasks "
-                    f"{unknown}, tasks without a weight {missing} (tasks: "
-                    f"{self.task_names_})."
-                )
-            weights = [given[name] for name in self.task_names_]
-        else:
-            weights = np.asarray(given, dtype=float).reshape(-1)
-            if weights.shape[0] != self.n_tasks_:
-                raise ValueError(
-                    f"loss_weighting has {weights.shape[0]} weights for "
-                    f"{self.n_tasks_} tasks {self.task_names_}."
-                )
-        return check_fixed_weights(weights, self.n_tasks_, "loss_weighting").tolist()
 
     # ----------------------------------------------------------------- predict
     def _forward(self, features, task_index=None, *, representation=False):
@@ -629,14 +409,6 @@ class _BaseMultiTaskNeural(
         """
         return hasattr(self, "task_weights_")
 
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.target_tags.multi_output = True
-        tags.target_tags.single_output = True
-        tags.input_tags.allow_nan = False
-        tags.input_tags.sparse = True
-        return tags
-
 
 def _check_finite_outputs(outputs, *, classification):
     """Raise a ValueError if the network's outputs hold NaN or infinity.
@@ -676,15 +448,3 @@ def _input_tensor(features, device, keep_sparse):
         coo.shape,
         check_invariants=False,  # valid by construction (SciPy's own arrays)
     ).to(device)
-
-
-def _check_takes_weight_decay(optimizer):
-    """Raise a ValueError if the optimizer class has no ``weight_decay`` argument."""
-    parameters = inspect.signature(optimizer).parameters
-    takes_any = any(p.kind is p.VAR_KEYWORD for p in parameters.values())
-    if "weight_decay" not in parameters and not takes_any:
-        raise ValueError(
-            f"optimizer={optimizer.__name__} takes no weight_decay argument, but "
-            "weight_decay is set (default 1e-2): pass weight_decay=0 with this "
-            "optimizer."
-        )

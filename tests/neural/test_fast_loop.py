@@ -17,7 +17,7 @@ from skorch.callbacks import Callback
 from skorch.utils import to_tensor
 
 from skmtl import MultiTaskRegressor
-from skmtl.neural import _base
+from skmtl.neural import _build
 from skmtl.neural._fast_loop import FastTrainingLoopMixin
 from skmtl.neural._net import MultiTaskNet
 from tests.conftest import FAST
@@ -89,7 +89,7 @@ class CallLog(Callback):
 
 
 def _fit(net_class, monkeypatch, X, y, params, warm_epochs):
-    monkeypatch.setattr(_base, "MultiTaskNet", net_class)
+    monkeypatch.setattr(_build, "MultiTaskNet", net_class)
     log = CallLog()
     model = MultiTaskRegressor(**params, callbacks=[("log", log)]).fit(X, y)
     assert type(model.net_) is net_class

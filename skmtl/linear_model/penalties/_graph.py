@@ -6,7 +6,7 @@ kernel methods. Journal of Machine Learning Research, 6, 615-637.
 
 import numpy as np
 
-from skmtl._base import is_dataframe, python_list
+from skmtl._values import is_dataframe, python_list
 from skmtl.linear_model.penalties._base import PENALTIES, Penalty, PenaltyConfig
 
 

@@ -1,0 +1,66 @@
+"""Docstring sections written once and shared by several estimators.
+
+A docstring names a shared section by a line holding only ``%(name)s``;
+:func:`fill_doc` replaces that line with the section, indented like it. The
+Regressor/Classifier twins share their parameter documentation this way, and
+every estimator the documentation of the task layout.
+"""
+
+import textwrap
+
+#: ``task_column``, the parameter of every estimator.
+TASK_COLUMN = """\
+task_column : int or str, default=None
+    Long layout: the column of ``X`` (position, or name for a DataFrame)
+    holding each row's task id; ``y`` is then 1-D. None: wide layout."""
+
+#: The task attributes every fitted estimator has.
+TASK_ATTRIBUTES = """\
+n_tasks_ : int
+    Number of tasks.
+task_names_ : list
+    Task names: the columns of a DataFrame ``y``, the task ids in the long
+    layout, else ``task_0, task_1, ...``.
+n_features_in_ : int
+    Number of columns of ``X`` seen in fit (including the task column).
+feature_names_in_ : ndarray of shape (`n_features_in_`,)
+    Column names of ``X``, when it is a DataFrame with string names."""
+
+#: The sections of the task layout, for :func:`fill_doc`.
+LAYOUT_SECTIONS = {"task_column": TASK_COLUMN, "task_attributes": TASK_ATTRIBUTES}
+
+
+def fill_doc(**sections):
+    """Return a class decorator filling the ``%(name)s`` lines of its docstring.
+
+    Parameters
+    ----------
+    **sections : str
+        Section name -> text, written without indentation.
+
+    Returns
+    -------
+    decorator : callable
+        Replaces each line of the class docstring that holds only
+        ``%(name)s`` with ``sections[name]``, indented like the line; a name
+        without a section is an error.
+    """
+
+    def decorate(cls):
+        lines = []
+        for line in cls.__doc__.splitlines():
+            stripped = line.strip()
+            if stripped.startswith("%(") and stripped.endswith(")s"):
+                name = stripped[2:-2]
+                if name not in sections:
+                    raise KeyError(
+                        f"{cls.__name__}'s docstring names no section {name!r}."
+                    )
+                indent = line[: len(line) - len(line.lstrip())]
+                lines.append(textwrap.indent(sections[name], indent))
+            else:
+                lines.append(line)
+        cls.__doc__ = "\n".join(lines)
+        return cls
+
+    return decorate
