@@ -19,6 +19,7 @@ from skmtl._base import (
     FittedInputMixin,
     fit_layout,
 )
+from skmtl._mapped import validate_features_or_mapped
 from skmtl._scoring import PerTaskScoreMixin
 from skmtl.architectures import ARCHITECTURES
 from skmtl.neural._callbacks import DivergenceGuard, TrainingDiverged
@@ -40,10 +41,12 @@ from skmtl.neural._distributed import (
     ShardedBatchIterator,
     process_group,
 )
+from skmtl.neural._mapped_data import MappedBatchIterator, MappedTaskDataset
 from skmtl.neural._module import MultiTaskModule
 from skmtl.neural._net import MultiTaskNet
 from skmtl.neural._progress import progress_callbacks
 from skmtl.neural._sparse_data import SparseRows, SparseTaskDataset
+from skmtl.utils._chunks import MappedRows
 from skmtl.utils._doc_link import DocLinkMixin
 from skmtl.utils._random import (
     derived_seed,
@@ -115,7 +118,13 @@ class _BaseMultiTaskNeural(
     that end in it. ``TransformerMixin`` sits here, not on the public classes,
     because scikit-learn's output wrapping only wraps a ``transform`` defined by
     the class that subclasses it.
+
+    A memory-mapped ``X`` (``np.memmap``, ``np.load(path, mmap_mode="r")``) is
+    validated, trained on and predicted one chunk of rows at a time, never read
+    into memory whole (:mod:`skmtl._mapped`, :mod:`skmtl.neural._mapped_data`).
     """
+
+    _split_features = staticmethod(validate_features_or_mapped)
 
     _parameter_constraints = {
         "sharing": [str, type],
@@ -255,7 +264,11 @@ class _BaseMultiTaskNeural(
         self._check_every_task_observed(observed, task_index, weight)
 
         sparse = sp.issparse(features)
-        if sparse:
+        mapped = isinstance(features, MappedRows)
+        if mapped:
+            # Read one chunk at a time by the batch iterator (MappedTaskDataset).
+            inputs = {"X": features}
+        elif sparse:
             # The CSR arrays become tensors; batches are sparse tensors for an
             # architecture that takes them, else densified one at a time.
             architecture = ARCHITECTURES.resolve(self.sharing)
@@ -281,7 +294,9 @@ class _BaseMultiTaskNeural(
         if sample_weight is not None:
             target_tensors["weight"] = torch.from_numpy(weight).to(device)
         dataset_class = SparseTaskDataset if sparse else TaskTensorDataset
-        dataset = dataset_class(inputs, target_tensors)
+        dataset = (MappedTaskDataset if mapped else dataset_class)(
+            inputs, target_tensors
+        )
 
         seed = draw_seed(self.random_state)
         if warm:
@@ -302,11 +317,13 @@ class _BaseMultiTaskNeural(
                     self.net_ = self._build_net(features.shape[1], seed)
                     self.net_.initialize()
             self.net_.precision = self.precision
-            # Sparse batches (index arrays of varying length) and data-parallel
-            # fits (a collective call per step) are not captured.
+            _use_batch_iterators(self.net_, mapped)
+            # Sparse batches (index arrays of varying length), chunks (a short
+            # batch anywhere in the epoch) and data-parallel fits (a collective
+            # call per step) are not captured.
             runner = (
                 None
-                if sparse or process_group() is not None
+                if sparse or mapped or process_group() is not None
                 else step_runner_for(
                     self.cuda_graphs, device, self.net_, self.callbacks
                 )
@@ -643,6 +660,25 @@ class _BaseMultiTaskNeural(
         return tags
 
 
+def _use_batch_iterators(net, mapped):
+    """Set the batch iterators for this fit's data: chunk-wise for a mapped ``X``.
+
+    Plain attributes, as for a warm start's generator: a fit on a mapped ``X``
+    followed by one in memory (``warm_start``) switches back.
+    """
+    if mapped:
+        if process_group() is not None:
+            raise ValueError(
+                "Data-parallel training (a torch.distributed process group) does "
+                "not take a memory-mapped X; give each process its rows in memory."
+            )
+        net.iterator_train = net.iterator_valid = MappedBatchIterator
+        return
+    if net.iterator_train is MappedBatchIterator:
+        net.iterator_train = TensorBatchIterator
+    net.iterator_valid = TensorBatchIterator
+
+
 def _check_finite_outputs(outputs, *, classification):
     """Raise a ValueError if the network's outputs hold NaN or infinity.
 
@@ -670,7 +706,7 @@ def _input_tensor(features, device, keep_sparse):
     architecture takes one), else it is densified.
     """
     if not sp.issparse(features):
-        return torch.from_numpy(features).to(device)
+        return torch.from_numpy(np.asarray(features)).to(device)
     if not keep_sparse:
         return torch.from_numpy(features.toarray()).to(device)
     coo = features.tocoo()
