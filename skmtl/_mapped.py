@@ -12,7 +12,7 @@ whole or written into.
 import numpy as np
 
 from skmtl._base import check_finite_features, task_column_position, validate_features
-from skmtl.utils._chunks import MappedRows, is_memory_mapped
+from skmtl.utils._chunks import MappedRows, chunk_n_rows, is_memory_mapped
 from skmtl.utils._sklearn_compat import _check_feature_names, _check_n_features
 
 
@@ -56,10 +56,16 @@ def validate_mapped_features(estimator, X, *, reset):
         )
     features = MappedRows(X, columns)
     names = getattr(estimator, "feature_names_in_", None)
-    for start, block in features.blocks():
-        if not np.isfinite(block).all():
+    step = chunk_n_rows(features.row_bytes)
+    for start in range(0, len(features), step):
+        block = features.read(slice(start, start + step))
+        # NaN and infinity make the float64 sum non-finite, and float32 values
+        # cannot overflow it: no boolean mask of the block for the common case.
+        if not np.isfinite(block.sum(dtype=np.float64)):
             original = X[start : start + len(block)]
             check_finite_features(block, names, positions=keep, original=original)
+        # Freed before the next block is read: one block in memory at a time.
+        del block
     return features, task_values
 
 

@@ -46,7 +46,7 @@ from skmtl.neural._module import MultiTaskModule
 from skmtl.neural._net import MultiTaskNet
 from skmtl.neural._progress import progress_callbacks
 from skmtl.neural._sparse_data import SparseRows, SparseTaskDataset
-from skmtl.utils._chunks import MappedRows
+from skmtl.utils._chunks import MappedRows, chunk_n_rows
 from skmtl.utils._doc_link import DocLinkMixin
 from skmtl.utils._random import (
     derived_seed,
@@ -549,6 +549,10 @@ class _BaseMultiTaskNeural(
         keep_sparse = sparse and module.architecture.sparse_input
         if sparse and not keep_sparse:
             chunk = max(1, min(chunk, _PREDICT_DENSE_CELLS // features.shape[1]))
+        if isinstance(features, MappedRows):
+            # Two chunks are alive at once (the next one is read before the
+            # previous one is let go): both within scikit-learn's working_memory.
+            chunk = min(chunk, chunk_n_rows(2 * features.row_bytes))
         precision = getattr(self.net_, "precision", "32")
         with (
             torch_threads(self.n_threads),

@@ -91,7 +91,7 @@ class MappedRows:
         self.columns = columns
         self.rows = rows
         self.dtype = np.dtype(dtype)
-        self._n_columns = len(range(source.shape[1])[columns])
+        self._n_columns = len(np.arange(source.shape[1])[columns])
 
     @property
     def shape(self):
@@ -127,12 +127,6 @@ class MappedRows:
         rows = indices if self.rows is None else self.rows[indices]
         return MappedRows(self.source, self.columns, rows, self.dtype)
 
-    def blocks(self):
-        """Yield ``(start, block)``: consecutive chunks of rows, read in turn."""
-        step = chunk_n_rows(self.row_bytes)
-        for start in range(0, len(self), step):
-            yield start, self.read(slice(start, start + step))
-
     def read(self, positions):
         """Return the rows at ``positions`` (a slice or an int array) as an array.
 
@@ -157,7 +151,10 @@ class MappedRows:
         for low in range(start, stop, step):
             high = min(low + step, stop)
             block = self.source[low:high]
-            out[low - start : high - start] = block[:, self.columns]
+            # A float64 value beyond float32's range becomes infinity, which
+            # the finite check reports with the value and its column.
+            with np.errstate(over="ignore"):
+                out[low - start : high - start] = block[:, self.columns]
             release_pages(block)
         return out
 
@@ -171,7 +168,10 @@ class MappedRows:
             low = int(ordered[first])
             last = int(np.searchsorted(ordered, low + span, side="left"))
             block = self.source[low : int(ordered[last - 1]) + 1]
-            out[order[first:last]] = block[ordered[first:last] - low][:, self.columns]
+            with np.errstate(over="ignore"):
+                out[order[first:last]] = block[ordered[first:last] - low][
+                    :, self.columns
+                ]
             release_pages(block)
             first = last
         return out
