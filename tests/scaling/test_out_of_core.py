@@ -267,3 +267,12 @@ def test_warm_start_switches_between_mapped_and_in_memory(wide):
     model.fit(X, Y)
     assert model.net_.iterator_train is TensorBatchIterator
     assert model.n_iter_ == 2 * FAST["max_epochs"]
+
+
+def test_sample_weights_with_a_memmap_equal_the_in_memory_fit(wide, tmp_path):
+    X, Y, Xm, Ym = wide
+    weight = np.random.default_rng(0).uniform(0.5, 2.0, len(X))
+    weight_m = _saved(tmp_path, "w", weight)
+    expected = MultiTaskRegressor(**FAST).fit(X, Y, sample_weight=weight)
+    model = MultiTaskRegressor(**FAST).fit(Xm, Ym, sample_weight=weight_m)
+    assert_array_equal(model.predict(Xm), expected.predict(X))
