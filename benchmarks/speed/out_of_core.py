@@ -20,15 +20,16 @@ the folder; ``--rst PATH`` writes the table as reST.
 """
 
 import argparse
-import json
+import pathlib
 import platform
 import shutil
-import subprocess
 import sys
 import tempfile
-from pathlib import Path
 
 import numpy as np
+
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1]))
+import _data
 
 CHILD = r"""
 import json, resource, sys, time
@@ -121,17 +122,6 @@ def write_data(folder, gb, n_features, n_tasks, seed=0):
     return folder / "X.npy", folder / "Y.npy", n_rows
 
 
-def measure(config):
-    """Run one setting in a fresh process; return its measurements."""
-    result = subprocess.run(
-        [sys.executable, "-c", CHILD, json.dumps(config)],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    return json.loads(result.stdout.strip().splitlines()[-1])
-
-
 def main(argv=None):
     """Write the data, measure every setting and print the table."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -154,7 +144,7 @@ def main(argv=None):
     if args.quick:
         args.gb, args.working_memory = 0.05, [16.0]
     with tempfile.TemporaryDirectory(dir=args.dir) as folder:
-        folder = Path(folder)
+        folder = pathlib.Path(folder)
         free = shutil.disk_usage(folder).free
         if free < 2.2 * args.gb * 1e9:
             print(
@@ -166,14 +156,15 @@ def main(argv=None):
         file_bytes = x_path.stat().st_size + y_path.stat().st_size
         rows = []
         for working_memory in args.working_memory:
-            result = measure(
+            result = _data.run_fresh(
+                CHILD,
                 {
                     "X": str(x_path),
                     "Y": str(y_path),
                     "working_memory": working_memory,
                     "epochs": args.epochs,
                     "batch_size": args.batch_size,
-                }
+                },
             )
             rows.append(_row(working_memory, result, file_bytes))
     header = (
@@ -192,16 +183,9 @@ def main(argv=None):
         f"{args.epochs} epoch(s), batch {args.batch_size}; {platform.machine()}"
     )
     print(title + "\n")
-    print("| " + " | ".join(header) + " |")
-    print("| --- " * len(header) + "|")
-    for row in rows:
-        print("| " + " | ".join(row) + " |")
+    print(_data.markdown(header, rows))
     if args.rst:
-        lines = [f".. list-table:: {title}", "   :header-rows: 1", ""]
-        for cells in [header, *rows]:
-            lines.append(f"   * - {cells[0]}")
-            lines += [f"     - {cell}" for cell in cells[1:]]
-        Path(args.rst).write_text("\n".join(lines) + "\n", encoding="utf-8")
+        _data.write(args.rst, _data.rst(title, header, rows))
 
 
 def _row(working_memory, result, file_bytes):
