@@ -47,6 +47,8 @@ def test_wide_memmap_fit_equals_in_memory_fit(wide, tmp_path, dtype):
     assert_array_equal(model.predict(Xm), expected.predict(X.astype(dtype)))
     assert_array_equal(model.transform(Xm), expected.transform(X.astype(dtype)))
     assert model.n_features_in_ == 6
+    assert model.score(Xm, Ym) == expected.score(X.astype(dtype), Y)
+    assert model.sharing_summary(Xm) == {}
 
 
 def test_long_layout_memmap_fit_equals_in_memory_fit(tmp_path):
