@@ -15,8 +15,11 @@ present.
 """
 
 import argparse
+import json
 import os
 import pathlib
+import subprocess
+import sys
 
 import numpy as np
 
@@ -172,6 +175,21 @@ def rst(caption, header, rows, notes=()):
     for note in notes:
         lines += ["", note]
     return "\n".join(lines) + "\n"
+
+
+def run_fresh(code, config):
+    """Run ``code`` in a fresh Python process with ``config`` as JSON argument.
+
+    The memory benchmarks measure each case in its own process; the last line
+    the process prints is its result, as JSON.
+    """
+    result = subprocess.run(
+        [sys.executable, "-c", code, json.dumps(config)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return json.loads(result.stdout.strip().splitlines()[-1])
 
 
 def write(path, text):

@@ -16,10 +16,12 @@ and the ratio means little); ``--rst PATH`` writes the table as reST.
 """
 
 import argparse
-import json
+import pathlib
 import platform
-import subprocess
 import sys
+
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1]))
+import _data
 
 CASES = [
     ("wide float32", {"dtype": "float32"}),
@@ -79,17 +81,6 @@ print(json.dumps({"data_bytes": data_bytes, "growth_bytes": (peak - before) * 10
 """
 
 
-def measure(config):
-    """Run one case in a fresh process; return its data size and peak growth."""
-    result = subprocess.run(
-        [sys.executable, "-c", CHILD, json.dumps(config)],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    return json.loads(result.stdout.strip().splitlines()[-1])
-
-
 def main(argv=None):
     """Measure every case and print the table."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -106,7 +97,7 @@ def main(argv=None):
     )
     rows = []
     for name, case in CASES[:2] if args.quick else CASES:
-        result = measure({**size, **case})
+        result = _data.run_fresh(CHILD, {**size, **case})
         ratio = result["growth_bytes"] / result["data_bytes"]
         rows.append(
             (

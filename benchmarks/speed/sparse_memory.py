@@ -24,10 +24,8 @@ PATH`` writes the memory table as reST.
 """
 
 import argparse
-import json
 import pathlib
 import platform
-import subprocess
 import sys
 import time
 
@@ -99,17 +97,6 @@ print(json.dumps({
     "predict_seconds": predict_seconds,
 }))
 """
-
-
-def measure(config):
-    """Run one case in a fresh process; return its sizes, peak growth and times."""
-    result = subprocess.run(
-        [sys.executable, "-c", CHILD, json.dumps(config)],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    return json.loads(result.stdout.strip().splitlines()[-1])
 
 
 def first_layer_step_ms(n_columns, k, batch=200, units=64, repeats=5):
@@ -194,7 +181,7 @@ def main(argv=None):
     for name in names:
         for batches in ("sparse",) if args.quick else ("sparse", "densified"):
             case = CASES[name]
-            result = measure({**case, "batches": batches})
+            result = _data.run_fresh(CHILD, {**case, "batches": batches})
             mib = 2**20
             rows.append(
                 (

@@ -26,10 +26,12 @@ from skmtl.neural._distributed import (
     ShardedBatchIterator,
     process_group,
 )
+from skmtl.neural._mapped_data import MappedTaskDataset
 from skmtl.neural._module import MultiTaskModule
 from skmtl.neural._net import MultiTaskNet
 from skmtl.neural._progress import progress_callbacks
 from skmtl.neural._sparse_data import SparseRows, SparseTaskDataset
+from skmtl.utils._chunks import MappedRows
 from skmtl.utils._plugin import build_plugin
 from skmtl.utils._random import derived_seed, use_generator_dropout
 from skmtl.weighting import WEIGHTINGS, FixedWeightingConfig, LossWeightingConfig
@@ -241,8 +243,11 @@ def training_dataset(
 
     Parameters
     ----------
-    features : ndarray or scipy.sparse.csr_matrix of shape (n_samples, n_features)
-        The validated features.
+    features : ndarray, scipy.sparse.csr_matrix or MappedRows of shape \
+            (n_samples, n_features)
+        The validated features; a memory-mapped ``X``'s rows
+        (:class:`~skmtl.utils._chunks.MappedRows`) are read one chunk at a time
+        by the batch iterator.
     task_index : ndarray of shape (n_samples,) or None
         Each row's task (long layout).
     targets : Tensor
@@ -260,11 +265,15 @@ def training_dataset(
 
     Returns
     -------
-    dataset : TaskTensorDataset or SparseTaskDataset
+    dataset : TaskTensorDataset, SparseTaskDataset or MappedTaskDataset
         Inputs ``X`` (and ``task``), targets ``y`` (and ``observed``, ``weight``).
     """
     sparse = sp.issparse(features)
-    if sparse:
+    mapped = isinstance(features, MappedRows)
+    if mapped:
+        # Read one chunk at a time by the batch iterator (MappedTaskDataset).
+        inputs = {"X": features}
+    elif sparse:
         # The CSR arrays become tensors; batches are sparse tensors for an
         # architecture that takes them, else densified one at a time.
         inputs = {
@@ -288,5 +297,7 @@ def training_dataset(
     target_tensors["y"] = targets.to(device)
     if weight is not None:
         target_tensors["weight"] = torch.from_numpy(weight).to(device)
+    if mapped:
+        return MappedTaskDataset(inputs, target_tensors)
     dataset_class = SparseTaskDataset if sparse else TaskTensorDataset
     return dataset_class(inputs, target_tensors)

@@ -5,6 +5,7 @@ here means a release that moves one breaks one file, not the package.
 """
 
 from sklearn.base import _fit_context
+from sklearn.utils._chunking import get_chunk_n_rows
 from sklearn.utils._indexing import _safe_indexing
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.validation import (
@@ -29,5 +30,6 @@ __all__ = [
     "_num_samples",
     "_safe_indexing",
     "check_is_fitted",
+    "get_chunk_n_rows",
     "validate_data",
 ]
