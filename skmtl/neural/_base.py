@@ -44,6 +44,11 @@ from skmtl.neural._module import MultiTaskModule
 from skmtl.neural._net import MultiTaskNet
 from skmtl.neural._progress import progress_callbacks
 from skmtl.neural._sparse_data import SparseRows, SparseTaskDataset
+from skmtl.neural._tabular import (
+    build_architecture,
+    split_tabular_features,
+    tabular_spec,
+)
 from skmtl.utils._doc_link import DocLinkMixin
 from skmtl.utils._random import (
     derived_seed,
@@ -144,7 +149,13 @@ class _BaseMultiTaskNeural(
         "warm_start": ["boolean"],
         "precision": [StrOptions(set(PRECISIONS))],
         "cuda_graphs": [StrOptions({"auto"}), "boolean"],
+        "ensemble_size": [Interval(Integral, 1, None, closed="left"), None],
+        "num_embeddings": [StrOptions({"piecewise", "periodic"}), None],
+        "categorical_features": [StrOptions({"auto"}), "array-like", None],
+        "embedding_dim": [Interval(Integral, 1, None, closed="left")],
     }
+    # Categorical columns are encoded before the numeric validation of X.
+    _split_features = staticmethod(split_tabular_features)
 
     def __init__(
         self,
@@ -175,6 +186,10 @@ class _BaseMultiTaskNeural(
         warm_start=False,
         precision="32",
         cuda_graphs="auto",
+        ensemble_size=None,
+        num_embeddings=None,
+        categorical_features="auto",
+        embedding_dim=16,
     ):
         self.sharing = sharing
         self.sharing_params = sharing_params
@@ -202,6 +217,10 @@ class _BaseMultiTaskNeural(
         self.warm_start = warm_start
         self.precision = precision
         self.cuda_graphs = cuda_graphs
+        self.ensemble_size = ensemble_size
+        self.num_embeddings = num_embeddings
+        self.categorical_features = categorical_features
+        self.embedding_dim = embedding_dim
 
     # ----------------------------------------------------------------- targets
     @abstractmethod
@@ -298,8 +317,9 @@ class _BaseMultiTaskNeural(
                 # Only module construction draws from torch's global generator
                 # (seeded, restored and locked there); training draws from
                 # generators of this fit (see skmtl.utils._random).
+                spec = tabular_spec(self, features)
                 with seeded_torch(seed, self.device):
-                    self.net_ = self._build_net(features.shape[1], seed)
+                    self.net_ = self._build_net(features.shape[1], seed, spec)
                     self.net_.initialize()
             self.net_.precision = self.precision
             # Sparse batches (index arrays of varying length) and data-parallel
@@ -368,7 +388,7 @@ class _BaseMultiTaskNeural(
             return ~torch.isnan(targets)
         return targets >= 0
 
-    def _build_net(self, n_features, seed):
+    def _build_net(self, n_features, seed, tabular=None):
         architecture_cls = ARCHITECTURES.resolve(self.sharing)
         weighting_cls = (
             WEIGHTINGS.resolve(self.loss_weighting)
@@ -376,17 +396,26 @@ class _BaseMultiTaskNeural(
             else FixedWeighting
         )
         n_outputs, class_counts = self._output_sizes()
-        architecture = _construct(
-            architecture_cls,
-            "sharing_params",
-            self.sharing_params,
-            n_features,
-            self.n_tasks_,
-            n_outputs,
-            shared_layers=_check_layer_sizes("shared_layers", self.shared_layers),
-            head_layers=_check_layer_sizes("head_layers", self.head_layers),
-            activation=self.activation,
-            dropout=self.dropout,
+        shared_layers = _check_layer_sizes("shared_layers", self.shared_layers)
+        head_layers = _check_layer_sizes("head_layers", self.head_layers)
+
+        def construct(cls, n_inputs, **extra):
+            return _construct(
+                cls,
+                "sharing_params",
+                self.sharing_params,
+                n_inputs,
+                self.n_tasks_,
+                n_outputs,
+                shared_layers=shared_layers,
+                head_layers=head_layers,
+                activation=self.activation,
+                dropout=self.dropout,
+                **extra,
+            )
+
+        architecture = build_architecture(
+            self, architecture_cls, n_features, construct, tabular
         )
         weighting_kwargs = {}
         if weighting_cls is FixedWeighting and not isinstance(self.loss_weighting, str):

@@ -129,6 +129,28 @@ class MultiTaskClassifier(ClassifierMixin, _BaseMultiTaskNeural):
         True: the same, raising a ValueError when capture is not possible;
         False: always the eager loop. A captured fit records per-epoch history
         only (no per-batch entries or batch callbacks). See :ref:`gpu-training`.
+    ensemble_size : int or None, default=None
+        Train a parameter-efficient ensemble of this many members in one
+        network (TabM, Gorishniy et al., ICLR 2025; needs ``skmtl[tabular]``):
+        the members share the trunk's weights and differ by per-member scalings
+        and biases (BatchEnsemble adapters), run in one forward pass, train on
+        the mean of their losses and predict together (mean prediction, mean
+        probability). ``sharing="hard"`` only. See :ref:`tabular`.
+    num_embeddings : {None, "piecewise", "periodic"}, default=None
+        Embed each numerical column as a vector of ``embedding_dim`` before the
+        network (Gorishniy et al., NeurIPS 2022; needs ``skmtl[tabular]``):
+        ``"piecewise"``, piecewise-linear with 48 quantile bins from the
+        training rows; ``"periodic"``, learned sine/cosine frequencies. Columns
+        constant in training are passed as they are. Dense ``X`` only.
+    categorical_features : "auto", list of str or int, or None, default="auto"
+        Columns holding categories, each encoded as a learned vector of
+        ``embedding_dim`` (no one-hot encoding needed). ``"auto"``: the
+        non-numeric columns of a DataFrame (``category``, string, object);
+        a list: those column names (DataFrame) or positions; None: none (a
+        non-numeric column is then an error). A category not seen in training
+        (or a missing value, when training had none) maps to a reserved vector.
+    embedding_dim : int, default=16
+        Size of the categorical and numerical embedding vectors.
 
     Attributes
     ----------
@@ -147,6 +169,9 @@ class MultiTaskClassifier(ClassifierMixin, _BaseMultiTaskNeural):
         Number of columns of ``X`` seen in fit (including the task column).
     feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Column names of ``X``, when it is a DataFrame with string names.
+    categorical_features_ : list
+        The columns encoded as categories (names for a DataFrame, positions
+        otherwise); empty when there are none.
     history_ : skorch.History
         Per-epoch records: ``train_loss``, ``train_task_loss`` (task -> loss),
         ``valid_loss`` and ``valid_task_loss`` with early stopping,
