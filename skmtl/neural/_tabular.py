@@ -126,10 +126,21 @@ def _label(X, position):
 
 
 def _columns(X, positions):
-    """Return the columns ``positions`` of ``X`` (a DataFrame stays one)."""
+    """Return the columns ``positions`` of ``X`` as strings, missing values NaN.
+
+    Categories compare as their text, so a predict-time column of another dtype
+    (an all-missing column, numbers where training had strings) never fails.
+    """
+    import pandas as pd
+
     if is_dataframe(X):
-        return X.iloc[:, positions]
-    return np.asarray(X, dtype=object)[:, positions]
+        values = X.iloc[:, positions].to_numpy(dtype=object)
+    else:
+        values = np.asarray(X, dtype=object)[:, positions]
+    missing = pd.isna(values)
+    text = values.astype(str).astype(object)
+    text[missing] = np.nan
+    return text
 
 
 def _with_codes(X, positions, encoder):
