@@ -17,6 +17,10 @@ from skmtl.architectures._checks import check_count
 from skmtl.architectures._layers import TaskMLP, make_activation
 from skmtl.utils._optional import import_optional
 
+# Name patterns (fnmatch) of the members' own scalings: the first layer's
+# adapter and each BatchEnsemble layer's input and output scalings.
+MEMBER_SCALINGS = ("*adapter.weight", "*blocks.*.r", "*blocks.*.s")
+
 
 class EnsembleHardSharing(Architecture):
     """Hard sharing whose trunk is ``n_members`` MLPs sharing most weights.

@@ -21,6 +21,7 @@ from skmtl._base import (
 )
 from skmtl._scoring import PerTaskScoreMixin
 from skmtl.architectures import ARCHITECTURES
+from skmtl.architectures._ensemble import MEMBER_SCALINGS
 from skmtl.neural._callbacks import DivergenceGuard, TrainingDiverged
 from skmtl.neural._captured import step_runner_for
 from skmtl.neural._data import (
@@ -471,6 +472,12 @@ class _BaseMultiTaskNeural(
         if self.weight_decay:
             _check_takes_weight_decay(optimizer)
             optimizer_params["optimizer__weight_decay"] = self.weight_decay
+            if self.ensemble_size is not None:
+                # The members' scalings start at +-1 and multiply: decayed
+                # towards 0, they would shrink every member to the same one.
+                optimizer_params["optimizer__param_groups"] = [
+                    (pattern, {"weight_decay": 0.0}) for pattern in MEMBER_SCALINGS
+                ]
         # Fitted in every process of a torch.distributed group: each process
         # trains on its rows of every batch, gradients summed over processes.
         distributed_params, group = {}, process_group()
@@ -668,7 +675,11 @@ class _BaseMultiTaskNeural(
         tags.target_tags.multi_output = True
         tags.target_tags.single_output = True
         tags.input_tags.allow_nan = False
-        tags.input_tags.sparse = True
+        # Numerical embeddings and named categorical columns need dense X.
+        tags.input_tags.sparse = self.num_embeddings is None and (
+            self.categorical_features is None
+            or isinstance(self.categorical_features, str)
+        )
         return tags
 
 
