@@ -40,7 +40,7 @@ class TabularInput(nn.Module):
     embedded : list of int
         Positions of the numerical columns to embed (those with at least two
         distinct training values).
-    bins : list of Tensor or None
+    bins : list of ndarray or None
         Piecewise-linear only: the bin edges of each embedded column, from
         ``rtdl_num_embeddings.compute_bins`` on the training rows.
     embedding_dim : int
@@ -96,6 +96,7 @@ def _numerical_embeddings(kind, n_embedded, bins, embedding_dim):
     if kind == "piecewise":
         # Version "B" (the TabM paper's): starts as a linear embedding, the
         # piecewise part learnt during training.
+        bins = [torch.as_tensor(edges) for edges in bins]
         return rtdl.PiecewiseLinearEmbeddings(
             bins, embedding_dim, activation=False, version="B"
         )
@@ -114,13 +115,15 @@ def piecewise_bins(X, embedded):
 
     Returns
     -------
-    bins : list of Tensor
+    bins : list of ndarray
         As ``rtdl_num_embeddings.compute_bins`` returns them (deterministic:
-        quantiles of the training rows).
+        quantiles of the training rows), as arrays (an estimator attribute
+        that the safe persistence format stores).
     """
     rtdl = import_optional("rtdl_num_embeddings", "num_embeddings", "tabular")
     n_bins = max(2, min(N_BINS, X.shape[0] - 1))
-    return rtdl.compute_bins(torch.as_tensor(X[:, embedded]), n_bins=n_bins)
+    bins = rtdl.compute_bins(torch.as_tensor(X[:, embedded]), n_bins=n_bins)
+    return [edges.numpy() for edges in bins]
 
 
 class TabularArchitecture(Architecture):

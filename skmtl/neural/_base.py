@@ -318,9 +318,11 @@ class _BaseMultiTaskNeural(
                 # Only module construction draws from torch's global generator
                 # (seeded, restored and locked there); training draws from
                 # generators of this fit (see skmtl.utils._random).
-                spec = tabular_spec(self, features)
+                # The embeddings' inputs (categories, bins), kept for rebuilding
+                # the network around saved weights.
+                self._tabular_spec = tabular_spec(self, features)
                 with seeded_torch(seed, self.device):
-                    self.net_ = self._build_net(features.shape[1], seed, spec)
+                    self.net_ = self._build_net(features.shape[1], seed)
                     self.net_.initialize()
             self.net_.precision = self.precision
             # Sparse batches (index arrays of varying length) and data-parallel
@@ -389,7 +391,7 @@ class _BaseMultiTaskNeural(
             return ~torch.isnan(targets)
         return targets >= 0
 
-    def _build_net(self, n_features, seed, tabular=None):
+    def _build_net(self, n_features, seed):
         architecture_cls = ARCHITECTURES.resolve(self.sharing)
         weighting_cls = (
             WEIGHTINGS.resolve(self.loss_weighting)
@@ -416,7 +418,11 @@ class _BaseMultiTaskNeural(
             )
 
         architecture = build_architecture(
-            self, architecture_cls, n_features, construct, tabular
+            self,
+            architecture_cls,
+            n_features,
+            construct,
+            getattr(self, "_tabular_spec", None),
         )
         weighting_kwargs = {}
         if weighting_cls is FixedWeighting and not isinstance(self.loss_weighting, str):

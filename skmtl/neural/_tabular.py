@@ -36,6 +36,12 @@ def split_tabular_features(estimator, X, *, reset):
     categories seen in training (a missing value seen in training is one of
     them), 0 for any other value. Sets ``categorical_features_`` when ``reset``.
     """
+    if sp.issparse(X) and estimator.num_embeddings is not None:
+        raise ValueError(
+            f"num_embeddings={estimator.num_embeddings!r} needs a dense X; X is "
+            "a sparse matrix. Use num_embeddings=None with sparse input "
+            "(ensemble_size works with it)."
+        )
     if reset:
         positions = categorical_positions(estimator, X)
         estimator.categorical_features_ = [_label(X, p) for p in positions]
@@ -178,12 +184,6 @@ def tabular_spec(estimator, features):
     encoder = getattr(estimator, "_category_encoder", None)
     if encoder is None and estimator.num_embeddings is None:
         return None
-    if sp.issparse(features):
-        raise ValueError(
-            f"num_embeddings={estimator.num_embeddings!r} needs a dense X; X is "
-            "sparse. Use num_embeddings=None with sparse input (ensemble_size "
-            "works with it)."
-        )
     categorical = {}
     if encoder is not None:
         positions = estimator._category_features

@@ -230,3 +230,18 @@ def test_missing_package_names_the_extra(monkeypatch, wide_regression):
     monkeypatch.setitem(sys.modules, "tabm", None)
     with pytest.raises(ImportError, match=r"skmtl\[tabular\]"):
         MultiTaskRegressor(**FAST, ensemble_size=2).fit(X, Y)
+
+
+def test_safe_format_round_trip_of_an_ensemble_with_embeddings(
+    tmp_path, wide_regression
+):
+    pytest.importorskip("safetensors")
+    from skmtl.persistence import load, save
+
+    X, Y = wide_regression
+    model = MultiTaskRegressor(**FAST, ensemble_size=2, num_embeddings="piecewise")
+    model.fit(X, Y)
+    save(model, tmp_path / "model.skmtl")
+    np.testing.assert_array_equal(
+        load(tmp_path / "model.skmtl").predict(X), model.predict(X)
+    )
