@@ -71,6 +71,7 @@ TABULAR = {
     "optimizer": "adamw",
     "weight_decay": 3e-4,
     "lr": 2e-3,
+    "early_stopping": True,
 }
 
 BASELINE = "single-task logistic"

@@ -72,6 +72,7 @@ TABULAR = {
     "optimizer": "adamw",
     "weight_decay": 3e-4,
     "lr": 2e-3,
+    "early_stopping": True,
 }
 
 ALPHAS = np.logspace(-3, 3, 13)
