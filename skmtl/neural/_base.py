@@ -315,12 +315,12 @@ class _BaseMultiTaskNeural(
                 self.net_.dropout_generator.manual_seed(derived_seed(seed, 1))
                 self.net_.max_epochs = self.max_epochs
             else:
-                # Only module construction draws from torch's global generator
-                # (seeded, restored and locked there); training draws from
-                # generators of this fit (see skmtl.utils._random).
                 # The embeddings' inputs (categories, bins), kept for rebuilding
                 # the network around saved weights.
                 self._tabular_spec = tabular_spec(self, features)
+                # Only module construction draws from torch's global generator
+                # (seeded, restored and locked there); training draws from
+                # generators of this fit (see skmtl.utils._random).
                 with seeded_torch(seed, self.device):
                     self.net_ = self._build_net(features.shape[1], seed)
                     self.net_.initialize()
