@@ -1,5 +1,6 @@
 """scikit-learn's estimator checks on every public estimator."""
 
+import importlib.util
 import inspect
 
 from sklearn.base import BaseEstimator
@@ -73,9 +74,25 @@ ENSEMBLE_ESTIMATORS = [
     ChainEnsembleClassifier(LogisticRegression(), n_chains=2, cv=2, random_state=0),
 ]
 
+# The tabular backbone (skmtl[tabular]): an ensemble trunk reading embeddings.
+TABULAR_ESTIMATORS = (
+    [
+        MultiTaskRegressor(
+            **NEURAL_PARAMS, ensemble_size=2, num_embeddings="piecewise"
+        ),
+        MultiTaskClassifier(
+            **NEURAL_PARAMS, ensemble_size=2, num_embeddings="periodic"
+        ),
+    ]
+    if importlib.util.find_spec("tabm")
+    and importlib.util.find_spec("rtdl_num_embeddings")
+    else []
+)
+
 ESTIMATORS = [
     MultiTaskRegressor(**NEURAL_PARAMS),
     MultiTaskClassifier(**NEURAL_PARAMS),
+    *TABULAR_ESTIMATORS,
     *LINEAR_ESTIMATORS,
     *LINEAR_CV_ESTIMATORS,
     *ENSEMBLE_ESTIMATORS,

@@ -17,6 +17,8 @@ Models:
   (:class:`skmtl.PooledRegressor`);
 * linear MTL: :class:`skmtl.RegularizedMultiTaskRegressor`, penalty in
   {l21, trace, mean, clustered} x alpha in {0.01, 0.1, 1, 10}, chosen by inner CV;
+* with ``--tabular``, MTL net tabular: the default network with the tabular
+  preset (:data:`TABULAR`, see the user guide's tabular page);
 * MTL net default: :class:`skmtl.MultiTaskRegressor` with default parameters
   (``random_state=seed``, ``n_threads=1``);
 * MTL net CV: the same with ``sharing`` in {hard, mmoe, soft} x
@@ -63,6 +65,16 @@ from skmtl import (
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1]))
 import _data
 
+# The tabular preset of the user guide (docs/user_guide/tabular.rst).
+TABULAR = {
+    "ensemble_size": 32,
+    "num_embeddings": "piecewise",
+    "optimizer": "adamw",
+    "weight_decay": 3e-4,
+    "lr": 2e-3,
+    "early_stopping": True,
+}
+
 ALPHAS = np.logspace(-3, 3, 13)
 BASELINE = "single-task ridge"
 METRICS = ("EV % (all rows)", "mean per-school EV %", "RMSE")
@@ -87,7 +99,7 @@ def scaled(estimator):
     return make_pipeline(scaler, estimator)
 
 
-def models(seed, inner, quick, n_jobs, grid):
+def models(seed, inner, quick, n_jobs, grid, tabular=False):
     """Return name -> unfitted model; ``inner`` is the inner CV split list."""
     epochs = {"max_epochs": 5} if quick else {}
     net = MultiTaskRegressor(task_column=-1, random_state=seed, n_threads=1, **epochs)
@@ -104,6 +116,11 @@ def models(seed, inner, quick, n_jobs, grid):
             scoring="neg_mean_squared_error",
         ),
         "MTL net default": scaled(net),
+        **(
+            {"MTL net tabular": scaled(clone(net).set_params(**TABULAR))}
+            if tabular
+            else {}
+        ),
     }
     if grid:
         out["MTL net (CV)"] = GridSearchCV(
@@ -134,7 +151,7 @@ def scores(y, pred, task):
     return metrics, per_mse
 
 
-def run(X, y, task, seeds, grid_seeds, quick, n_jobs):
+def run(X, y, task, seeds, grid_seeds, quick, n_jobs, tabular=False):
     """Return ``{model: [split results]}`` and the tuned choices per seed."""
     results, chosen = {}, {}
     for k, seed in enumerate(seeds):
@@ -145,7 +162,9 @@ def run(X, y, task, seeds, grid_seeds, quick, n_jobs):
                 X[train], task[train]
             )
         )
-        for name, model in models(seed, inner, quick, n_jobs, k < grid_seeds).items():
+        for name, model in models(
+            seed, inner, quick, n_jobs, k < grid_seeds, tabular
+        ).items():
             start = time.perf_counter()
             model.fit(X[train], y[train])
             pred = model.predict(X[test])
@@ -171,6 +190,9 @@ def main(argv=None):
     )
     parser.add_argument("--n-jobs", type=int, default=2, help="for the net grid")
     parser.add_argument("--rst", help="also write the table as reST to this path")
+    parser.add_argument(
+        "--tabular", action="store_true", help="also the tabular preset network"
+    )
     args = parser.parse_args(argv)
 
     absent = _data.missing("school.npz")
@@ -186,7 +208,9 @@ def main(argv=None):
 
     start = time.perf_counter()
     with threadpool_limits(limits=1):
-        results, chosen = run(X, y, task, seeds, grid_seeds, args.quick, args.n_jobs)
+        results, chosen = run(
+            X, y, task, seeds, grid_seeds, args.quick, args.n_jobs, args.tabular
+        )
     total = time.perf_counter() - start
     counts = {name: len(splits) for name, splits in results.items()}
     rows, gains = _data.summary_rows(

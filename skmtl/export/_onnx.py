@@ -18,6 +18,7 @@ import torch
 from torch import nn
 
 import skmtl
+from skmtl.architectures._ensemble import combine_members
 from skmtl.export._checks import check_fitted_neural
 from skmtl.utils._optional import import_optional
 
@@ -201,6 +202,12 @@ class _ServingNetwork(nn.Module):
     def forward(self, X):
         """Return one tensor per task: values (regression) or probabilities."""
         outputs = self.architecture(X)
+        if getattr(self.architecture, "n_members", None) is not None:
+            # An ensemble (ensemble_size): every member's outputs, combined as
+            # predict combines them.
+            if self.classification:
+                outputs = outputs.masked_fill(~self.class_mask, float("-inf"))
+            outputs = combine_members(outputs, self.classification)
         if not self.classification:
             # float64 as in predict: the network's float32 output, then the
             # target scaling in double precision.

@@ -10,7 +10,6 @@ import torch
 from sklearn.base import ClassNamePrefixFeaturesOutMixin, TransformerMixin
 
 from skmtl._estimator import BaseMultiTask
-from skmtl._mapped import validate_features_or_mapped
 from skmtl.architectures import ARCHITECTURES, ArchitectureConfig
 from skmtl.neural._build import OPTIMIZERS, NetBuilderMixin, training_dataset
 from skmtl.neural._callbacks import TrainingDiverged
@@ -20,14 +19,15 @@ from skmtl.neural._device import (
     PRECISIONS,
     check_device,
     check_precision,
-    computing_at,
     matmul_precision,
 )
 from skmtl.neural._distributed import (
     process_group,
 )
+from skmtl.neural._inference import InferenceMixin, _input_tensor
 from skmtl.neural._mapped_data import MappedBatchIterator
-from skmtl.utils._chunks import MappedRows, chunk_n_rows
+from skmtl.neural._tabular import split_tabular_features, tabular_spec
+from skmtl.utils._chunks import MappedRows
 from skmtl.utils._random import (
     derived_seed,
     draw_seed,
@@ -44,20 +44,12 @@ from skmtl.utils._threads import torch_threads
 from skmtl.utils._worker_gc import freeze_gc_in_worker_process
 from skmtl.weighting import LossWeightingConfig
 
-# Rows per forward pass at predict time: large enough to amortise the call
-# overhead, small enough to bound the memory of the activations. A GPU needs
-# larger batches to be busy, and has the memory for them.
-_PREDICT_CHUNK = 8192
-_PREDICT_CHUNK_ACCELERATOR = 65536
-# A sparse X is densified one chunk of rows at a time: at most this many cells
-# (16 MiB as float32), so a very wide X (TF-IDF) gets chunks of fewer rows.
-_PREDICT_DENSE_CELLS = 2**22
-
 
 class _BaseMultiTaskNeural(
     ClassNamePrefixFeaturesOutMixin,
     TransformerMixin,
     NetBuilderMixin,
+    InferenceMixin,
     BaseMultiTask,
     metaclass=ABCMeta,
 ):
@@ -76,7 +68,9 @@ class _BaseMultiTaskNeural(
     into memory whole (:mod:`skmtl._mapped`, :mod:`skmtl.neural._mapped_data`).
     """
 
-    _split_features = staticmethod(validate_features_or_mapped)
+    # Categorical columns are encoded before the numeric (or chunk-wise, for a
+    # memory-mapped X) validation.
+    _split_features = staticmethod(split_tabular_features)
 
     _parameter_constraints = {
         "sharing": [str, type, ArchitectureConfig],
@@ -105,6 +99,10 @@ class _BaseMultiTaskNeural(
         "warm_start": ["boolean"],
         "precision": [StrOptions(set(PRECISIONS))],
         "cuda_graphs": [StrOptions({"auto"}), "boolean"],
+        "ensemble_size": [Interval(Integral, 1, None, closed="left"), None],
+        "num_embeddings": [StrOptions({"piecewise", "periodic"}), None],
+        "categorical_features": [StrOptions({"auto"}), "array-like", None],
+        "embedding_dim": [Interval(Integral, 1, None, closed="left")],
     }
 
     def __init__(
@@ -136,6 +134,10 @@ class _BaseMultiTaskNeural(
         warm_start=False,
         precision="32",
         cuda_graphs="auto",
+        ensemble_size=None,
+        num_embeddings=None,
+        categorical_features="auto",
+        embedding_dim=16,
     ):
         self.sharing = sharing
         self.sharing_params = sharing_params
@@ -163,6 +165,10 @@ class _BaseMultiTaskNeural(
         self.warm_start = warm_start
         self.precision = precision
         self.cuda_graphs = cuda_graphs
+        self.ensemble_size = ensemble_size
+        self.num_embeddings = num_embeddings
+        self.categorical_features = categorical_features
+        self.embedding_dim = embedding_dim
 
     # ----------------------------------------------------------------- targets
     @abstractmethod
@@ -230,6 +236,10 @@ class _BaseMultiTaskNeural(
         )
 
         mapped = isinstance(features, MappedRows)
+        if not warm:
+            # The embeddings' inputs (categories, bins), kept for rebuilding the
+            # network around saved weights.
+            self._tabular_spec = tabular_spec(self, features)
         self._train(
             dataset, features.shape[1], device, warm=warm, sparse=sparse, mapped=mapped
         )
@@ -308,57 +318,6 @@ class _BaseMultiTaskNeural(
         return targets >= 0
 
     # ----------------------------------------------------------------- predict
-    def _forward(self, features, task_index=None, *, representation=False):
-        """Run the trained module on ``features`` in inference mode; numpy out."""
-        module = self.net_.module_
-        device = torch.device(self.net_.device)
-        # Left in eval mode: skorch switches to train mode at every training step,
-        # and toggling the mode at each call costs as much as a one-row forward.
-        if module.training:
-            module.eval()
-        outputs = None
-        chunk = _PREDICT_CHUNK if device.type == "cpu" else _PREDICT_CHUNK_ACCELERATOR
-        sparse = sp.issparse(features)
-        keep_sparse = sparse and module.architecture.sparse_input
-        if sparse and not keep_sparse:
-            chunk = max(1, min(chunk, _PREDICT_DENSE_CELLS // features.shape[1]))
-        if isinstance(features, MappedRows):
-            # Two chunks are alive at once (the next one is read before the
-            # previous one is let go): both within scikit-learn's working_memory.
-            chunk = min(chunk, chunk_n_rows(2 * features.row_bytes))
-        precision = getattr(self.net_, "precision", "32")
-        with (
-            torch_threads(self.n_threads),
-            torch.inference_mode(),
-            computing_at(precision, device),
-        ):
-            for start in range(0, features.shape[0], chunk):
-                rows = slice(start, start + chunk)
-                if sparse:
-                    X = _input_tensor(features[rows], device, keep_sparse)
-                else:
-                    X = torch.from_numpy(features[rows]).to(device)
-                if representation:
-                    out = module.architecture.shared_representation(X)
-                else:
-                    task = None
-                    if task_index is not None:
-                        task = torch.from_numpy(task_index[rows]).to(device)
-                    out = module(X, task)
-                # Written into one tensor on the device: one transfer, one sync
-                # at the end. A list of the chunks' small outputs kept the heap
-                # from reusing the chunks' freed activations (measured: 950 MiB
-                # of resident memory for 31 MiB of outputs, 3.9M rows).
-                if outputs is None:
-                    shape = (features.shape[0], *out.shape[1:])
-                    outputs = out.new_empty(shape, dtype=torch.float32)
-                outputs[start : start + len(out)] = out
-        outputs = outputs.cpu().numpy()
-        _check_finite_outputs(
-            outputs, classification=module.class_mask is not None and not representation
-        )
-        return outputs
-
     def transform(self, X):
         """Return the shared representation learned by the network.
 
@@ -426,6 +385,15 @@ class _BaseMultiTaskNeural(
         }
 
     # ------------------------------------------------------------------- score
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        # Numerical embeddings and named categorical columns need dense X.
+        tags.input_tags.sparse = self.num_embeddings is None and (
+            self.categorical_features is None
+            or isinstance(self.categorical_features, str)
+        )
+        return tags
+
     def __sklearn_is_fitted__(self):
         """Return whether ``fit`` completed (``task_weights_`` is set last).
 
@@ -452,43 +420,3 @@ def _use_batch_iterators(net, mapped):
     if net.iterator_train is MappedBatchIterator:
         net.iterator_train = TensorBatchIterator
     net.iterator_valid = TensorBatchIterator
-
-
-def _check_finite_outputs(outputs, *, classification):
-    """Raise a ValueError if the network's outputs hold NaN or infinity.
-
-    A classifier's logits of the classes a task does not have are ``-inf`` by
-    design; any other non-finite output means the features overflowed float32
-    arithmetic (or the weights are not finite).
-    """
-    bad = np.isnan(outputs) | (outputs == np.inf)
-    if not classification:
-        bad |= outputs == -np.inf
-    if bad.any():
-        rows = np.flatnonzero(bad.reshape(len(outputs), -1).any(axis=1))
-        raise ValueError(
-            f"The network's outputs are non-finite for {len(rows)} rows (e.g. row "
-            f"{int(rows[0])}): their features are too large for the network's "
-            "float32 arithmetic. Scale the features as in training (e.g. "
-            "StandardScaler in a Pipeline)."
-        )
-
-
-def _input_tensor(features, device, keep_sparse):
-    """Return the rows ``features`` (an array or a sparse matrix) as a tensor.
-
-    A sparse matrix becomes a sparse COO tensor when ``keep_sparse`` (the
-    architecture takes one), else it is densified.
-    """
-    if not sp.issparse(features):
-        return torch.from_numpy(np.asarray(features)).to(device)
-    if not keep_sparse:
-        return torch.from_numpy(features.toarray()).to(device)
-    coo = features.tocoo()
-    indices = np.vstack([coo.row, coo.col]).astype(np.int64)
-    return torch.sparse_coo_tensor(
-        torch.from_numpy(indices),
-        torch.from_numpy(coo.data),
-        coo.shape,
-        check_invariants=False,  # valid by construction (SciPy's own arrays)
-    ).to(device)

@@ -15,6 +15,7 @@ import torch
 from skorch.callbacks import EarlyStopping
 
 from skmtl.architectures import ARCHITECTURES
+from skmtl.architectures._ensemble import MEMBER_SCALINGS
 from skmtl.neural._callbacks import DivergenceGuard
 from skmtl.neural._data import (
     RandomFractionSplit,
@@ -31,6 +32,7 @@ from skmtl.neural._module import MultiTaskModule
 from skmtl.neural._net import MultiTaskNet
 from skmtl.neural._progress import progress_callbacks
 from skmtl.neural._sparse_data import SparseRows, SparseTaskDataset
+from skmtl.neural._tabular import build_architecture
 from skmtl.utils._chunks import MappedRows
 from skmtl.utils._plugin import build_plugin
 from skmtl.utils._random import derived_seed, use_generator_dropout
@@ -109,18 +111,34 @@ class NetBuilderMixin:
     def _build_module(self, n_features, seed):
         """Return the module (architecture, weighting) and its dropout generator."""
         n_outputs, class_counts = self._output_sizes()
-        architecture = build_plugin(
-            ARCHITECTURES,
-            self.sharing,
-            "sharing_params",
-            self.sharing_params,
+        shared_layers = _check_layer_sizes("shared_layers", self.shared_layers)
+        head_layers = _check_layer_sizes("head_layers", self.head_layers)
+        architecture_cls = ARCHITECTURES.resolve(self.sharing)
+
+        def construct(cls, n_inputs, **extra):
+            # The user's architecture through its configuration; another class
+            # (the ensemble variant) called directly.
+            return build_plugin(
+                ARCHITECTURES,
+                self.sharing if cls is architecture_cls else cls,
+                "sharing_params",
+                self.sharing_params,
+                n_inputs,
+                self.n_tasks_,
+                n_outputs,
+                shared_layers=shared_layers,
+                head_layers=head_layers,
+                activation=self.activation,
+                dropout=self.dropout,
+                **extra,
+            )
+
+        architecture = build_architecture(
+            self,
+            architecture_cls,
             n_features,
-            self.n_tasks_,
-            n_outputs,
-            shared_layers=_check_layer_sizes("shared_layers", self.shared_layers),
-            head_layers=_check_layer_sizes("head_layers", self.head_layers),
-            activation=self.activation,
-            dropout=self.dropout,
+            construct,
+            getattr(self, "_tabular_spec", None),
         )
         weighting = self.loss_weighting
         if not isinstance(weighting, str | type | LossWeightingConfig):
@@ -183,6 +201,12 @@ class NetBuilderMixin:
         if self.weight_decay:
             _check_takes_weight_decay(optimizer)
             optimizer_params["optimizer__weight_decay"] = self.weight_decay
+            if self.ensemble_size is not None:
+                # The members' scalings start at +-1 and multiply: decayed
+                # towards 0, they would shrink every member to the same one.
+                optimizer_params["optimizer__param_groups"] = [
+                    (pattern, {"weight_decay": 0.0}) for pattern in MEMBER_SCALINGS
+                ]
         return optimizer, optimizer_params
 
     def _divergence_hints(self):

@@ -39,6 +39,7 @@ class MultiTaskClassifier(MultiTaskClassifierMixin, _BaseMultiTaskNeural):
         Continue training the fitted network for ``max_epochs`` more epochs on
         the next call to ``fit`` (same tasks, no new classes).
     %(precision)s
+    %(tabular)s
 
     Attributes
     ----------
@@ -48,6 +49,7 @@ class MultiTaskClassifier(MultiTaskClassifierMixin, _BaseMultiTaskNeural):
         wide layout (one task), as for any scikit-learn classifier.
     %(net)s
     %(task_attributes)s
+    %(tabular_attributes)s
     %(history)s
 
     See Also

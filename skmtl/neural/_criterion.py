@@ -58,6 +58,16 @@ def per_task_means(elementwise, weight, observed, task, n_tasks):
     return losses, totals
 
 
+def _has_members(y_pred, y):
+    """Return whether ``y_pred`` holds every ensemble member's outputs.
+
+    An ensemble's training outputs have a member axis after the batch axis
+    (see :class:`~skmtl.architectures._ensemble.EnsembleHardSharing`): two more
+    axes than the targets instead of one.
+    """
+    return y_pred.dim() == y.dim() + 2
+
+
 class MaskedSquaredError(nn.Module):
     """Per-task mean squared error; NaN targets are missing labels.
 
@@ -81,6 +91,11 @@ class MaskedSquaredError(nn.Module):
 
     def elementwise(self, y_pred, y):
         """Return the squared error of each label (no label may be missing)."""
+        if _has_members(y_pred, y):
+            # An ensemble's loss is the mean of its members' losses (TabM).
+            predicted = y_pred[..., 0]
+            target = y.unsqueeze(1).expand_as(predicted)
+            return F.mse_loss(predicted, target, reduction="none").mean(1)
         return F.mse_loss(y_pred[..., 0], y, reduction="none")
 
     def mean_over_labels(self, y_pred, y):
@@ -90,6 +105,9 @@ class MaskedSquaredError(nn.Module):
         mean over all labels equals the mean of the task means: one fused loss
         op (and one backward node) instead of per-task means in the graph.
         """
+        if _has_members(y_pred, y):
+            elementwise = self.elementwise(y_pred, y)
+            return elementwise.mean(), elementwise.detach().mean(0).view(-1)
         # The target gains the output axis, so the prediction needs no reshaping
         # node in the graph.
         target = y.unsqueeze(-1)
@@ -126,6 +144,9 @@ class MaskedCrossEntropy(nn.Module):
     def elementwise(self, y_pred, y):
         """Return the negative log-likelihood of each label (none may be missing)."""
         log_proba = F.log_softmax(y_pred, dim=-1)
+        if _has_members(y_pred, y):
+            index = y.unsqueeze(1).expand(log_proba.shape[:-1]).unsqueeze(-1)
+            return -log_proba.gather(-1, index).squeeze(-1).mean(1)
         return -log_proba.gather(-1, y.unsqueeze(-1)).squeeze(-1)
 
     def mean_over_labels(self, y_pred, y):
@@ -133,6 +154,9 @@ class MaskedCrossEntropy(nn.Module):
 
         See :meth:`MaskedSquaredError.mean_over_labels`.
         """
+        if _has_members(y_pred, y):
+            elementwise = self.elementwise(y_pred, y)
+            return elementwise.mean(), elementwise.detach().mean(0)
         logits = y_pred.reshape(-1, y_pred.shape[-1])
         loss = F.cross_entropy(logits, y.reshape(-1))
         with torch.no_grad():

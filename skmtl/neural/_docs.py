@@ -113,6 +113,37 @@ cuda_graphs : {"auto", True, False}, default="auto"
     False: always the eager loop. A captured fit records per-epoch history
     only (no per-batch entries or batch callbacks). See :ref:`gpu-training`."""
 
+#: The tabular backbone (TabM ensembles, numerical and categorical embeddings).
+TABULAR = """\
+ensemble_size : int or None, default=None
+    Train a parameter-efficient ensemble of this many members in one
+    network (TabM, Gorishniy et al., ICLR 2025; needs ``skmtl[tabular]``):
+    the members share the trunk's weights and differ by per-member scalings
+    and biases (BatchEnsemble adapters), run in one forward pass, train on
+    the mean of their losses and predict together (mean prediction, mean
+    probability). ``sharing="hard"`` only. See :ref:`tabular`.
+num_embeddings : {None, "piecewise", "periodic"}, default=None
+    Embed each numerical column as a vector of ``embedding_dim`` before the
+    network (Gorishniy et al., NeurIPS 2022; needs ``skmtl[tabular]``):
+    ``"piecewise"``, piecewise-linear with 48 quantile bins from the
+    training rows; ``"periodic"``, learned sine/cosine frequencies. Columns
+    constant in training are passed as they are. Dense ``X`` only.
+categorical_features : "auto", list of str or int, or None, default="auto"
+    Columns holding categories, each encoded as a learned vector of
+    ``embedding_dim`` (no one-hot encoding needed). ``"auto"``: the
+    non-numeric columns of a DataFrame (``category``, string, object);
+    a list: those column names (DataFrame) or positions; None: none (a
+    non-numeric column is then an error). A category not seen in training
+    (or a missing value, when training had none) maps to a reserved vector.
+embedding_dim : int, default=16
+    Size of the categorical and numerical embedding vectors."""
+
+#: The categorical columns found in fit, after the task attributes.
+TABULAR_ATTRIBUTES = """\
+categorical_features_ : list
+    The columns encoded as categories (names for a DataFrame, positions
+    otherwise); empty when there are none."""
+
 #: The fitted network, before the task attributes.
 NET = """\
 net_ : skorch.NeuralNet
@@ -134,6 +165,8 @@ SECTIONS = {
     "task_column": TASK_COLUMN,
     "training": TRAINING,
     "precision": PRECISION,
+    "tabular": TABULAR,
+    "tabular_attributes": TABULAR_ATTRIBUTES,
     "net": NET,
     "task_attributes": TASK_ATTRIBUTES,
     "history": HISTORY,

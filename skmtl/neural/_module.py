@@ -3,6 +3,8 @@
 import torch
 from torch import nn
 
+from skmtl.architectures._ensemble import combine_members
+
 
 class MultiTaskModule(nn.Module):
     """Wrap a sharing architecture and a loss weighting into one trainable module.
@@ -39,7 +41,15 @@ class MultiTaskModule(nn.Module):
     def forward_with_shared(self, X, task=None):
         """Return the per-task outputs and the shared representation."""
         outputs, shared = self.architecture.forward_with_shared(X, task)
-        if self.class_mask is None:
-            return outputs, shared
-        mask = self.class_mask if task is None else self.class_mask[task]
-        return outputs.masked_fill(~mask, float("-inf")), shared
+        # An ensemble's outputs have a member axis after the batch axis: every
+        # member's in training (the criterion averages their losses), their
+        # combined prediction otherwise.
+        members = getattr(self.architecture, "n_members", None) is not None
+        if self.class_mask is not None:
+            mask = self.class_mask if task is None else self.class_mask[task]
+            if members and task is not None:
+                mask = mask.unsqueeze(1)
+            outputs = outputs.masked_fill(~mask, float("-inf"))
+        if members and not self.training:
+            outputs = combine_members(outputs, self.class_mask is not None)
+        return outputs, shared

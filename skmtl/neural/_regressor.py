@@ -41,11 +41,13 @@ class MultiTaskRegressor(MultiTaskRegressorMixin, _BaseMultiTaskNeural):
         different scales from dominating the loss. The losses in ``history_`` are
         in the standardized units.
     %(precision)s
+    %(tabular)s
 
     Attributes
     ----------
     %(net)s
     %(task_attributes)s
+    %(tabular_attributes)s
     %(history)s
 
     See Also

@@ -104,3 +104,22 @@ def test_export_failure_names_the_architecture(wide_regression, tmp_path):
     quantized = quantize_dynamic(MultiTaskRegressor(**TINY).fit(X, Y))
     with pytest.raises(RuntimeError, match="could not export the HardSharing"):
         to_onnx(quantized, tmp_path / "model.onnx")
+
+
+@pytest.mark.parametrize("estimator", [MultiTaskClassifier, MultiTaskRegressor])
+def test_ensemble_with_embeddings_exports_the_combined_prediction(estimator, tmp_path):
+    pytest.importorskip("tabm")
+    X, Y = make_multitask_classification(
+        n_samples=60, n_features=5, n_tasks=2, n_classes=[2, 3], random_state=0
+    )
+    model = estimator(**TINY, ensemble_size=3, num_embeddings="piecewise")
+    model.fit(X, Y.astype(float))
+    path = tmp_path / "model.onnx"
+    to_onnx(model, path)
+    outputs, _ = run_onnx(path, X[:7])
+    if estimator is MultiTaskRegressor:
+        outputs, expected = [np.column_stack(outputs)], [model.predict(X[:7])]
+    else:
+        expected = model.predict_proba(X[:7])
+    for got, want in zip(outputs, expected, strict=True):
+        np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-5)

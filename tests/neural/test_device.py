@@ -5,7 +5,7 @@ import pytest
 import torch
 
 from skmtl import MultiTaskClassifier, MultiTaskRegressor
-from skmtl.neural import _base
+from skmtl.neural import _inference
 from skmtl.neural._device import check_device
 from tests.conftest import FAST
 
@@ -79,5 +79,5 @@ def test_predict_in_chunks_equals_one_pass(monkeypatch, long_regression):
     X, y = long_regression
     model = MultiTaskRegressor(**FAST, task_column=0).fit(X, y)
     whole = model.predict(X)
-    monkeypatch.setattr(_base, "_PREDICT_CHUNK", 7)
+    monkeypatch.setattr(_inference, "_PREDICT_CHUNK", 7)
     np.testing.assert_allclose(model.predict(X), whole, rtol=1e-5, atol=1e-7)
