@@ -21,6 +21,7 @@ from skmtl._base import (
 )
 from skmtl._scoring import PerTaskScoreMixin
 from skmtl.architectures import ARCHITECTURES
+from skmtl.neural._affinity import affinity_callbacks, set_affinity_attributes
 from skmtl.neural._callbacks import DivergenceGuard, TrainingDiverged
 from skmtl.neural._captured import step_runner_for
 from skmtl.neural._data import (
@@ -141,6 +142,7 @@ class _BaseMultiTaskNeural(
         "n_threads": [Interval(Integral, 1, None, closed="left"), None],
         "verbose": ["verbose"],
         "callbacks": [list, tuple, None],
+        "task_affinity": [StrOptions({"gradient", "lookahead", "both"}), None],
         "warm_start": ["boolean"],
         "precision": [StrOptions(set(PRECISIONS))],
         "cuda_graphs": [StrOptions({"auto"}), "boolean"],
@@ -172,6 +174,7 @@ class _BaseMultiTaskNeural(
         n_threads=None,
         verbose=0,
         callbacks=None,
+        task_affinity=None,
         warm_start=False,
         precision="32",
         cuda_graphs="auto",
@@ -199,6 +202,7 @@ class _BaseMultiTaskNeural(
         self.n_threads = n_threads
         self.verbose = verbose
         self.callbacks = callbacks
+        self.task_affinity = task_affinity
         self.warm_start = warm_start
         self.precision = precision
         self.cuda_graphs = cuda_graphs
@@ -308,7 +312,10 @@ class _BaseMultiTaskNeural(
                 None
                 if sparse or process_group() is not None
                 else step_runner_for(
-                    self.cuda_graphs, device, self.net_, self.callbacks
+                    self.cuda_graphs,
+                    device,
+                    self.net_,
+                    [*(self.callbacks or []), *affinity_callbacks(self.task_affinity)],
                 )
             )
             self.net_.step_runner = runner
@@ -324,6 +331,7 @@ class _BaseMultiTaskNeural(
         self._drop_interrupted_epoch()
         self.history_ = self.net_.history
         self.n_iter_ = len(self.history_)
+        set_affinity_attributes(self)
         self.task_weights_ = np.asarray(self.history_[:, "task_weights"], dtype=float)
         freeze_gc_in_worker_process("after fit")
         return self
@@ -431,6 +439,7 @@ class _BaseMultiTaskNeural(
                 )
             )
         callbacks.extend(self.callbacks or [])
+        callbacks.extend(affinity_callbacks(self.task_affinity))
         optimizer, optimizer_params = self.optimizer, {}
         if isinstance(optimizer, str):
             if (

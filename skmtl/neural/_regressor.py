@@ -104,6 +104,13 @@ class MultiTaskRegressor(RegressorMixin, _BaseMultiTaskNeural):
     callbacks : list of skorch callbacks, default=None
         Extra skorch callbacks (instances or ``(name, callback)`` pairs), used as
         given and run after skmtl's own.
+    task_affinity : {"gradient", "lookahead", "both"} or None, default=None
+        Measure how the tasks interact while training (see
+        :ref:`task-relations`): the cosine similarity of the per-task gradients
+        at the shared representation (``"gradient"``), TAG's lookahead
+        inter-task affinity on the shared parameters (``"lookahead"``), or both.
+        Off by default: it adds extra forward and backward passes per batch
+        (measured in :ref:`task-relations`).
     warm_start : bool, default=False
         Continue training the fitted network for ``max_epochs`` more epochs on
         the next call to ``fit`` (same tasks required).
@@ -149,6 +156,16 @@ class MultiTaskRegressor(RegressorMixin, _BaseMultiTaskNeural):
         Mean weight the loss weighting gave each task in each epoch.
     n_iter_ : int
         Number of epochs trained (in total, with ``warm_start``).
+    gradient_affinity_ : ndarray of shape (`n_tasks_`, `n_tasks_`)
+        With ``task_affinity`` in ``{"gradient", "both"}``: mean over training
+        batches of the cosine similarity of two tasks' gradients at the shared
+        representation (NaN where never measured). Per epoch:
+        ``history_[:, "gradient_affinity"]``.
+    lookahead_affinity_ : ndarray of shape (`n_tasks_`, `n_tasks_`)
+        With ``task_affinity`` in ``{"lookahead", "both"}``: entry ``[i, j]`` is
+        the mean relative decrease of task ``j``'s loss after a step on task
+        ``i``'s loss (TAG's ``Z[i -> j]``). Per epoch:
+        ``history_[:, "lookahead_affinity"]``.
 
     See Also
     --------
@@ -199,6 +216,7 @@ class MultiTaskRegressor(RegressorMixin, _BaseMultiTaskNeural):
         n_threads=None,
         verbose=0,
         callbacks=None,
+        task_affinity=None,
         warm_start=False,
         precision="32",
         cuda_graphs="auto",
@@ -228,6 +246,7 @@ class MultiTaskRegressor(RegressorMixin, _BaseMultiTaskNeural):
             n_threads=n_threads,
             verbose=verbose,
             callbacks=callbacks,
+            task_affinity=task_affinity,
             warm_start=warm_start,
             precision=precision,
             cuda_graphs=cuda_graphs,
