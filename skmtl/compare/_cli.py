@@ -7,6 +7,7 @@ from pathlib import Path
 
 from skmtl.compare._csv import DataError, load_csv
 from skmtl.compare._engine import compare_models
+from skmtl.compare._grouping import grouping_models
 from skmtl.compare._models import default_models
 from skmtl.compare._progress import FitProgress
 
@@ -129,6 +130,13 @@ def add_parser(commands):
         metavar="N",
         help="torch threads of the neural models (default: 1)",
     )
+    parser.add_argument(
+        "--grouping",
+        action="store_true",
+        help="also fit automatic task grouping and its guarded form (one "
+        "network per group of tasks with high measured affinity; slower: "
+        "inner CV over the number of groups)",
+    )
     parser.add_argument("--json", metavar="PATH", help="write all fold scores as JSON")
     parser.add_argument(
         "--plot",
@@ -202,6 +210,15 @@ def _compare(args):
         max_epochs=args.max_epochs,
         n_threads=args.n_threads,
     )
+    if args.grouping:
+        models.update(
+            grouping_models(
+                classification=args.classification,
+                random_state=args.random_state,
+                max_epochs=args.max_epochs,
+                n_threads=args.n_threads,
+            )
+        )
     try:
         result = compare_models(
             X,
