@@ -6,6 +6,6 @@ that help each other and train one network per group. Torch is imported only
 when they are fitted.
 """
 
-from skmtl.grouping._estimator import TaskGroupingClassifier, TaskGroupingRegressor
+from skmtl.grouping._estimators import TaskGroupingClassifier, TaskGroupingRegressor
 
 __all__ = ["TaskGroupingClassifier", "TaskGroupingRegressor"]

@@ -120,3 +120,18 @@ def test_unknown_kind_is_rejected(wide_regression):
         MultiTaskRegressor(**FAST, task_affinity="cosine").fit(X, Y)
     with pytest.raises(ValueError, match="TaskAffinity measures"):
         TaskAffinity(("cosine",)).initialize()
+
+
+def test_pipeline_and_grid_search_reach_the_parameter(wide_regression):
+    from sklearn.model_selection import GridSearchCV, KFold
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    X, Y = wide_regression
+    pipeline = make_pipeline(StandardScaler(), MultiTaskRegressor(**FAST))
+    search = GridSearchCV(
+        pipeline, {"multitaskregressor__task_affinity": [None, "gradient"]}, cv=KFold(2)
+    ).fit(X, Y)
+    fitted = search.best_estimator_[-1]
+    chosen = search.best_params_["multitaskregressor__task_affinity"]
+    assert hasattr(fitted, "gradient_affinity_") == (chosen == "gradient")

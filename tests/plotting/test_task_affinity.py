@@ -26,3 +26,15 @@ def test_unmeasured_kind_is_an_error_naming_the_parameter(data):
     model = MultiTaskRegressor(**FAST, task_affinity="gradient").fit(X, Y)
     with pytest.raises(ValueError, match="task_affinity='lookahead'"):
         plot_task_affinity(model, "lookahead")
+
+
+def test_draws_a_grouping_estimators_affinity(data):
+    from skmtl import TaskGroupingRegressor
+
+    X, Y = data
+    model = TaskGroupingRegressor(
+        MultiTaskRegressor(**FAST), n_groups=2, affinity="gradient"
+    ).fit(X, Y)
+    ax = plot_task_affinity(model)
+    np.testing.assert_allclose(ax.images[0].get_array(), model.affinity_)
+    assert ax.get_title() == "Gradient cosine similarity"

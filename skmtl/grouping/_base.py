@@ -1,13 +1,11 @@
-"""Automatic task grouping over a neural multi-task estimator (TAG-style)."""
+"""The machinery of the task-grouping estimators: affinity, groups, guard."""
 
 from numbers import Integral
 
 import numpy as np
 from sklearn.base import (
     BaseEstimator,
-    ClassifierMixin,
     MetaEstimatorMixin,
-    RegressorMixin,
     clone,
 )
 from sklearn.model_selection import KFold
@@ -263,79 +261,3 @@ class _BaseTaskGrouping(PerTaskScoreMixin, MetaEstimatorMixin, BaseEstimator):
             self.estimator is None or get_tags(self.estimator).input_tags.sparse
         )
         return tags
-
-
-class TaskGroupingRegressor(RegressorMixin, _BaseTaskGrouping):
-    """Group regression tasks by their measured affinity; one network per group.
-
-    See :class:`TaskGroupingClassifier` for the parameters and attributes.
-    """
-
-    _score_metric = "r2"
-
-    def _default_estimator(self):
-        from skmtl.neural import MultiTaskRegressor
-
-        return MultiTaskRegressor()
-
-    score = PerTaskScoreMixin.score
-
-
-class TaskGroupingClassifier(ClassifierMixin, _BaseTaskGrouping):
-    """Group classification tasks by their measured affinity."""
-
-    _score_metric = "accuracy"
-
-    def _default_estimator(self):
-        from skmtl.neural import MultiTaskClassifier
-
-        return MultiTaskClassifier()
-
-    def _set_classes(self):
-        """Set ``classes_``: each task's classes, from the network predicting it."""
-        classes = [
-            self.estimators_[tasks].classes_[tasks.index(t)]
-            for t, tasks in enumerate(self._task_models)
-        ]
-        self.classes_ = classes[0] if self._y_one_d else classes
-
-    def predict_proba(self, X):
-        """Return each task's class probabilities from the network predicting it.
-
-        Parameters
-        ----------
-        X : array-like or DataFrame of shape (n_samples, n_features)
-            Features (with the task column in the long layout).
-
-        Returns
-        -------
-        proba : list of ndarray, or ndarray
-            As :meth:`skmtl.MultiTaskClassifier.predict_proba`: one ``(n_samples,
-            n_classes_t)`` array per task (one array for a 1-D ``y``); in the
-            long layout the rows of other tasks are NaN.
-        """
-        features, task_index = self._validate_for_predict(X)
-        n_samples = _num_samples(features)
-        rows = np.arange(n_samples)
-        if task_index is not None:
-            rows_of = {t: np.flatnonzero(task_index == t) for t in range(self.n_tasks_)}
-        per_task = []
-        for t, tasks in enumerate(self._task_models):
-            model = self.estimators_[tasks]
-            if task_index is not None:
-                served = np.flatnonzero(np.isin(task_index, tasks))
-                proba = np.full(
-                    (n_samples, len(model.classes_[tasks.index(t)])), np.nan
-                )
-                if len(served):
-                    values = model.predict_proba(_safe_indexing(features, served))
-                    proba[rows_of[t]] = values[tasks.index(t)][
-                        np.isin(served, rows_of[t])
-                    ]
-            else:
-                proba = model.predict_proba(_safe_indexing(features, rows))
-                proba = proba[tasks.index(t)]
-            per_task.append(proba)
-        return per_task[0] if self._y_one_d else per_task
-
-    score = PerTaskScoreMixin.score
