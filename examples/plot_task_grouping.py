@@ -1,6 +1,6 @@
 """
 Which tasks should share a network: measured affinity and automatic grouping
-===========================================================================
+============================================================================
 
 Sharing one network between all tasks helps tasks that need the same features
 and can hurt the others (negative transfer). This example plants three groups

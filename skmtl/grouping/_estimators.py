@@ -49,21 +49,21 @@ class TaskGroupingRegressor(RegressorMixin, _BaseTaskGrouping):
 
     Attributes
     ----------
-    affinity_ : ndarray of shape (n_tasks_, n_tasks_)
+    affinity_ : ndarray of shape (`n_tasks_`, `n_tasks_`)
         The affinity measured by the short run (``[i, j]``: effect of task
         ``i`` on task ``j``); ``[[1.0]]`` for a single task.
-    similarity_ : ndarray of shape (n_tasks_, n_tasks_)
+    similarity_ : ndarray of shape (`n_tasks_`, `n_tasks_`)
         Its symmetric form in ``[-1, 1]`` that the clustering uses.
     groups_ : list of list
         The task names of each group.
-    group_labels_ : ndarray of shape (n_tasks_,)
+    group_labels_ : ndarray of shape (`n_tasks_`,)
         The group of each task (0, 1, ...).
     n_groups_ : int
         Number of groups.
     cv_scores_ : dict
         Only when the inner cross-validation ran: number of groups -> ndarray
         of each task's mean inner score under that partition.
-    guard_scores_ : ndarray of shape (n_tasks_, 3)
+    guard_scores_ : ndarray of shape (`n_tasks_`, 3)
         With ``guard``: each task's inner score under its single-task, group
         and shared network (columns in that order).
     guard_choice_ : dict
@@ -154,21 +154,21 @@ class TaskGroupingClassifier(ClassifierMixin, _BaseTaskGrouping):
 
     Attributes
     ----------
-    affinity_ : ndarray of shape (n_tasks_, n_tasks_)
+    affinity_ : ndarray of shape (`n_tasks_`, `n_tasks_`)
         The affinity measured by the short run (``[i, j]``: effect of task
         ``i`` on task ``j``); ``[[1.0]]`` for a single task.
-    similarity_ : ndarray of shape (n_tasks_, n_tasks_)
+    similarity_ : ndarray of shape (`n_tasks_`, `n_tasks_`)
         Its symmetric form in ``[-1, 1]`` that the clustering uses.
     groups_ : list of list
         The task names of each group.
-    group_labels_ : ndarray of shape (n_tasks_,)
+    group_labels_ : ndarray of shape (`n_tasks_`,)
         The group of each task (0, 1, ...).
     n_groups_ : int
         Number of groups.
     cv_scores_ : dict
         Only when the inner cross-validation ran: number of groups -> ndarray
         of each task's mean inner score under that partition.
-    guard_scores_ : ndarray of shape (n_tasks_, 3)
+    guard_scores_ : ndarray of shape (`n_tasks_`, 3)
         With ``guard``: each task's inner score under its single-task, group
         and shared network (columns in that order).
     guard_choice_ : dict
