@@ -99,11 +99,11 @@ class _BaseTaskGrouping(PerTaskScoreMixin, MetaEstimatorMixin, BaseEstimator):
         if len(candidates) > 1:
             scores = self._cross_validate(base, data, partitions, candidates, seed)
             self.cv_scores_ = {k: scores[k] for k in candidates}
-        if self.n_groups == "auto":
-            means = [np.nanmean(scores[k]) for k in wanted]
-            k = wanted[int(np.nanargmax(means))] if len(wanted) > 1 else wanted[0]
-        else:
-            k = wanted[0]
+        k = wanted[0]
+        if len(wanted) > 1:
+            # Partitions no fold could score (NaN) are never chosen.
+            means = [_finite_mean(scores[k]) for k in wanted]
+            k = wanted[int(np.argmax(means))]
         labels = partitions[k]
         self.group_labels_ = labels
         self.n_groups_ = int(labels.max()) + 1
@@ -177,7 +177,11 @@ class _BaseTaskGrouping(PerTaskScoreMixin, MetaEstimatorMixin, BaseEstimator):
         own_group = [groups[labels[t]] for t in range(self.n_tasks_)]
         if not self.guard:
             return own_group
-        table = np.column_stack([scores[self.n_tasks_], scores[k], scores[1]])
+        # One task: nothing was cross-validated, the task keeps its own network.
+        unmeasured = np.full(self.n_tasks_, np.nan)
+        table = np.column_stack(
+            [scores.get(n, unmeasured) for n in (self.n_tasks_, k, 1)]
+        )
         choices = guard_choices(table)
         self.guard_scores_ = table
         self.guard_choice_ = dict(zip(self.task_names_, choices))
@@ -261,3 +265,9 @@ class _BaseTaskGrouping(PerTaskScoreMixin, MetaEstimatorMixin, BaseEstimator):
             self.estimator is None or get_tags(self.estimator).input_tags.sparse
         )
         return tags
+
+
+def _finite_mean(values):
+    """Return the mean of the finite ``values``, or -inf when there are none."""
+    finite = np.asarray(values)[np.isfinite(values)]
+    return float(finite.mean()) if finite.size else -np.inf

@@ -183,3 +183,11 @@ def test_classifier_long_layout_probabilities():
         [model.classes_[t][np.argmax(proba[t][i])] for i, t in enumerate(tasks)]
     )
     np.testing.assert_array_equal(predicted, best)
+
+
+def test_a_single_task_is_its_own_group_and_guarded_as_such(planted):
+    X, Y, _ = planted
+    model = TaskGroupingRegressor(MultiTaskRegressor(**NET), guard=True)
+    model.fit(X, Y[:, 0])
+    assert model.groups_ == [["task_0"]] and model.guard_choice_ == {"task_0": "single"}
+    assert model.predict(X).shape == (len(X),)
