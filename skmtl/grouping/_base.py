@@ -16,6 +16,7 @@ from skmtl._scoring import PerTaskScoreMixin
 from skmtl.grouping._guard import guard_choices
 from skmtl.grouping._partition import groups_of, nested_partitions, task_similarity
 from skmtl.grouping._tasks import TaskData, assemble_predictions, task_values
+from skmtl.utils._doc_link import DocLinkMixin
 from skmtl.utils._sklearn_compat import (
     HasMethods,
     Interval,
@@ -28,7 +29,9 @@ from skmtl.utils._sklearn_compat import (
 )
 
 
-class _BaseTaskGrouping(PerTaskScoreMixin, MetaEstimatorMixin, BaseEstimator):
+class _BaseTaskGrouping(
+    PerTaskScoreMixin, DocLinkMixin, MetaEstimatorMixin, BaseEstimator
+):
     """Measure task affinity, choose groups, fit one network per group."""
 
     _parameter_constraints = {
