@@ -18,6 +18,7 @@ from skmtl.ensemble import (
     StackedTasksClassifier,
     StackedTasksRegressor,
 )
+from skmtl.grouping import TaskGroupingClassifier, TaskGroupingRegressor
 from skmtl.linear_model import (
     RegularizedMultiTaskClassifier,
     RegularizedMultiTaskClassifierCV,
@@ -46,6 +47,8 @@ __all__ = [
     "RegularizedMultiTaskRegressorCV",
     "StackedTasksClassifier",
     "StackedTasksRegressor",
+    "TaskGroupingClassifier",
+    "TaskGroupingRegressor",
     "__version__",
 ]
 

@@ -12,6 +12,7 @@ TORCH_FREE_MODULES = [
     "skmtl",
     "skmtl.linear_model",
     "skmtl.ensemble",
+    "skmtl.grouping",
     "skmtl.metrics",
     "skmtl.datasets",
 ]

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from skmtl.compare._csv import DataError, load_csv
 from skmtl.compare._engine import compare_models
+from skmtl.compare._grouping import grouping_models
 from skmtl.compare._models import default_models
 from skmtl.compare._progress import FitProgress
 
@@ -141,6 +142,13 @@ def _add_model_arguments(parser):
         metavar="N",
         help="torch threads of the neural models (default: 1)",
     )
+    parser.add_argument(
+        "--grouping",
+        action="store_true",
+        help="also fit automatic task grouping and its guarded form (one "
+        "network per group of tasks with high measured affinity; slower: "
+        "inner CV over the number of groups)",
+    )
 
 
 def _add_output_arguments(parser):
@@ -217,6 +225,15 @@ def _compare(args):
         max_epochs=args.max_epochs,
         n_threads=args.n_threads,
     )
+    if args.grouping:
+        models.update(
+            grouping_models(
+                classification=args.classification,
+                random_state=args.random_state,
+                max_epochs=args.max_epochs,
+                n_threads=args.n_threads,
+            )
+        )
     try:
         result = compare_models(
             X,

@@ -7,6 +7,7 @@ from sklearn.base import clone
 from sklearn.pipeline import Pipeline
 
 from skmtl._values import is_missing
+from skmtl.compare._grouping import grouping_choices
 from skmtl.compare._notices import (
     chosen_params_notice,
     error_text,
@@ -148,4 +149,6 @@ def _chosen_params(model):
     """Return the hyperparameters a fitted search chose, or None for other models."""
     final = model.steps[-1][1] if isinstance(model, Pipeline) else model
     params = getattr(final, "best_params_", None)
-    return dict(params) if params is not None else None
+    if params is None:  # a task grouping's groups and guard
+        return grouping_choices(final)
+    return dict(params)

@@ -7,6 +7,7 @@ is ever downloaded.
 
 from skmtl.datasets._adult import load_adult_multitask
 from skmtl.datasets._digits import load_digits_multitask
+from skmtl.datasets._grouped import make_grouped_regression
 from skmtl.datasets._home import get_data_home
 from skmtl.datasets._landmine import load_landmine
 from skmtl.datasets._mtr import load_mtr
@@ -27,6 +28,7 @@ __all__ = [
     "load_reviews_multitask",
     "load_sarcos",
     "load_school",
+    "make_grouped_regression",
     "make_multitask_classification",
     "make_multitask_regression",
 ]

@@ -11,6 +11,7 @@ from sklearn.base import ClassNamePrefixFeaturesOutMixin, TransformerMixin
 
 from skmtl._estimator import BaseMultiTask
 from skmtl.architectures import ARCHITECTURES, ArchitectureConfig
+from skmtl.neural._affinity import affinity_callbacks, set_affinity_attributes
 from skmtl.neural._build import OPTIMIZERS, NetBuilderMixin, training_dataset
 from skmtl.neural._callbacks import TrainingDiverged
 from skmtl.neural._captured import step_runner_for
@@ -96,6 +97,7 @@ class _BaseMultiTaskNeural(
         "n_threads": [Interval(Integral, 1, None, closed="left"), None],
         "verbose": ["verbose"],
         "callbacks": [list, tuple, None],
+        "task_affinity": [StrOptions({"gradient", "lookahead", "both"}), None],
         "warm_start": ["boolean"],
         "precision": [StrOptions(set(PRECISIONS))],
         "cuda_graphs": [StrOptions({"auto"}), "boolean"],
@@ -131,6 +133,7 @@ class _BaseMultiTaskNeural(
         n_threads=None,
         verbose=0,
         callbacks=None,
+        task_affinity=None,
         warm_start=False,
         precision="32",
         cuda_graphs="auto",
@@ -162,6 +165,7 @@ class _BaseMultiTaskNeural(
         self.n_threads = n_threads
         self.verbose = verbose
         self.callbacks = callbacks
+        self.task_affinity = task_affinity
         self.warm_start = warm_start
         self.precision = precision
         self.cuda_graphs = cuda_graphs
@@ -246,6 +250,7 @@ class _BaseMultiTaskNeural(
         self._drop_interrupted_epoch()
         self.history_ = self.net_.history
         self.n_iter_ = len(self.history_)
+        set_affinity_attributes(self)
         self.task_weights_ = np.asarray(self.history_[:, "task_weights"], dtype=float)
         freeze_gc_in_worker_process("after fit")
         return self
@@ -278,7 +283,10 @@ class _BaseMultiTaskNeural(
                 None
                 if sparse or mapped or process_group() is not None
                 else step_runner_for(
-                    self.cuda_graphs, device, self.net_, self.callbacks
+                    self.cuda_graphs,
+                    device,
+                    self.net_,
+                    [*(self.callbacks or []), *affinity_callbacks(self.task_affinity)],
                 )
             )
             self.net_.step_runner = runner

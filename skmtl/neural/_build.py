@@ -16,6 +16,7 @@ from skorch.callbacks import EarlyStopping
 
 from skmtl.architectures import ARCHITECTURES
 from skmtl.architectures._ensemble import MEMBER_SCALINGS
+from skmtl.neural._affinity import affinity_callbacks
 from skmtl.neural._callbacks import DivergenceGuard
 from skmtl.neural._data import (
     RandomFractionSplit,
@@ -186,6 +187,7 @@ class NetBuilderMixin:
                 )
             )
         callbacks.extend(self.callbacks or [])
+        callbacks.extend(affinity_callbacks(self.task_affinity))
         return callbacks, train_split
 
     def _optimizer_settings(self):

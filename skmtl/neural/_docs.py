@@ -93,7 +93,14 @@ verbose : int, default=0
     epoch); 4 adds a bar over each epoch's batches.
 callbacks : list of skorch callbacks, default=None
     Extra skorch callbacks (instances or ``(name, callback)`` pairs), used as
-    given and run after skmtl's own."""
+    given and run after skmtl's own.
+task_affinity : {"gradient", "lookahead", "both"} or None, default=None
+    Measure how the tasks interact while training (see
+    :ref:`task-relations`): the cosine similarity of the per-task gradients
+    at the shared representation (``"gradient"``), TAG's lookahead
+    inter-task affinity on the shared parameters (``"lookahead"``), or both.
+    Off by default: it adds extra forward and backward passes per batch
+    (measured in :ref:`task-relations`)."""
 
 #: Arithmetic and CUDA graphs, the last parameters.
 PRECISION = """\
@@ -158,7 +165,17 @@ history_ : skorch.History
 task_weights_ : ndarray of shape (`n_iter_`, `n_tasks_`)
     Mean weight the loss weighting gave each task in each epoch.
 n_iter_ : int
-    Number of epochs trained (in total, with ``warm_start``)."""
+    Number of epochs trained (in total, with ``warm_start``).
+gradient_affinity_ : ndarray of shape (`n_tasks_`, `n_tasks_`)
+    With ``task_affinity`` in ``{"gradient", "both"}``: mean over training
+    batches of the cosine similarity of two tasks' gradients at the shared
+    representation (NaN where never measured). Per epoch:
+    ``history_[:, "gradient_affinity"]``.
+lookahead_affinity_ : ndarray of shape (`n_tasks_`, `n_tasks_`)
+    With ``task_affinity`` in ``{"lookahead", "both"}``: entry ``[i, j]`` is
+    the mean relative decrease of task ``j``'s loss after a step on task
+    ``i``'s loss (TAG's ``Z[i -> j]``). Per epoch:
+    ``history_[:, "lookahead_affinity"]``."""
 
 SECTIONS = {
     "network": NETWORK,

@@ -109,3 +109,16 @@ def test_missing_file_exits_with_status_2_and_no_traceback(tmp_path):
     assert result.returncode == 2
     assert "nowhere.csv' does not exist" in result.stderr
     assert "Traceback" not in result.stderr and result.stdout == ""
+
+
+def test_grouping_models_report_their_groups_and_guard(long_csv):
+    result = run_cli(long_csv, "-t", "score", "--task-column", "school", *FAST,
+                     "--grouping")  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    header = _table_row(out, "task")
+    assert "MTL grouped" in header and "MTL guarded" in header
+    assert _table_row(out, "north").count(" ± ") == 6
+    assert "- MTL grouped chose groups='" in out
+    guarded = next(line for line in out.splitlines() if "MTL guarded chose" in line)
+    assert "guard='" in guarded and "north:" in guarded

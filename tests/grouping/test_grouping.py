@@ -1,0 +1,193 @@
+"""Automatic task grouping and the negative-transfer guard."""
+
+import pickle
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.metrics import adjusted_rand_score
+from sklearn.model_selection import GridSearchCV, KFold
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+
+from skmtl import (
+    MultiTaskClassifier,
+    MultiTaskRegressor,
+    TaskGroupingClassifier,
+    TaskGroupingRegressor,
+)
+from skmtl.datasets import make_grouped_regression, make_multitask_classification
+from skmtl.grouping._guard import guard_choices
+from skmtl.grouping._partition import nested_partitions, task_similarity
+
+NET = {"shared_layers": (16,), "max_epochs": 15, "batch_size": 32, "random_state": 0}
+
+
+@pytest.fixture(scope="module")
+def planted():
+    return make_grouped_regression(
+        n_samples=200, n_features=8, group_sizes=(2, 2), noise=0.1, random_state=0
+    )
+
+
+def test_recovers_planted_groups_and_predicts_every_task(planted):
+    X, Y, groups = planted
+    model = TaskGroupingRegressor(MultiTaskRegressor(**NET), n_groups=2)
+    model.fit(X, Y)
+    assert adjusted_rand_score(groups, model.group_labels_) == 1.0
+    assert model.groups_ == [["task_0", "task_1"], ["task_2", "task_3"]]
+    assert len(model.estimators_) == 2
+    # Each task is predicted by its group's network.
+    network = model.estimators_[(2, 3)]
+    np.testing.assert_array_equal(model.predict(X)[:, 2:], network.predict(X))
+    assert model.affinity_.shape == (4, 4) and model.similarity_.shape == (4, 4)
+
+
+def test_auto_number_of_groups_by_inner_cv(planted):
+    X, Y, _ = planted
+    model = TaskGroupingRegressor(MultiTaskRegressor(**NET), cv=2, random_state=0)
+    model.fit(X, Y)
+    assert sorted(model.cv_scores_) == [1, 2, 3, 4]
+    means = {k: np.nanmean(v) for k, v in model.cv_scores_.items()}
+    assert model.n_groups_ == max(means, key=means.get)
+
+
+def test_guard_picks_per_task_the_best_validated_model(planted):
+    X, Y, _ = planted
+    model = TaskGroupingRegressor(
+        MultiTaskRegressor(**NET), n_groups=2, guard=True, cv=2, random_state=0
+    ).fit(X, Y)
+    assert model.guard_scores_.shape == (4, 3)
+    assert set(model.guard_choice_) == {"task_0", "task_1", "task_2", "task_3"}
+    expected = guard_choices(model.guard_scores_)
+    assert list(model.guard_choice_.values()) == expected
+    for t, choice in enumerate(expected):
+        # The chosen candidate validated at least as well as the other two.
+        column = ["single", "group", "shared"].index(choice)
+        assert model.guard_scores_[t, column] == np.nanmax(model.guard_scores_[t])
+    assert model.predict(X).shape == Y.shape
+
+
+def test_guard_tie_keeps_the_single_task_model():
+    scores = np.array([[0.5, 0.5, 0.5], [0.1, 0.4, 0.2], [np.nan, np.nan, 0.3]])
+    assert guard_choices(scores) == ["single", "group", "shared"]
+
+
+def test_missing_labels_and_dataframe_task_names(planted):
+    X, Y, _ = planted
+    Y = Y.copy()
+    Y[np.random.RandomState(0).rand(*Y.shape) < 0.3] = np.nan
+    frame = pd.DataFrame(Y, columns=["a", "b", "c", "d"])
+    model = TaskGroupingRegressor(MultiTaskRegressor(**NET), n_groups=2).fit(X, frame)
+    assert model.task_names_ == ["a", "b", "c", "d"]
+    assert np.isfinite(model.predict(X)).all()
+    assert set(model.score_per_task(X, frame)) == {"a", "b", "c", "d"}
+
+
+def test_long_layout(planted):
+    X, Y, _ = planted
+    rows, tasks = np.nonzero(np.isfinite(Y[:100]))
+    X_long = np.column_stack([tasks, X[rows]])
+    y_long = Y[rows, tasks]
+    model = TaskGroupingRegressor(
+        MultiTaskRegressor(**NET), n_groups=2, task_column=0
+    ).fit(X_long, y_long)
+    assert sorted(t for group in model.groups_ for t in group) == [0, 1, 2, 3]
+    prediction = model.predict(X_long)
+    assert prediction.shape == y_long.shape
+    # Each row comes from its own task's group network.
+    group = next(g for g in model.estimators_ if 0 in g)
+    rows0 = tasks == 0
+    np.testing.assert_allclose(
+        prediction[rows0], model.estimators_[group].predict(X_long[rows0])
+    )
+
+
+def test_classifier_wide_with_pipeline_and_pickle():
+    X, Y = make_multitask_classification(
+        n_samples=120, n_features=6, n_tasks=3, random_state=0
+    )
+    model = make_pipeline(
+        StandardScaler(),
+        TaskGroupingClassifier(MultiTaskClassifier(**NET), n_groups=2),
+    ).fit(X, Y)
+    prediction = model.predict(X)
+    assert prediction.shape == Y.shape
+    assert 0.0 <= model.score(X, Y) <= 1.0
+    again = pickle.loads(pickle.dumps(model))
+    np.testing.assert_array_equal(again.predict(X), prediction)
+
+
+def test_grid_search_over_n_groups(planted):
+    X, Y, _ = planted
+    search = GridSearchCV(
+        TaskGroupingRegressor(MultiTaskRegressor(**NET)),
+        {"n_groups": [1, 2]},
+        cv=KFold(2),
+    ).fit(X, Y)
+    assert search.best_params_["n_groups"] in (1, 2)
+
+
+def test_an_estimator_without_task_affinity_is_rejected(planted):
+    from sklearn.linear_model import Ridge
+
+    X, Y, _ = planted
+    with pytest.raises(TypeError, match="task_affinity"):
+        TaskGroupingRegressor(Ridge()).fit(X, Y)
+
+
+def test_partitions_are_nested_and_follow_the_affinity():
+    similarity = task_similarity(
+        np.array(
+            [
+                [1.0, 0.8, 0.0, 0.1],
+                [0.8, 1.0, 0.1, 0.0],
+                [0.0, 0.1, 1.0, 0.6],
+                [0.1, 0.0, 0.6, 1.0],
+            ]
+        ),
+        "gradient",
+    )
+    partitions = nested_partitions(similarity)
+    assert partitions[1].tolist() == [0, 0, 0, 0]
+    assert partitions[2].tolist() == [0, 0, 1, 1]
+    assert partitions[3].tolist() == [0, 0, 1, 2]
+    assert partitions[4].tolist() == [0, 1, 2, 3]
+
+
+def test_lookahead_similarity_is_normalised_by_the_diagonal():
+    lookahead = np.array([[0.02, 0.01], [0.005, 0.01]])
+    similarity = task_similarity(lookahead, "lookahead")
+    expected = (0.01 + 0.005) / 2 / np.sqrt(0.02 * 0.01)
+    np.testing.assert_allclose(similarity, [[1, expected], [expected, 1]])
+
+
+def test_classifier_long_layout_probabilities():
+    X, Y = make_multitask_classification(
+        n_samples=90, n_features=5, n_tasks=3, random_state=0
+    )
+    rows, tasks = np.nonzero(np.ones_like(Y, dtype=bool))
+    X_long = np.column_stack([tasks, X[rows]])
+    y_long = Y[rows, tasks]
+    model = TaskGroupingClassifier(
+        MultiTaskClassifier(**NET), n_groups=2, task_column=0
+    ).fit(X_long, y_long)
+    proba = model.predict_proba(X_long)
+    assert len(proba) == 3 and len(model.classes_) == 3
+    for t in range(3):
+        own = tasks == t
+        np.testing.assert_allclose(proba[t][own].sum(axis=1), 1.0, rtol=1e-5)
+        assert np.isnan(proba[t][~own]).all()
+    predicted = model.predict(X_long)
+    best = np.array(
+        [model.classes_[t][np.argmax(proba[t][i])] for i, t in enumerate(tasks)]
+    )
+    np.testing.assert_array_equal(predicted, best)
+
+
+def test_a_single_task_is_its_own_group_and_guarded_as_such(planted):
+    X, Y, _ = planted
+    model = TaskGroupingRegressor(MultiTaskRegressor(**NET), guard=True)
+    model.fit(X, Y[:, 0])
+    assert model.groups_ == [["task_0"]] and model.guard_choice_ == {"task_0": "single"}
+    assert model.predict(X).shape == (len(X),)
