@@ -10,8 +10,8 @@ from sklearn.pipeline import Pipeline
 
 from skmtl._base import is_missing
 from skmtl.compare._models import (
-    BASELINE,
     bind_task_column,
+    default_baseline,
     default_models,
     skip_reason,
 )
@@ -21,7 +21,7 @@ from skmtl.compare._notices import (
     small_folds_notice,
     warning_notices,
 )
-from skmtl.compare._preprocess import check_finite_features, make_preprocessor
+from skmtl.compare._preprocess import check_finite_features, preprocessed
 from skmtl.compare._result import METRIC_LABELS, ComparisonResult
 from skmtl.compare._split import TaskKFold
 from skmtl.compare._tasks import check_fold_sizes, prepare_targets, standardized
@@ -122,9 +122,12 @@ def compare_models(
         the task column of the preprocessed data. None: :func:`default_models`
         (single-task, pooled, best linear penalty, neural sharing
         architectures).
-    baseline : str, default=None
-        The model relative gains compare against. None: ``"single-task"`` when
-        it is among the models, else the first one.
+    baseline : str or list of str, default=None
+        The model the others are compared with, or several: then, on each
+        task, the one of them with the best mean score (``"best single-task"``
+        in the table; chosen on the test folds, which favours the baseline).
+        None: the single-task models among ``models`` (:data:`SINGLE_TASK`),
+        else the first model.
     cv : int, cross-validation splitter or iterable, default=5
         An int: that many :class:`TaskKFold` folds, shuffled with
         ``random_state`` and stratified on the task (and, for classification,
@@ -135,7 +138,11 @@ def compare_models(
         Seed of the folds and of the default models.
     preprocessor : {"auto"} or None, default="auto"
         ``"auto"``: :func:`make_preprocessor` (impute, scale, one-hot) in a
-        Pipeline before each model. None: the models receive ``X`` as given.
+        Pipeline before each model; before a model containing
+        ``HistGradientBoosting*`` (``categorical_features="from_dtype"``),
+        numbers as they are and categories ordinal-encoded for its native
+        categorical support, the model told which columns they are. None: the
+        models receive ``X`` as given.
     standardize_targets : bool, default=True
         Regression: standardize each task's labels with the mean and standard
         deviation of its training labels in each fold before fitting. R² is
@@ -205,8 +212,10 @@ def compare_models(
             classification=classification, random_state=random_state
         )
     if baseline is None:
-        baseline = BASELINE if BASELINE in models else next(iter(models))
-    if baseline not in models:
+        baseline = default_baseline(models)
+    baselines = [baseline] if isinstance(baseline, str) else list(baseline)
+    unknown = [name for name in baselines if name not in models]
+    if unknown or not baselines:
         raise ValueError(
             f"baseline={baseline!r} is not one of the models {list(models)}."
         )
@@ -218,7 +227,7 @@ def compare_models(
     runnable = {}
     for name, estimator in models.items():
         reason = skip_reason(estimator, data.n_classes)
-        if reason is not None and name != baseline:
+        if reason is not None and name not in baselines:
             notices.append(f"{name} skipped: {reason}.")
             continue
         runnable[name] = bind_task_column(estimator, model_task_column)
@@ -244,12 +253,7 @@ def compare_models(
             start = time.perf_counter()
             model = clone(estimator)
             if preprocessor == "auto":
-                model = Pipeline(
-                    [
-                        ("preprocess", make_preprocessor(X, task_column)),
-                        ("model", model),
-                    ]
-                )
+                model = preprocessed(model, X, task_column)
             with warnings.catch_warnings(record=True) as fold_warnings:
                 warnings.simplefilter("always")
                 try:

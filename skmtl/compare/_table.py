@@ -48,6 +48,20 @@ def _better_worse(result, model):
     return f"{better} better, {worse} worse"
 
 
+def _reference_lines(result):
+    """Return the line that says which baseline was the reference on each task."""
+    if len(result.baselines) == 1:
+        return []
+    chosen = "; ".join(
+        f"{task}: {model}" for task, model in result.baseline_per_task().items()
+    )
+    return [
+        f"{result.baseline}: on each task, the best mean {result.metric_label} "
+        f"among {', '.join(result.baselines)} ({chosen}); chosen on the test "
+        "folds it is scored on, which favours the baseline."
+    ]
+
+
 def _legend(result):
     """Return the lines under the table that say what its numbers mean."""
     from skmtl.compare._result import ERRORS, NOISE_RULE
@@ -57,6 +71,7 @@ def _legend(result):
     return "\n".join(
         textwrap.fill(text, width=100)
         for text in [
+            *_reference_lines(result),
             f"difference vs {baseline}: mean over tasks of the per-fold {label} "
             f"difference with {baseline}, ± one standard error of the paired fold "
             "differences.",
@@ -113,7 +128,7 @@ def format_table(result):
         [
             f"difference vs {baseline}",
             *(
-                "baseline" if m == baseline else _difference(*differences[m])
+                "baseline" if m in result.baselines else _difference(*differences[m])
                 for m in models
             ),
             "",
@@ -123,14 +138,20 @@ def format_table(result):
     rows.append(
         [
             f"error reduction vs {baseline}",
-            *("baseline" if m == baseline else _gain(reductions[m]) for m in models),
+            *(
+                "baseline" if m in result.baselines else _gain(reductions[m])
+                for m in models
+            ),
             "",
         ]
     )
     rows.append(
         [
             f"tasks vs {baseline}",
-            *(_better_worse(result, m) if m != baseline else "" for m in models),
+            *(
+                "" if m in result.baselines else _better_worse(result, m)
+                for m in models
+            ),
             "",
         ]
     )

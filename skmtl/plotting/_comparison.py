@@ -52,9 +52,10 @@ def plot_comparison(
         sequences of fold scores); or the
         :class:`~skmtl.compare.ComparisonResult` of
         :func:`~skmtl.compare.compare_models`, whose baseline and metric are
-        then the defaults of ``baseline`` and ``ylabel``. The per-task dict
-        returned by :meth:`~skmtl.MultiTaskRegressor.score_per_task` is a
-        valid inner mapping.
+        then the defaults of ``baseline`` and ``ylabel`` (with several
+        baselines, each task's bars are labelled against its best one). The
+        per-task dict returned by :meth:`~skmtl.MultiTaskRegressor.score_per_task`
+        is a valid inner mapping.
     ax : matplotlib Axes, default=None
         Axes to draw on; None creates a new figure, wide enough for the bars.
     baseline : str or None, default=None
@@ -114,7 +115,10 @@ def plot_comparison(
     4
     """
     plt = pyplot()
+    best = None  # task -> baseline model, for the best of several per task
     if _is_comparison_result(results):
+        if baseline is None and len(getattr(results, "baselines", [])) > 1:
+            best = results.baseline_per_task()
         baseline = results.baseline if baseline is None else baseline
         if ylabel is None:
             ylabel = f"{results.metric_label} (held-out folds)"
@@ -124,7 +128,7 @@ def plot_comparison(
         raise ValueError(f"delta must be one of {_DELTAS}, got {delta!r}.")
     if labels not in ("auto", True, False):
         raise ValueError(f"labels must be 'auto', True or False, got {labels!r}.")
-    if baseline is not None and baseline not in models:
+    if baseline is not None and best is None and baseline not in models:
         raise ValueError(
             f"baseline={baseline!r} is not one of the models in results: {models}."
         )
@@ -136,8 +140,9 @@ def plot_comparison(
     x = np.arange(len(tasks))
     width = 0.8 / len(models)
     groups = []
+    baselines = set(best.values()) if best is not None else {baseline}
     for m, model in enumerate(models):
-        is_baseline = baseline is not None and model == baseline
+        is_baseline = baseline is not None and model in baselines
         yerr = None if np.isnan(stds[m]).all() else np.nan_to_num(stds[m])
         groups.append(
             ax.bar(
@@ -169,9 +174,14 @@ def plot_comparison(
         ax.set_title(title)
     texts, what = [], None
     if baseline is not None and labels is not False and len(models) > 1:
-        reference = means[models.index(baseline)]
+        if best is None:
+            reference = means[models.index(baseline)]
+        else:
+            reference = np.array(
+                [means[models.index(best[task])][t] for t, task in enumerate(tasks)]
+            )
         for m, bars in enumerate(groups):
-            if models[m] != baseline:
+            if models[m] not in baselines:
                 texts.extend(_annotate(ax, bars, means[m], reference, delta))
         what = (
             f"each bar minus {baseline}"
