@@ -32,8 +32,8 @@ def baseline_names(baseline):
         The baseline models.
     name : str
         The model itself for one; :data:`BEST_SINGLE_TASK` for several
-        single-task models (names containing ``"single-task"``), else
-        ``"best baseline"``.
+        single-task models (names containing ``"single-task"`` or
+        ``"per-task"``), else ``"best baseline"``.
     """
     if isinstance(baseline, str):
         return [baseline], baseline
@@ -42,7 +42,7 @@ def baseline_names(baseline):
         raise ValueError("baseline is an empty list; name at least one model.")
     if len(baselines) == 1:
         return baselines, baselines[0]
-    if all("single-task" in name for name in baselines):
+    if all("single-task" in name or "per-task" in name for name in baselines):
         return baselines, BEST_SINGLE_TASK
     return baselines, "best baseline"
 

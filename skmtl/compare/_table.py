@@ -52,9 +52,17 @@ def _reference_lines(result):
     """Return the line that says which baseline was the reference on each task."""
     if len(result.baselines) == 1:
         return []
-    chosen = "; ".join(
-        f"{task}: {model}" for task, model in result.baseline_per_task().items()
-    )
+    best = result.baseline_per_task()
+    chosen = []
+    for model in result.baselines:
+        tasks = [str(task) for task, name in best.items() if name == model]
+        if len(tasks) == len(best):
+            chosen.append(f"{model} on every task")
+        elif tasks and len(best) <= 10:
+            chosen.append(f"{model} on {', '.join(tasks)}")
+        elif tasks:
+            chosen.append(f"{model} on {len(tasks)} of {len(best)} tasks")
+    chosen = "; ".join(chosen)
     return [
         f"{result.baseline}: on each task, the best mean {result.metric_label} "
         f"among {', '.join(result.baselines)} ({chosen}); chosen on the test "

@@ -38,9 +38,9 @@ def test_each_task_is_compared_with_its_best_baseline():
     np.testing.assert_allclose(result.difference("mtl").mean, mtl - overall)
     # Against the linear baseline alone, task b was a win.
     assert result.difference("mtl", "linear", task="b").mean > 0
-    table = result.table()
+    table = " ".join(result.table().split())
     assert "difference vs best baseline" in table
-    assert "among linear, trees (a: linear; b: trees)" in table
+    assert "among linear, trees (linear on a; trees on b)" in table
     assert "favours the baseline" in table
     content = result.to_dict()
     assert content["baselines"] == ["linear", "trees"]
@@ -113,3 +113,14 @@ def test_default_comparison_reports_against_the_best_single_task(layout):
     assert result.baseline_per_task()[first] == "single-task HistGB"  # sin(3a)
     assert result.mean_scores()["single-task HistGB"][first] > 0.8
     assert not any("failed" in notice for notice in result.notices)
+
+
+def test_many_tasks_are_counted_in_the_legend():
+    tasks = [f"t{i}" for i in range(12)]
+    scores = {
+        "linear": {t: [0.5 + (i < 3) * 0.3, 0.5] for i, t in enumerate(tasks)},
+        "trees": {t: [0.6, 0.6] for t in tasks},
+    }
+    result = ComparisonResult(scores, metric="r2", baseline=["linear", "trees"])
+    legend = " ".join(result.table().split())
+    assert "(linear on 3 of 12 tasks; trees on 9 of 12 tasks)" in legend
