@@ -126,8 +126,9 @@ def compare_models(
         The model the others are compared with, or several: then, on each
         task, the one of them with the best mean score (``"best single-task"``
         in the table; chosen on the test folds, which favours the baseline).
-        None: the single-task models among ``models`` (:data:`SINGLE_TASK`),
-        else the first model.
+        None: the single-task models among ``models`` (``"single-task"`` and
+        ``"single-task HistGB"`` of :func:`default_models`), else the first
+        model.
     cv : int, cross-validation splitter or iterable, default=5
         An int: that many :class:`TaskKFold` folds, shuffled with
         ``random_state`` and stratified on the task (and, for classification,
