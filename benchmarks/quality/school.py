@@ -219,7 +219,8 @@ def main(argv=None):
     print(
         f"School: {len(seeds)} random 75/25 splits within each school; "
         "mean ± std over splits; Δm% and wins on per-school test MSE vs "
-        f"the best single-task model (* = first {grid_seeds} split(s) only)."
+        "the best single-task model"
+        + (f" (* = first {grid_seeds} split(s) only)." if grid_seeds else ".")
     )
     print(_data.markdown(header, rows))
     print(note)
