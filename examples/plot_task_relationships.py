@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from skmtl import MultiTaskRegressor
+from skmtl.architectures import MultiGateMixtureOfExpertsConfig, SoftSharingConfig
 from skmtl.datasets import make_multitask_regression
 from skmtl.plotting import (
     plot_comparison,
@@ -52,8 +53,7 @@ print(Y.corr().round(2).to_string())
 # holds out 10% of the rows, so the curves show validation losses (dashed) too;
 # ``n_iter_no_change`` is large enough that all 60 epochs run.
 soft = MultiTaskRegressor(
-    sharing="soft",
-    sharing_params={"penalty_strength": 0.001},
+    sharing=SoftSharingConfig(penalty_strength=0.001),
     loss_weighting="uncertainty",
     shared_layers=(16,),
     max_epochs=60,
@@ -105,8 +105,7 @@ print(f"mean tower similarity, related-unrelated pairs: {mixed_pairs.mean():.3f}
 # weight over the rows of ``X``. :func:`~skmtl.plotting.plot_comparison` draws
 # one bar per expert and task.
 mmoe = MultiTaskRegressor(
-    sharing="mmoe",
-    sharing_params={"n_experts": 3},
+    sharing=MultiGateMixtureOfExpertsConfig(n_experts=3),
     shared_layers=(16,),
     max_epochs=60,
     batch_size=64,

@@ -46,7 +46,10 @@ PENALTY_PARAMS = {"graph": {"task_graph": []}, "clustered": {"n_clusters": 1}}
 # unpenalized logistic regression has no finite solution on the checks'
 # separable data, so the classifier skips "graph".
 LINEAR_ESTIMATORS = [
-    estimator(penalty=name, penalty_params=PENALTY_PARAMS.get(name), **LINEAR_PARAMS)
+    estimator(
+        penalty=PENALTIES.config(name).set_params(**PENALTY_PARAMS.get(name, {})),
+        **LINEAR_PARAMS,
+    )
     for estimator in (RegularizedMultiTaskRegressor, RegularizedMultiTaskClassifier)
     for name in PENALTIES.names()
     if not (estimator is RegularizedMultiTaskClassifier and name == "graph")

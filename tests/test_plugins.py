@@ -10,12 +10,12 @@ import numpy as np
 import pytest
 from sklearn.base import clone
 from sklearn.model_selection import GridSearchCV, KFold
-from sklearn.pipeline import make_pipeline
+from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 from skmtl import MultiTaskClassifier, MultiTaskRegressor
-from skmtl.architectures import ARCHITECTURES
-from skmtl.weighting import WEIGHTINGS
+from skmtl.architectures import ARCHITECTURES, MultiGateMixtureOfExpertsConfig
+from skmtl.weighting import WEIGHTINGS, DynamicWeightAverageConfig
 
 TINY = {"shared_layers": (8,), "max_epochs": 3, "batch_size": 16, "random_state": 0}
 
@@ -86,22 +86,35 @@ def test_grid_search_over_sharing_and_weighting_in_a_pipeline(wide_regression):
     assert grid.predict(X).shape == Y.shape
 
 
-def test_grid_search_reaches_plugin_hyperparameters(wide_regression):
+def test_grid_search_reaches_plugin_hyperparameters_as_nested_parameters(
+    wide_regression,
+):
     X, Y = wide_regression
-    grid = GridSearchCV(
-        MultiTaskRegressor(**TINY, sharing="mmoe"),
+    mmoe = MultiGateMixtureOfExpertsConfig()
+    pipeline = Pipeline(
         [
-            {"sharing_params": [{"n_experts": 2}, {"n_experts": 3}]},
+            ("scale", StandardScaler()),
+            ("multitaskregressor", MultiTaskRegressor(**TINY, sharing=mmoe)),
+        ]
+    )
+    grid = GridSearchCV(
+        pipeline,
+        [
+            {"multitaskregressor__sharing__n_experts": [1, 3]},
             {
-                "loss_weighting": ["dwa"],
-                "loss_weighting_params": [{"temperature": 1.0}, {"temperature": 4.0}],
+                "multitaskregressor__loss_weighting": [DynamicWeightAverageConfig()],
+                "multitaskregressor__loss_weighting__temperature": [1.0, 4.0],
             },
         ],
         cv=KFold(2),
     ).fit(X, Y)
     assert len(grid.cv_results_["params"]) == 4
-    experts = grid.best_estimator_.net_.module_.architecture.n_experts
-    assert (
-        experts
-        == grid.best_params_.get("sharing_params", {"n_experts": 4})["n_experts"]
-    )
+    best = grid.best_estimator_[-1]
+    experts = grid.best_params_.get("multitaskregressor__sharing__n_experts", 4)
+    assert best.net_.module_.architecture.n_experts == experts
+    assert best.get_params()["sharing__n_experts"] == experts
+    # The search worked on clones: the user's configuration is untouched.
+    assert mmoe.get_params() == {"n_experts": 4}
+    assert pipeline[-1].sharing is mmoe
+    scores = grid.cv_results_["mean_test_score"]
+    assert np.isfinite(scores).all() and len(set(scores)) == 4

@@ -1,36 +1,41 @@
 """Sharing architectures: how the task networks share parameters.
 
-Each architecture is one small file; :data:`ARCHITECTURES` maps the names accepted by
-the estimators' ``sharing`` parameter to the classes.
+Each architecture is one small file holding the module and its configuration,
+registered there with :data:`ARCHITECTURES`, which maps the names accepted by the
+estimators' ``sharing`` parameter to the configurations.
 """
 
-from skmtl.architectures._base import Architecture
-from skmtl.architectures._cross_stitch import CrossStitch
-from skmtl.architectures._hard import HardSharing
-from skmtl.architectures._independent import IndependentNetworks
-from skmtl.architectures._mmoe import MultiGateMixtureOfExperts
-from skmtl.architectures._ple import ProgressiveLayeredExtraction
-from skmtl.architectures._soft import SoftSharing
-from skmtl.utils._registry import Registry
-
-ARCHITECTURES = Registry("sharing architecture", Architecture, "sharing")
-for _cls in (
-    HardSharing,
-    SoftSharing,
-    MultiGateMixtureOfExperts,
-    ProgressiveLayeredExtraction,
-    CrossStitch,
+from skmtl.architectures._base import ARCHITECTURES, Architecture, ArchitectureConfig
+from skmtl.architectures._cross_stitch import CrossStitch, CrossStitchConfig
+from skmtl.architectures._hard import HardSharing, HardSharingConfig
+from skmtl.architectures._independent import (
     IndependentNetworks,
-):
-    ARCHITECTURES.register(_cls)
+    IndependentNetworksConfig,
+)
+from skmtl.architectures._mmoe import (
+    MultiGateMixtureOfExperts,
+    MultiGateMixtureOfExpertsConfig,
+)
+from skmtl.architectures._ple import (
+    ProgressiveLayeredExtraction,
+    ProgressiveLayeredExtractionConfig,
+)
+from skmtl.architectures._soft import SoftSharing, SoftSharingConfig
 
 __all__ = [
     "ARCHITECTURES",
     "Architecture",
+    "ArchitectureConfig",
     "CrossStitch",
+    "CrossStitchConfig",
     "HardSharing",
+    "HardSharingConfig",
     "IndependentNetworks",
+    "IndependentNetworksConfig",
     "MultiGateMixtureOfExperts",
+    "MultiGateMixtureOfExpertsConfig",
     "ProgressiveLayeredExtraction",
+    "ProgressiveLayeredExtractionConfig",
     "SoftSharing",
+    "SoftSharingConfig",
 ]

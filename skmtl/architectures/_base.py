@@ -1,6 +1,9 @@
-"""The interface every sharing architecture implements."""
+"""The interface every sharing architecture implements, and their registry."""
 
 from torch import nn
+
+from skmtl.utils._plugin import PluginConfig
+from skmtl.utils._registry import Registry
 
 
 class Architecture(nn.Module):
@@ -8,8 +11,9 @@ class Architecture(nn.Module):
 
     Subclasses set the class attribute ``name`` (their registry name), build their
     layers in ``__init__`` from the arguments below plus their own keyword
-    hyperparameters (given through the estimator's ``sharing_params``), and
-    implement :meth:`forward_with_shared` (``forward`` is derived from it),
+    hyperparameters (held by their :class:`ArchitectureConfig`, which the
+    estimators' ``sharing`` parameter takes and which builds the module at fit
+    time), and implement :meth:`forward_with_shared` (``forward`` is derived from it),
     :meth:`shared_representation` and :meth:`shared_parameters`; optionally
     :meth:`penalty` and :meth:`summary`. An architecture that only multiplies
     ``X`` by weight matrices sets ``sparse_input = True``: it is then handed a
@@ -38,6 +42,9 @@ class Architecture(nn.Module):
 
     name = None
     sparse_input = False
+    #: Whether :meth:`forward_with_shared` returns a shared tensor (not None), at
+    #: which gradient-level loss weightings aggregate the per-task gradients.
+    exposes_shared = True
 
     def __init__(
         self,
@@ -92,7 +99,11 @@ class Architecture(nn.Module):
         raise NotImplementedError
 
     def shared_parameters(self):
-        """Return the parameters used by more than one task (a list)."""
+        """Return the parameters used by more than one task (a list).
+
+        Federated training averages exactly these between clients, and
+        :func:`skmtl.export.prune` with ``scope="shared"`` prunes them.
+        """
         raise NotImplementedError
 
     def penalty(self):
@@ -119,3 +130,28 @@ class Architecture(nn.Module):
             default.
         """
         return {}
+
+    def _require_layers(self, what):
+        """Raise a ValueError when the estimator gave ``shared_layers=()``."""
+        if not self.shared_layers:
+            raise ValueError(
+                f"{type(self).__name__} needs at least one {what}, got "
+                "shared_layers=()."
+            )
+
+
+class ArchitectureConfig(PluginConfig):
+    """Base class of the sharing architectures' configurations.
+
+    A configuration holds an architecture's own hyperparameters (the
+    ``__init__`` keywords of its :class:`Architecture` subclass, ``plugin``) and
+    their ``_parameter_constraints``. Given as ``sharing=``, its hyperparameters
+    are nested estimator parameters (``sharing__n_experts``), so ``GridSearchCV``
+    searches them. At fit time the estimator calls
+    ``build(n_features, n_tasks, n_outputs, shared_layers=..., head_layers=...,
+    activation=..., dropout=...)``, which returns a new module.
+    """
+
+
+#: Registry name -> architecture configuration; names accepted by ``sharing``.
+ARCHITECTURES = Registry("sharing architecture", Architecture, "sharing")

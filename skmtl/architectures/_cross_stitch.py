@@ -5,13 +5,14 @@ for multi-task learning. In Proceedings of CVPR 2016, 3994-4003.
 """
 
 import itertools
+from numbers import Real
 
 import torch
 from torch import nn
 
-from skmtl.architectures._base import Architecture
-from skmtl.architectures._checks import check_real, require_layers
+from skmtl.architectures._base import ARCHITECTURES, Architecture, ArchitectureConfig
 from skmtl.architectures._layers import TaskLinear, TaskMLP, make_activation
+from skmtl.utils._sklearn_compat import Interval
 
 
 class CrossStitch(Architecture):
@@ -88,10 +89,9 @@ class CrossStitch(Architecture):
     sparse_input = True
 
     def __init__(self, n_features, n_tasks, n_outputs, *, self_weight=0.9, **kwargs):
-        self_weight = check_real("self_weight", self_weight, 0, 1)
         super().__init__(n_features, n_tasks, n_outputs, **kwargs)
-        require_layers(self, "column layer to stitch")
-        self.self_weight = self_weight
+        self._require_layers("column layer to stitch")
+        self.self_weight = float(self_weight)
         sizes = [n_features, *self.shared_layers]
         self.columns = nn.ModuleList(
             TaskLinear(n_tasks, a, b) for a, b in itertools.pairwise(sizes)
@@ -174,3 +174,21 @@ class CrossStitch(Architecture):
             :meth:`stitch_matrices`.
         """
         return {"stitch_matrices": self.stitch_matrices()}
+
+
+@ARCHITECTURES.register
+class CrossStitchConfig(ArchitectureConfig):
+    """Configuration of :class:`CrossStitch`, ``sharing="cross_stitch"``.
+
+    Parameters
+    ----------
+    self_weight : float, default=0.9
+        Initial weight of each column on itself in the cross-stitch units, in
+        [0, 1].
+    """
+
+    plugin = CrossStitch
+    _parameter_constraints = {"self_weight": [Interval(Real, 0, 1, closed="both")]}
+
+    def __init__(self, self_weight=0.9):
+        self.self_weight = self_weight

@@ -3,7 +3,7 @@
 Caruana, R. (1997). Multitask learning. Machine Learning, 28(1), 41-75.
 """
 
-from skmtl.architectures._base import Architecture
+from skmtl.architectures._base import ARCHITECTURES, Architecture, ArchitectureConfig
 from skmtl.architectures._layers import TaskMLP, mlp
 
 
@@ -47,3 +47,22 @@ class HardSharing(Architecture):
     def shared_parameters(self):
         """Return the trunk parameters."""
         return list(self.trunk.parameters())
+
+
+@ARCHITECTURES.register
+class HardSharingConfig(ArchitectureConfig):
+    """Configuration of :class:`HardSharing`, ``sharing="hard"``.
+
+    Hard sharing has no hyperparameters of its own: the trunk and heads follow
+    the estimator's ``shared_layers``, ``head_layers``, ``activation`` and
+    ``dropout``.
+
+    Examples
+    --------
+    >>> from skmtl import MultiTaskRegressor
+    >>> from skmtl.architectures import HardSharingConfig
+    >>> MultiTaskRegressor(sharing=HardSharingConfig()).get_params()["sharing"]
+    HardSharingConfig()
+    """
+
+    plugin = HardSharing

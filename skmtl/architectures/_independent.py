@@ -1,6 +1,6 @@
 """No sharing: one full network per task, the single-task baseline."""
 
-from skmtl.architectures._base import Architecture
+from skmtl.architectures._base import ARCHITECTURES, Architecture, ArchitectureConfig
 from skmtl.architectures._layers import TaskMLP
 
 
@@ -55,3 +55,14 @@ class IndependentNetworks(Architecture):
     def shared_parameters(self):
         """Return an empty list: nothing is shared."""
         return []
+
+
+@ARCHITECTURES.register
+class IndependentNetworksConfig(ArchitectureConfig):
+    """Configuration of :class:`IndependentNetworks`, ``sharing="independent"``.
+
+    No hyperparameters of its own: each tower follows the estimator's
+    ``shared_layers``, ``head_layers``, ``activation`` and ``dropout``.
+    """
+
+    plugin = IndependentNetworks

@@ -5,11 +5,13 @@ relationships in multi-task learning with multi-gate mixture-of-experts. In
 Proceedings of KDD 2018, 1930-1939.
 """
 
+from numbers import Integral
+
 import torch
 
-from skmtl.architectures._base import Architecture
-from skmtl.architectures._checks import check_count, require_layers
+from skmtl.architectures._base import ARCHITECTURES, Architecture, ArchitectureConfig
 from skmtl.architectures._layers import TaskLinear, TaskMLP
+from skmtl.utils._sklearn_compat import Interval
 
 
 class MultiGateMixtureOfExperts(Architecture):
@@ -82,10 +84,9 @@ class MultiGateMixtureOfExperts(Architecture):
     sparse_input = True
 
     def __init__(self, n_features, n_tasks, n_outputs, *, n_experts=4, **kwargs):
-        n_experts = check_count("n_experts", n_experts, 1)
         super().__init__(n_features, n_tasks, n_outputs, **kwargs)
-        require_layers(self, "expert layer")
-        self.n_experts = n_experts
+        self._require_layers("expert layer")
+        self.n_experts = int(n_experts)
         self.experts = TaskMLP(
             self.n_experts,
             n_features,
@@ -176,3 +177,28 @@ class MultiGateMixtureOfExperts(Architecture):
             return {}
         gates = self.gate_weights(X)
         return {"gate_weights": gates.mean(dim=0), "gates": gates}
+
+
+@ARCHITECTURES.register
+class MultiGateMixtureOfExpertsConfig(ArchitectureConfig):
+    """Configuration of :class:`MultiGateMixtureOfExperts`, ``sharing="mmoe"``.
+
+    Parameters
+    ----------
+    n_experts : int, default=4
+        Number of experts, >= 1.
+
+    Examples
+    --------
+    >>> from sklearn.model_selection import GridSearchCV
+    >>> from skmtl import MultiTaskRegressor
+    >>> from skmtl.architectures import MultiGateMixtureOfExpertsConfig
+    >>> model = MultiTaskRegressor(sharing=MultiGateMixtureOfExpertsConfig())
+    >>> search = GridSearchCV(model, {"sharing__n_experts": [2, 4, 8]})
+    """
+
+    plugin = MultiGateMixtureOfExperts
+    _parameter_constraints = {"n_experts": [Interval(Integral, 1, None, closed="left")]}
+
+    def __init__(self, n_experts=4):
+        self.n_experts = n_experts

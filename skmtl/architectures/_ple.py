@@ -5,12 +5,14 @@ Tang, H., Liu, J., Zhao, M. and Gong, X. (2020). Progressive layered extraction
 In Proceedings of RecSys 2020, 269-278.
 """
 
+from numbers import Integral
+
 import torch
 from torch import nn
 
-from skmtl.architectures._base import Architecture
-from skmtl.architectures._checks import check_count, require_layers
+from skmtl.architectures._base import ARCHITECTURES, Architecture, ArchitectureConfig
 from skmtl.architectures._layers import TaskLinear, TaskMLP
+from skmtl.utils._sklearn_compat import Interval
 
 
 class _ExtractionLevel(nn.Module):
@@ -186,11 +188,10 @@ class ProgressiveLayeredExtraction(Architecture):
         n_task_experts=1,
         **kwargs,
     ):
-        n_levels = check_count("n_levels", n_levels, 1)
-        n_shared_experts = check_count("n_shared_experts", n_shared_experts, 1)
-        n_task_experts = check_count("n_task_experts", n_task_experts, 0)
+        n_levels, n_shared_experts = int(n_levels), int(n_shared_experts)
+        n_task_experts = int(n_task_experts)
         super().__init__(n_features, n_tasks, n_outputs, **kwargs)
-        require_layers(self, "expert layer")
+        self._require_layers("expert layer")
         self.n_levels = n_levels
         self.n_shared_experts = n_shared_experts
         self.n_task_experts = n_task_experts
@@ -310,3 +311,30 @@ class ProgressiveLayeredExtraction(Architecture):
             "gates": gates,
             "shared_gate_weights": shared,
         }
+
+
+@ARCHITECTURES.register
+class ProgressiveLayeredExtractionConfig(ArchitectureConfig):
+    """Configuration of :class:`ProgressiveLayeredExtraction`, ``sharing="ple"``.
+
+    Parameters
+    ----------
+    n_levels : int, default=1
+        Number of extraction levels, >= 1.
+    n_shared_experts : int, default=2
+        Shared experts per level, >= 1.
+    n_task_experts : int, default=1
+        Experts of each task per level, >= 0.
+    """
+
+    plugin = ProgressiveLayeredExtraction
+    _parameter_constraints = {
+        "n_levels": [Interval(Integral, 1, None, closed="left")],
+        "n_shared_experts": [Interval(Integral, 1, None, closed="left")],
+        "n_task_experts": [Interval(Integral, 0, None, closed="left")],
+    }
+
+    def __init__(self, n_levels=1, n_shared_experts=2, n_task_experts=1):
+        self.n_levels = n_levels
+        self.n_shared_experts = n_shared_experts
+        self.n_task_experts = n_task_experts

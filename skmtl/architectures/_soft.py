@@ -5,11 +5,14 @@ cross-lingual parameter sharing in a neural network parser. In Proceedings of AC
 2015 (Volume 2: Short Papers), 845-850.
 """
 
+from numbers import Real
+
 import torch
 from torch.nn import functional as F
 
-from skmtl.architectures._checks import check_real, require_layers
+from skmtl.architectures._base import ARCHITECTURES, ArchitectureConfig
 from skmtl.architectures._independent import IndependentNetworks
+from skmtl.utils._sklearn_compat import Interval
 
 
 class SoftSharing(IndependentNetworks):
@@ -94,10 +97,9 @@ class SoftSharing(IndependentNetworks):
     def __init__(
         self, n_features, n_tasks, n_outputs, *, penalty_strength=0.01, **kwargs
     ):
-        penalty_strength = check_real("penalty_strength", penalty_strength, 0)
         super().__init__(n_features, n_tasks, n_outputs, **kwargs)
-        require_layers(self, "tower layer to pull together")
-        self.penalty_strength = penalty_strength
+        self._require_layers("tower layer to pull together")
+        self.penalty_strength = float(penalty_strength)
 
     def penalty(self):
         """Return the L2 pull of every tower towards the mean tower.
@@ -152,3 +154,22 @@ class SoftSharing(IndependentNetworks):
         )
         unit = F.normalize(vectors, dim=1)
         return {"tower_distance": distance, "task_similarity": unit @ unit.T}
+
+
+@ARCHITECTURES.register
+class SoftSharingConfig(ArchitectureConfig):
+    r"""Configuration of :class:`SoftSharing`, ``sharing="soft"``.
+
+    Parameters
+    ----------
+    penalty_strength : float, default=0.01
+        The strength :math:`\lambda \ge 0` of the pull between the towers.
+    """
+
+    plugin = SoftSharing
+    _parameter_constraints = {
+        "penalty_strength": [Interval(Real, 0, None, closed="left")]
+    }
+
+    def __init__(self, penalty_strength=0.01):
+        self.penalty_strength = penalty_strength

@@ -71,6 +71,14 @@ def add_parser(commands):
         description=DESCRIPTION,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
+    _add_data_arguments(parser)
+    _add_model_arguments(parser)
+    _add_output_arguments(parser)
+    return parser
+
+
+def _add_data_arguments(parser):
+    """Add the arguments that say which columns are targets, tasks and features."""
     parser.add_argument("data", help="CSV file with a header row")
     parser.add_argument(
         "--target",
@@ -108,6 +116,10 @@ def add_parser(commands):
         "looks numeric; repeatable. A column of numbers with a few text cells is "
         "otherwise refused as a likely typo",
     )
+
+
+def _add_model_arguments(parser):
+    """Add the arguments of the folds and of the compared models."""
     parser.add_argument(
         "--cv", type=int, default=5, help="number of folds (default: 5)"
     )
@@ -142,6 +154,10 @@ def add_parser(commands):
         metavar="N",
         help="torch threads of the neural models (default: 1)",
     )
+
+
+def _add_output_arguments(parser):
+    """Add the arguments of what the command writes and shows."""
     parser.add_argument("--json", metavar="PATH", help="write all fold scores as JSON")
     parser.add_argument(
         "--plot",
@@ -158,7 +174,6 @@ def add_parser(commands):
     parser.add_argument(
         "--quiet", "-q", action="store_true", help="no progress bar (--no-progress)"
     )
-    return parser
 
 
 def _shows_progress(args):

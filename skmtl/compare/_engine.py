@@ -1,31 +1,20 @@
 """compare_models: cross-validate multi-task models against baselines, per task."""
 
-import time
-import warnings
 from numbers import Integral
 
 import numpy as np
-from sklearn.base import clone
-from sklearn.pipeline import Pipeline
 
-from skmtl._base import is_missing
 from skmtl.compare._models import (
     bind_task_column,
     default_baseline,
     default_models,
     skip_reason,
 )
-from skmtl.compare._notices import (
-    chosen_params_notice,
-    error_text,
-    small_folds_notice,
-    warning_notices,
-)
-from skmtl.compare._preprocess import check_finite_features, preprocessed
-from skmtl.compare._result import METRIC_LABELS, ComparisonResult
+from skmtl.compare._preprocess import check_finite_features
+from skmtl.compare._result import ComparisonResult
+from skmtl.compare._runs import FoldRuns
 from skmtl.compare._split import TaskKFold
 from skmtl.compare._tasks import check_fold_sizes, prepare_targets, standardized
-from skmtl.metrics import per_task_scores
 from skmtl.utils._sklearn_compat import _safe_indexing
 
 
@@ -44,36 +33,6 @@ def _folds(cv, X, data, task_column, classification, random_state):
     if hasattr(cv, "split"):
         return list(cv.split(X, data.Y if task_column is not None else None))
     return [(train, test) for train, test in cv]
-
-
-def _named(Y, data):
-    """Return wide-layout targets as a DataFrame whose columns are the task names.
-
-    The models then know each task by its name, and so do their messages.
-    """
-    if data.tasks is not None:
-        return Y
-    try:
-        import pandas as pd
-    except ImportError:
-        return Y
-    return pd.DataFrame(Y, columns=data.names)
-
-
-def _chosen_params(model):
-    """Return the hyperparameters a fitted search chose, or None for other models."""
-    final = model.steps[-1][1] if isinstance(model, Pipeline) else model
-    params = getattr(final, "best_params_", None)
-    return dict(params) if params is not None else None
-
-
-def _test_sizes(data, test):
-    """Return the number of observed test labels of each task in ``test``."""
-    observed = ~is_missing(data.Y[test])
-    if data.tasks is None:
-        return dict(zip(data.names, observed.sum(axis=0).tolist()))
-    tasks = data.tasks[test]
-    return {name: int(observed[tasks == name].sum()) for name in data.names}
 
 
 def compare_models(
@@ -194,10 +153,7 @@ def compare_models(
     >>> sorted(result.scores["pooled"])
     ['task_0', 'task_1', 'task_2']
     """
-    if on_error not in ("warn", "raise"):
-        raise ValueError(f"on_error={on_error!r}; expected 'warn' or 'raise'.")
-    if preprocessor not in ("auto", None):
-        raise ValueError(f"preprocessor={preprocessor!r}; expected 'auto' or None.")
+    _check_options(on_error, preprocessor)
     data = prepare_targets(
         X,
         y,
@@ -212,96 +168,71 @@ def compare_models(
         models = default_models(
             classification=classification, random_state=random_state
         )
-    if baseline is None:
-        baseline = default_baseline(models)
-    baselines = [baseline] if isinstance(baseline, str) else list(baseline)
-    unknown = [name for name in baselines if name not in models]
-    if unknown or not baselines:
-        raise ValueError(
-            f"baseline={baseline!r} is not one of the models {list(models)}."
-        )
-
-    notices = []
+    baseline = _check_baseline(baseline, models)
     model_task_column = task_column
     if preprocessor == "auto" and task_column is not None:
         model_task_column = 0
-    runnable = {}
-    for name, estimator in models.items():
-        reason = skip_reason(estimator, data.n_classes)
-        if reason is not None and name not in baselines:
-            notices.append(f"{name} skipped: {reason}.")
-            continue
-        runnable[name] = bind_task_column(estimator, model_task_column)
+    runnable, notices = _runnable(models, baseline, data, model_task_column)
 
     metric = "accuracy" if classification else "r2"
-    scores = {name: {task: [] for task in data.names} for name in runnable}
-    fit_times = {name: [] for name in runnable}
-    caught = {name: [] for name in runnable}
-    failures = {name: {} for name in runnable}
-    chosen = {name: [] for name in runnable}
-    test_sizes = {task: [] for task in data.names}
+    runs = FoldRuns(runnable, data, X, task_column, metric, preprocessor, on_error)
     total, done = len(folds) * len(runnable), 0
     for k, (train, test) in enumerate(folds):
         Y = data.Y
         if standardize_targets and not classification:
             Y = standardized(data, train)
-        X_train, X_test = _safe_indexing(X, train), _safe_indexing(X, test)
-        for task, size in _test_sizes(data, test).items():
-            test_sizes[task].append(size)
-        for name, estimator in runnable.items():
+        fold = (train, test, _safe_indexing(X, train), _safe_indexing(X, test))
+        runs.record_test_sizes(test)
+        for name in runnable:
             if progress is not None:
                 progress(done, total, f"fold {k + 1}/{len(folds)}: {name}")
-            start = time.perf_counter()
-            model = clone(estimator)
-            if preprocessor == "auto":
-                model = preprocessed(model, X, task_column)
-            with warnings.catch_warnings(record=True) as fold_warnings:
-                warnings.simplefilter("always")
-                try:
-                    model.fit(X_train, _named(Y[train], data))
-                    chosen[name].append(_chosen_params(model))
-                    fold_scores = per_task_scores(
-                        Y[test],
-                        model.predict(X_test),
-                        task=None if data.tasks is None else data.tasks[test],
-                        task_names=data.names,
-                        metric=metric,
-                    )
-                except Exception as error:
-                    if on_error == "raise":
-                        raise
-                    failures[name].setdefault(error_text(error), []).append(k + 1)
-                    if len(chosen[name]) == k:
-                        chosen[name].append(None)
-                    fold_scores = dict.fromkeys(data.names, float("nan"))
-            caught[name].extend((k + 1, warning) for warning in fold_warnings)
-            fit_times[name].append(time.perf_counter() - start)
-            for task in data.names:
-                scores[name][task].append(fold_scores[task])
+            runs.fit(name, k, fold, Y)
             done += 1
     if progress is not None:
         progress(done, total, "done")
-    for name in runnable:
-        for message, failed in failures[name].items():
-            which = ", ".join(map(str, failed))
-            notices.append(f"{name} failed on fold {which} (NaN scores): {message}")
-        notices.extend(warning_notices(name, caught[name]))
-        notice = chosen_params_notice(name, chosen[name])
-        if notice is not None:
-            notices.append(notice)
-    notice = small_folds_notice(test_sizes, METRIC_LABELS[metric])
-    if notice is not None:
-        notices.append(notice)
     return ComparisonResult(
-        scores,
+        runs.scores,
         metric=metric,
         baseline=baseline,
-        fit_times=fit_times,
-        notices=notices,
+        fit_times=runs.fit_times,
+        notices=notices + runs.notices(),
         layout="wide" if task_column is None else "long",
-        test_sizes=test_sizes,
+        test_sizes=runs.test_sizes,
         test_train_ratio=float(
             np.mean([len(test) / len(train) for train, test in folds])
         ),
-        chosen_params=chosen,
+        chosen_params=runs.chosen,
     )
+
+
+def _check_options(on_error, preprocessor):
+    """Raise a ValueError for an unknown ``on_error`` or ``preprocessor``."""
+    if on_error not in ("warn", "raise"):
+        raise ValueError(f"on_error={on_error!r}; expected 'warn' or 'raise'.")
+    if preprocessor not in ("auto", None):
+        raise ValueError(f"preprocessor={preprocessor!r}; expected 'auto' or None.")
+
+
+def _check_baseline(baseline, models):
+    """Return the baseline (a name or a list), checked, or the default one."""
+    if baseline is None:
+        return default_baseline(models)
+    baselines = [baseline] if isinstance(baseline, str) else list(baseline)
+    if not baselines or any(name not in models for name in baselines):
+        raise ValueError(
+            f"baseline={baseline!r} is not one of the models {list(models)}."
+        )
+    return baseline
+
+
+def _runnable(models, baseline, data, task_column):
+    """Return the models that can run, bound to ``task_column``, and skip notices."""
+    runnable, notices = {}, []
+    for name, estimator in models.items():
+        reason = skip_reason(estimator, data.n_classes)
+        baselines = [baseline] if isinstance(baseline, str) else baseline
+        if reason is not None and name not in baselines:
+            notices.append(f"{name} skipped: {reason}.")
+            continue
+        runnable[name] = bind_task_column(estimator, task_column)
+    return runnable, notices

@@ -5,24 +5,14 @@ import math
 import numpy as np
 
 from skmtl.compare._best import baseline_names, best_fold_scores, best_per_task
+from skmtl.compare._result_json import result_to_dict
 from skmtl.compare._table import format_table
+from skmtl.compare._wording import METRIC_LABELS
 from skmtl.metrics import (
     beyond_noise,
     error_reduction,
     paired_difference,
     relative_gain,
-)
-
-METRIC_LABELS = {"r2": "R²", "accuracy": "accuracy"}
-ERRORS = {"r2": "1 - R²", "accuracy": "1 - accuracy"}
-
-#: How a winner is decided, in words (shown under the table and in the JSON).
-NOISE_RULE = (
-    "A model is named best (on a task, or overall) only when its paired fold "
-    "differences with the runner-up pass the corrected resampled t-test at the "
-    "5% level (Nadeau & Bengio 2003: standard error std * sqrt(1/K + "
-    "n_test/n_train), K - 1 degrees of freedom); otherwise the difference is "
-    "within fold noise and no model is named."
 )
 
 
@@ -34,21 +24,6 @@ def _mean(values):
 def _std(values):
     finite = [v for v in values if math.isfinite(v)]
     return float(np.std(finite)) if finite else float("nan")
-
-
-def _json_number(value):
-    return value if math.isfinite(value) else None
-
-
-def _json_value(value):
-    """Return a hyperparameter value as JSON: numbers, strings, else its repr."""
-    if value is None or isinstance(value, bool | int | str):
-        return value
-    if isinstance(value, float):
-        return _json_number(value)
-    if isinstance(value, np.generic):
-        return _json_value(value.item())
-    return repr(value)
 
 
 class ComparisonResult:
@@ -428,86 +403,7 @@ class ComparisonResult:
             hyperparameters chosen by an inner search, or None),
             ``fit_times`` and ``notices``.
         """
-        means, stds = self.mean_scores(), self.std_scores()
-
-        def per_task(values):
-            return {
-                model: {str(task): _json_number(v) for task, v in tasks.items()}
-                for model, tasks in values.items()
-            }
-
-        def paired(value):
-            return {
-                "mean": _json_number(value.mean),
-                "standard_error": _json_number(value.standard_error),
-                "p_value": _json_number(value.p_value),
-            }
-
-        per_task_differences = {task: self.differences(task) for task in self.tasks}
-        return {
-            "metric": self.metric,
-            "layout": self.layout,
-            "baseline": self.baseline,
-            "baselines": list(self.baselines),
-            "baseline_per_task": {
-                str(task): model for task, model in self.baseline_per_task().items()
-            },
-            "n_splits": self.n_splits,
-            "models": list(self.models),
-            "tasks": [str(task) for task in self.tasks],
-            "scores": {
-                model: {
-                    str(task): [_json_number(v) for v in folds]
-                    for task, folds in tasks.items()
-                }
-                for model, tasks in self.scores.items()
-            },
-            "mean": per_task(means),
-            "std": per_task(stds),
-            "overall": {
-                model: {"mean": _json_number(mean), "std": _json_number(std)}
-                for model, (mean, std) in self.overall().items()
-            },
-            "difference": {
-                model: paired(value) for model, value in self.differences().items()
-            },
-            "difference_per_task": {
-                model: {
-                    str(task): paired(per_task_differences[task][model])
-                    for task in self.tasks
-                }
-                for model in self.models
-            },
-            "error_reduction": {
-                model: _json_number(value)
-                for model, value in self.error_reductions().items()
-            },
-            "error": ERRORS.get(self.metric, f"1 - {self.metric}"),
-            "relative_gain": {
-                model: _json_number(gain)
-                for model, gain in self.relative_gains().items()
-            },
-            "winners": {str(task): model for task, model in self.winners().items()},
-            "overall_winner": self.overall_winner(),
-            "noise_rule": NOISE_RULE,
-            "test_sizes": {
-                str(task): list(sizes) for task, sizes in self.test_sizes.items()
-            },
-            "chosen_params": {
-                model: [
-                    None
-                    if params is None
-                    else {key: _json_value(v) for key, v in params.items()}
-                    for params in folds
-                ]
-                for model, folds in self.chosen_params.items()
-            },
-            "fit_times": {
-                model: [round(t, 4) for t in times]
-                for model, times in self.fit_times.items()
-            },
-            "notices": list(self.notices),
-        }
+        return result_to_dict(self)
 
     def __repr__(self):
         return (

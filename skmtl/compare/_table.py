@@ -3,6 +3,7 @@
 import math
 import textwrap
 
+from skmtl.compare._wording import ERRORS, NOISE_RULE
 from skmtl.metrics import beyond_noise
 
 
@@ -72,8 +73,6 @@ def _reference_lines(result):
 
 def _legend(result):
     """Return the lines under the table that say what its numbers mean."""
-    from skmtl.compare._result import ERRORS, NOISE_RULE
-
     baseline, label = result.baseline, result.metric_label
     error = ERRORS.get(result.metric, f"1 - {result.metric}")
     return "\n".join(

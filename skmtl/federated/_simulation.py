@@ -147,13 +147,45 @@ def run_federated(
     """
     _check_options(clients, num_rounds, strategy, local_epochs, proximal_mu)
     os.environ.setdefault("FLWR_TELEMETRY_ENABLED", "0")
-    from flwr.app import ArrayRecord, ConfigRecord, Message, MetricRecord, RecordDict
-    from flwr.clientapp import ClientApp
-    from flwr.serverapp import ServerApp
     from flwr.serverapp.strategy import FedAvg, FedProx
     from flwr.simulation import run_simulation
 
     data = [_client_data(client) for client in clients]
+    recorder = _RoundRecorder()
+    n_clients = len(data)
+    options = {
+        "min_train_nodes": n_clients,
+        "min_evaluate_nodes": n_clients,
+        "min_available_nodes": n_clients,
+        "train_metrics_aggr_fn": recorder.record_train,
+        "evaluate_metrics_aggr_fn": recorder.record_evaluate,
+    }
+    strategy_object = (
+        FedProx(proximal_mu=proximal_mu, **options)
+        if strategy == "fedprox"
+        else FedAvg(**options)
+    )
+    if backend_config is None:
+        backend_config = {
+            "client_resources": {"num_cpus": 1},
+            "init_args": {"num_cpus": os.cpu_count() or 1, "include_dashboard": False},
+        }
+    server_app = _server_app(strategy_object, recorder.result, num_rounds, local_epochs)
+    run_simulation(
+        server_app=server_app,
+        client_app=_client_app(estimator, scoring, data),
+        num_supernodes=n_clients,
+        backend_config=backend_config,
+    )
+    _check_every_reply(recorder.replies, num_rounds, len(data))
+    return recorder.result
+
+
+def _client_app(estimator, scoring, data):
+    """Return the Flower client app: each client trains and scores on its data."""
+    from flwr.app import ArrayRecord, ConfigRecord, Message, MetricRecord, RecordDict
+    from flwr.clientapp import ClientApp
+
     client_app = ClientApp()
 
     def local_client(context):
@@ -193,13 +225,24 @@ def run_federated(
         content = RecordDict({"metrics": MetricRecord(metrics)})
         return Message(content=content, reply_to=msg)
 
-    result = FederatedResult(shared_state={})
-    rounds = {"train": 0, "evaluate": 0}
-    replies = {}
+    return client_app
 
-    def record_train(contents, weighted_by_key):
+
+class _RoundRecorder:
+    """The strategy's metric aggregation: the per-round history and the audit."""
+
+    def __init__(self):
+        self.result = FederatedResult(shared_state={})
+        self.rounds = {"train": 0, "evaluate": 0}
+        self.replies = {}
+
+    def record_train(self, contents, weighted_by_key):
+        """Record a training round's replies; return its mean training loss."""
+        from flwr.app import MetricRecord
+
+        rounds, result = self.rounds, self.result
         rounds["train"] += 1
-        replies[("train", rounds["train"])] = len(contents)
+        self.replies[("train", rounds["train"])] = len(contents)
         losses = []
         for content in contents:
             result.exchanged.append(_summary(content, rounds["train"], "train"))
@@ -209,9 +252,13 @@ def run_federated(
         )
         return MetricRecord({"train-loss": float(np.mean(losses))})
 
-    def record_evaluate(contents, weighted_by_key):
+    def record_evaluate(self, contents, weighted_by_key):
+        """Record an evaluation round's replies; return the clients' mean score."""
+        from flwr.app import MetricRecord
+
+        rounds, result = self.rounds, self.result
         rounds["evaluate"] += 1
-        replies[("evaluate", rounds["evaluate"])] = len(contents)
+        self.replies[("evaluate", rounds["evaluate"])] = len(contents)
         scores = {}
         for content in contents:
             result.exchanged.append(_summary(content, rounds["evaluate"], "evaluate"))
@@ -224,24 +271,17 @@ def run_federated(
         entry["client_scores"] = dict(sorted(scores.items()))
         return MetricRecord({"score": mean})
 
-    n_clients = len(data)
-    options = {
-        "min_train_nodes": n_clients,
-        "min_evaluate_nodes": n_clients,
-        "min_available_nodes": n_clients,
-        "train_metrics_aggr_fn": record_train,
-        "evaluate_metrics_aggr_fn": record_evaluate,
-    }
-    strategy_object = (
-        FedProx(proximal_mu=proximal_mu, **options)
-        if strategy == "fedprox"
-        else FedAvg(**options)
-    )
+
+def _server_app(strategy, result, num_rounds, local_epochs):
+    """Return the Flower server app: runs ``strategy``, keeps the final layers."""
+    from flwr.app import ArrayRecord, ConfigRecord
+    from flwr.serverapp import ServerApp
+
     server_app = ServerApp()
 
     @server_app.main()
     def main(grid, context):
-        final = strategy_object.start(
+        final = strategy.start(
             grid=grid,
             initial_arrays=ArrayRecord([]),
             num_rounds=int(num_rounds),
@@ -252,16 +292,4 @@ def run_federated(
             for name, tensor in final.arrays.to_torch_state_dict().items()
         }
 
-    if backend_config is None:
-        backend_config = {
-            "client_resources": {"num_cpus": 1},
-            "init_args": {"num_cpus": os.cpu_count() or 1, "include_dashboard": False},
-        }
-    run_simulation(
-        server_app=server_app,
-        client_app=client_app,
-        num_supernodes=n_clients,
-        backend_config=backend_config,
-    )
-    _check_every_reply(replies, num_rounds, len(data))
-    return result
+    return server_app

@@ -17,8 +17,9 @@ from skmtl._base import (
 from skmtl._scoring import PerTaskScoreMixin
 from skmtl.linear_model._objective import LinearFit
 from skmtl.linear_model._solver import NonFiniteError, fista
-from skmtl.linear_model.penalties import PENALTIES
+from skmtl.linear_model.penalties import PENALTIES, PenaltyConfig
 from skmtl.utils._doc_link import DocLinkMixin
+from skmtl.utils._plugin import build_plugin
 from skmtl.utils._sklearn_compat import (
     Interval,
     StrOptions,
@@ -49,7 +50,7 @@ class _BaseRegularizedMultiTask(
     _split_features = staticmethod(validate_linear_features)
 
     _parameter_constraints = {
-        "penalty": [str, type],
+        "penalty": [str, type, PenaltyConfig],
         "alpha": [Interval(Real, 0, None, closed="left")],
         "penalty_params": [dict, None],
         "fit_intercept": ["boolean"],
@@ -164,7 +165,7 @@ class _BaseRegularizedMultiTask(
                 )
             except NonFiniteError as error:
                 raise ValueError(
-                    f"{type(self).__name__}(penalty={self.penalty!r}) stopped: the "
+                    f"{type(self).__name__}(penalty={penalty.name!r}) stopped: the "
                     f"objective is not finite in float64 ({error}). The features or "
                     "targets are too large: scale them (e.g. StandardScaler on X, "
                     "and divide y by its standard deviation)."
@@ -219,21 +220,21 @@ class _BaseRegularizedMultiTask(
         return scale
 
     def _build_penalty(self):
-        penalty_cls = PENALTIES.resolve(self.penalty)
-        params = dict(self.penalty_params or {})
-        clash = sorted({"alpha", "task_names"} & set(params))
+        params = self.penalty_params
+        clash = sorted({"alpha", "task_names"} & set(params or {}))
         if clash:
             raise ValueError(
                 f"penalty_params may not set {clash}: alpha is an estimator "
                 "parameter and the task names come from the data."
             )
-        try:
-            return penalty_cls(self.alpha, self.task_names_, **params)
-        except TypeError as error:
-            raise TypeError(
-                f"penalty_params={params!r} does not fit {penalty_cls.__name__}: "
-                f"{error}"
-            ) from error
+        return build_plugin(
+            PENALTIES,
+            self.penalty,
+            "penalty_params",
+            params,
+            self.alpha,
+            self.task_names_,
+        )
 
     # ----------------------------------------------------------------- predict
     def _scores(self, features, task_index):

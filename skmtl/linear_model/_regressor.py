@@ -46,17 +46,19 @@ class RegularizedMultiTaskRegressor(RegressorMixin, _BaseRegularizedMultiTask):
 
     Parameters
     ----------
-    penalty : str or Penalty subclass, default="l21"
+    penalty : str or PenaltyConfig, default="l21"
         The penalty: a name registered in
-        ``skmtl.linear_model.penalties.PENALTIES`` or a subclass of
-        :class:`skmtl.linear_model.penalties.Penalty`.
+        ``skmtl.linear_model.penalties.PENALTIES``, or a penalty's configuration
+        with its own hyperparameters, e.g.
+        ``skmtl.linear_model.penalties.ClusteredPenaltyConfig(n_clusters=3)``,
+        which are then nested parameters (``penalty__n_clusters``) that
+        ``GridSearchCV`` searches. A subclass of
+        :class:`skmtl.linear_model.penalties.Penalty` is accepted too.
     alpha : float, default=0.01
         Strength of the penalty, >= 0 (0: no penalty).
     penalty_params : dict, default=None
-        Hyperparameters of the penalty, e.g. ``{"n_clusters": 3}`` for
-        ``"clustered"``, ``{"mean_ridge": 0.1}`` for ``"mean"``,
-        ``{"task_graph": [("a", "b")]}`` for ``"graph"``. Grid-searchable as a
-        whole dict.
+        Deprecated (FutureWarning), removed in the next release: hyperparameters
+        of the penalty; give its configuration as ``penalty`` instead.
     fit_intercept : bool, default=True
         Whether each task has its own unpenalized intercept.
     task_weighting : {"per_task", "per_sample"}, default="per_task"

@@ -106,15 +106,7 @@ def fista(problem, x0, *, lipschitz, max_iter, tol):
         When the objective, the gradient or the Lipschitz estimate is not
         finite, or the line search cannot find a step with finite values.
     """
-    x = np.array(x0, dtype=np.float64)
-    if not np.isfinite(lipschitz):
-        raise NonFiniteError(
-            f"the curvature of the data term is not finite ({lipschitz})"
-        )
-    image_x = problem.image(x)
-    objective = problem.smooth_value(x, image_x) + problem.nonsmooth_value(x)
-    if not np.isfinite(objective):
-        raise NonFiniteError(f"the objective at the start is {objective}")
+    x, image_x, objective = _start(problem, x0, lipschitz)
     path = [objective]
     # Rounding in the values grows with the data's scale, not with the objective:
     # changes below this floor are noise (e.g. when the objective tends to 0).
@@ -160,16 +152,8 @@ def fista(problem, x0, *, lipschitz, max_iter, tol):
             if screen is not None:
                 screen(objective_new, x_new, x)
         else:
-            step_norm = np.sqrt(moved)
-            size = np.linalg.norm(x_new)
-            # Minus the rounding of the mapping G = L (y - x+): about eps L |x|.
-            measure = L * step_norm * (size + step_norm) - _ROUNDOFF * L * size**2
-        if np.vdot(y - x_new, x_new - x) > 0:
-            t, beta = 1.0, 0.0
-        else:
-            t_next = 0.5 * (1.0 + np.sqrt(1.0 + 4.0 * t * t))
-            beta = (t - 1.0) / t_next
-            t = t_next
+            measure = _mapping_measure(L, moved, x_new)
+        t, beta = _momentum(t, y, x_new, x)
         if beta > 0:
             y = x_new + beta * (x_new - x)
             image_y = _extrapolate(image_new, image_x, beta)
@@ -189,6 +173,39 @@ def fista(problem, x0, *, lipschitz, max_iter, tol):
         lipschitz=L,
         stopping_measure=measure / problem.tol_scale if problem.tol_scale else 0.0,
     )
+
+
+def _start(problem, x0, lipschitz):
+    """Return the starting point, its image and objective, checked finite."""
+    x = np.array(x0, dtype=np.float64)
+    if not np.isfinite(lipschitz):
+        raise NonFiniteError(
+            f"the curvature of the data term is not finite ({lipschitz})"
+        )
+    image_x = problem.image(x)
+    objective = problem.smooth_value(x, image_x) + problem.nonsmooth_value(x)
+    if not np.isfinite(objective):
+        raise NonFiniteError(f"the objective at the start is {objective}")
+    return x, image_x, objective
+
+
+def _mapping_measure(L, moved, x_new):
+    """Return the gradient mapping's stopping measure of a step of squared size."""
+    step_norm = np.sqrt(moved)
+    size = np.linalg.norm(x_new)
+    # Minus the rounding of the mapping G = L (y - x+): about eps L |x|.
+    return L * step_norm * (size + step_norm) - _ROUNDOFF * L * size**2
+
+
+def _momentum(t, y, x_new, x):
+    """Return the next FISTA momentum parameter ``t`` and extrapolation ``beta``.
+
+    The momentum restarts (O'Donoghue & Candes) when the step turns back.
+    """
+    if np.vdot(y - x_new, x_new - x) > 0:
+        return 1.0, 0.0
+    t_next = 0.5 * (1.0 + np.sqrt(1.0 + 4.0 * t * t))
+    return t_next, (t - 1.0) / t_next
 
 
 def _line_search(problem, y, f_y, gradient, L, floor):

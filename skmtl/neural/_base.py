@@ -20,7 +20,7 @@ from skmtl._base import (
     fit_layout,
 )
 from skmtl._scoring import PerTaskScoreMixin
-from skmtl.architectures import ARCHITECTURES
+from skmtl.architectures import ARCHITECTURES, ArchitectureConfig
 from skmtl.neural._callbacks import DivergenceGuard, TrainingDiverged
 from skmtl.neural._captured import step_runner_for
 from skmtl.neural._data import (
@@ -45,6 +45,7 @@ from skmtl.neural._net import MultiTaskNet
 from skmtl.neural._progress import progress_callbacks
 from skmtl.neural._sparse_data import SparseRows, SparseTaskDataset
 from skmtl.utils._doc_link import DocLinkMixin
+from skmtl.utils._plugin import build_plugin
 from skmtl.utils._random import (
     derived_seed,
     draw_seed,
@@ -60,7 +61,7 @@ from skmtl.utils._sklearn_compat import (
 )
 from skmtl.utils._threads import torch_threads
 from skmtl.utils._worker_gc import freeze_gc_in_worker_process
-from skmtl.weighting import WEIGHTINGS, FixedWeighting
+from skmtl.weighting import WEIGHTINGS, FixedWeightingConfig, LossWeightingConfig
 from skmtl.weighting._fixed import check_fixed_weights
 
 OPTIMIZERS = {
@@ -118,11 +119,11 @@ class _BaseMultiTaskNeural(
     """
 
     _parameter_constraints = {
-        "sharing": [str, type],
+        "sharing": [str, type, ArchitectureConfig],
         "sharing_params": [dict, None],
         "shared_layers": ["array-like"],
         "head_layers": ["array-like"],
-        "loss_weighting": [str, type, dict, "array-like"],
+        "loss_weighting": [str, type, LossWeightingConfig, dict, "array-like"],
         "loss_weighting_params": [dict, None],
         "activation": [str, type],
         "dropout": [Interval(Real, 0, 1, closed="left")],
@@ -288,12 +289,11 @@ class _BaseMultiTaskNeural(
             seed = (seed + len(self.net_.history)) % np.iinfo(np.int32).max
         with torch_threads(self.n_threads):
             if warm:
-                # Plain attributes: skorch's set_params would re-initialise parts.
-                self.net_.iterator_train__generator = torch.Generator().manual_seed(
-                    seed
+                self.net_.prepare_warm_start(
+                    shuffle_seed=seed,
+                    dropout_seed=derived_seed(seed, 1),
+                    max_epochs=self.max_epochs,
                 )
-                self.net_.dropout_generator.manual_seed(derived_seed(seed, 1))
-                self.net_.max_epochs = self.max_epochs
             else:
                 # Only module construction draws from torch's global generator
                 # (seeded, restored and locked there); training draws from
@@ -369,15 +369,10 @@ class _BaseMultiTaskNeural(
         return targets >= 0
 
     def _build_net(self, n_features, seed):
-        architecture_cls = ARCHITECTURES.resolve(self.sharing)
-        weighting_cls = (
-            WEIGHTINGS.resolve(self.loss_weighting)
-            if isinstance(self.loss_weighting, str | type)
-            else FixedWeighting
-        )
         n_outputs, class_counts = self._output_sizes()
-        architecture = _construct(
-            architecture_cls,
+        architecture = build_plugin(
+            ARCHITECTURES,
+            self.sharing,
             "sharing_params",
             self.sharing_params,
             n_features,
@@ -388,18 +383,18 @@ class _BaseMultiTaskNeural(
             activation=self.activation,
             dropout=self.dropout,
         )
-        weighting_kwargs = {}
-        if weighting_cls is FixedWeighting and not isinstance(self.loss_weighting, str):
-            weighting_kwargs["weights"] = self._fixed_task_weights()
-        weighting = _construct(
-            weighting_cls,
+        weighting = self.loss_weighting
+        if not isinstance(weighting, str | type | LossWeightingConfig):
+            weighting = FixedWeightingConfig(weights=self._fixed_task_weights())
+        weighting = build_plugin(
+            WEIGHTINGS,
+            weighting,
             "loss_weighting_params",
             self.loss_weighting_params,
             self.n_tasks_,
             random_state=seed,
-            **weighting_kwargs,
         )
-        if weighting.requires_features and not _exposes_shared(architecture):
+        if weighting.requires_features and not architecture.exposes_shared:
             raise ValueError(
                 f"loss_weighting={self.loss_weighting!r} aggregates per-task "
                 "gradients at the shared representation, which the "
@@ -681,36 +676,6 @@ def _input_tensor(features, device, keep_sparse):
         coo.shape,
         check_invariants=False,  # valid by construction (SciPy's own arrays)
     ).to(device)
-
-
-def _exposes_shared(architecture):
-    """Return whether the architecture's forward pass yields a shared tensor."""
-    architecture.eval()
-    try:
-        with torch.no_grad():
-            probe = torch.zeros(1, architecture.n_features)
-            return architecture.forward_with_shared(probe)[1] is not None
-    finally:
-        architecture.train()
-
-
-def _construct(cls, params_name, params, *args, **kwargs):
-    """Instantiate a plugin; errors name the estimator parameter at fault."""
-    params = dict(params or {})
-    clash = sorted(set(params) & set(kwargs))
-    if clash:
-        raise ValueError(
-            f"{params_name} may not set {clash}: they are estimator parameters of "
-            "their own."
-        )
-    try:
-        return cls(*args, **kwargs, **params)
-    except TypeError as error:
-        raise TypeError(
-            f"{params_name}={params!r} does not fit {cls.__name__}: {error}"
-        ) from error
-    except ValueError as error:
-        raise ValueError(f"{params_name}={params!r}: {error}") from error
 
 
 def _check_takes_weight_decay(optimizer):

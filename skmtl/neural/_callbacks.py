@@ -1,69 +1,10 @@
-"""Callbacks: per-epoch history and progress, and the divergence guard."""
+"""Callbacks: per-epoch progress lines and the divergence guard."""
 
 import math
 import sys
 
-import numpy as np
 import torch
 from skorch.callbacks import Callback
-
-
-class TaskLossRecorder(Callback):
-    """Write each epoch's per-task losses, overall losses and task weights to history.
-
-    Per-task losses are exact epoch means over the observed labels (accumulated as
-    tensors during the epoch, read once at its end). ``train_loss`` and
-    ``valid_loss`` are the unweighted means of the per-task losses, so early
-    stopping compares epochs on the same scale whatever the loss weighting.
-
-    History keys added each epoch: ``train_loss``, ``train_task_loss`` (dict task
-    name -> loss), ``task_weights`` (list, the mean weight applied to each task
-    over the epoch's batches) and, with a validation split, ``valid_loss`` and
-    ``valid_task_loss``.
-    """
-
-    def on_epoch_begin(self, net, **kwargs):
-        """Reset the net's per-epoch accumulators."""
-        net.reset_epoch_stats()
-
-    def on_epoch_end(self, net, dataset_valid=None, **kwargs):
-        """Record this epoch's losses and weights, and tell the weighting."""
-        names = net.task_names
-        stats = net.epoch_stats()
-        train = stats["train"]
-        if len(net.history) == 1:
-            _check_split_labels(names, train, stats["valid"], dataset_valid)
-        net.history.record("train_task_loss", dict(zip(names, train.tolist())))
-        net.history.record("train_loss", float(np.nanmean(train)))
-        net.history.record("task_weights", stats["weights"].tolist())
-        if dataset_valid is not None:
-            valid = stats["valid"]
-            net.history.record("valid_task_loss", dict(zip(names, valid.tolist())))
-            net.history.record("valid_loss", float(np.nanmean(valid)))
-        net.module_.weighting.end_epoch(net.epoch_task_losses(training=True))
-
-
-def _check_split_labels(names, train, valid, dataset_valid):
-    """Raise a ValueError if the training split lacks a task or validation all.
-
-    Checked after the first epoch, which sees every row: a task without a
-    training label would keep its initial head, silently; a validation split
-    without any label gives early stopping nothing to monitor.
-    """
-    untrained = [name for name, loss in zip(names, train) if np.isnan(loss)]
-    if untrained:
-        raise ValueError(
-            f"Tasks {untrained} have no observed label with a positive weight in "
-            "the training rows (early stopping held their labels out for "
-            "validation): lower validation_fraction, provide more labels, or set "
-            "early_stopping=False."
-        )
-    if dataset_valid is not None and np.isnan(valid).all():
-        raise ValueError(
-            "The validation split holds no observed label of any task, so early "
-            "stopping has no validation loss to monitor: raise "
-            "validation_fraction, provide more labels, or set early_stopping=False."
-        )
 
 
 class EpochProgress(Callback):
@@ -135,12 +76,12 @@ class DivergenceGuard(Callback):
 
     Three checks, none of which adds a per-batch synchronisation: each batch's
     loss, already read to the host for the history (see
-    :meth:`~skmtl.neural._net.MultiTaskNet.run_single_epoch`); each epoch's
-    accumulated per-task losses (one small read per epoch); the weights at the
-    end of training (one read per fit). On failure the module's parameters and
-    buffers are restored to the newest snapshot that is finite (snapshots are
-    taken when training starts and after every epoch whose losses were
-    finite), and :class:`TrainingDiverged`, a ``ValueError``, is raised.
+    :meth:`~skmtl.neural._fast_loop.FastTrainingLoopMixin.run_single_epoch`);
+    each epoch's accumulated per-task losses (one small read per epoch); the
+    weights at the end of training (one read per fit). On failure the module's
+    parameters and buffers are restored to the newest snapshot that is finite
+    (snapshots are taken when training starts and after every epoch whose
+    losses were finite), and :class:`TrainingDiverged`, a ``ValueError``, is raised.
 
     Parameters
     ----------
@@ -167,7 +108,7 @@ class DivergenceGuard(Callback):
 
     def on_epoch_end(self, net, **kwargs):
         """Check the epoch's losses; snapshot the weights if they are finite."""
-        if not net.epoch_losses_finite():
+        if not net.task_losses_.losses_finite():
             self.fail(net, f"the per-task losses of epoch {len(net.history)}")
         older = self._snapshots[0]
         torch._foreach_copy_(older, self._tensors)

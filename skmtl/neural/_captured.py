@@ -163,8 +163,8 @@ class StepRunner:
         The rows are ordered as skorch's eager loop orders them (the same
         permutation from the iterator's generator) and cut into the same
         batches. The epoch's per-task loss sums, label totals and task weights
-        replace the net's training accumulators (``net._stats``), read by the
-        per-epoch history callback.
+        replace the training statistics of the net's per-epoch history callback
+        (:meth:`~skmtl.neural._task_losses.TaskLossRecorder.replace_training`).
 
         Parameters
         ----------
@@ -191,14 +191,13 @@ class StepRunner:
                 self._graph.replay()
             else:
                 self._step()
-        stats = net._stats
-        stats["train_sum"] = self._loss_sums.clone()
-        stats["train_total"] = self._label_totals.clone()
         if self._plain:  # every batch weighs each task 1 / n_tasks
-            stats["weights"] = self.n_batches / len(net.task_names)
+            weights = self.n_batches / len(net.task_names)
         else:
-            stats["weights"] = self._weight_sums.clone()
-        net._stats_batches = self.n_batches
+            weights = self._weight_sums.clone()
+        net.task_losses_.replace_training(
+            self._loss_sums.clone(), self._label_totals.clone(), weights, self.n_batches
+        )
 
     def release(self):
         """Free the graph and buffers and restore the optimizer's settings."""

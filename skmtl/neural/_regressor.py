@@ -27,26 +27,35 @@ class MultiTaskRegressor(RegressorMixin, _BaseMultiTaskNeural):
 
     Parameters
     ----------
-    sharing : str or Architecture subclass, default="hard"
+    sharing : str or ArchitectureConfig, default="hard"
         How the tasks share parameters: a name registered in
         ``skmtl.architectures.ARCHITECTURES`` (``"hard"``: shared trunk and
         per-task heads; ``"independent"``: one full network per task, the
-        single-task baseline) or a subclass of
-        :class:`skmtl.architectures.Architecture`.
+        single-task baseline), or an architecture's configuration with its own
+        hyperparameters, e.g.
+        ``skmtl.architectures.MultiGateMixtureOfExpertsConfig(n_experts=8)``,
+        which are then nested parameters (``sharing__n_experts``) that
+        ``GridSearchCV`` searches. A subclass of
+        :class:`skmtl.architectures.Architecture` is accepted too.
     sharing_params : dict, default=None
-        Hyperparameters of the architecture beyond the ones below, e.g.
-        ``{"n_experts": 4}``. Grid-searchable as a whole dict.
+        Deprecated (FutureWarning), removed in the next release: hyperparameters
+        of the architecture; give its configuration as ``sharing`` instead.
     shared_layers : tuple of int, default=(100,)
         Hidden layer sizes of the shared trunk (of each task's tower when
         ``sharing="independent"``).
     head_layers : tuple of int, default=()
         Hidden layer sizes of each task head; empty gives linear heads.
-    loss_weighting : str or LossWeighting subclass, default="equal"
+    loss_weighting : str or LossWeightingConfig, default="equal"
         How the per-task losses are combined: a name registered in
-        ``skmtl.weighting.WEIGHTINGS`` or a subclass of
-        :class:`skmtl.weighting.LossWeighting`.
+        ``skmtl.weighting.WEIGHTINGS``, or a weighting's configuration with its
+        own hyperparameters (e.g.
+        ``skmtl.weighting.DynamicWeightAverageConfig(temperature=4.0)``), which
+        are then nested parameters (``loss_weighting__temperature``). A subclass
+        of :class:`skmtl.weighting.LossWeighting` is accepted too.
     loss_weighting_params : dict, default=None
-        Hyperparameters of the loss weighting.
+        Deprecated (FutureWarning), removed in the next release: hyperparameters
+        of the loss weighting; give its configuration as ``loss_weighting``
+        instead.
     activation : str or type, default="relu"
         Activation after each hidden layer: ``"relu"``, ``"tanh"``,
         ``"logistic"``, ``"gelu"``, ``"elu"``, ``"selu"``, ``"leaky_relu"``,

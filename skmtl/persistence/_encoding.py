@@ -3,17 +3,31 @@
 :func:`encode` turns the attributes of a fitted estimator (numbers, strings,
 lists, tuples, dicts with any keys, numpy arrays and scalars, a skorch history)
 into JSON-ready values; numeric arrays are replaced by a reference and handed back
-separately, to be written as safetensors tensors. :func:`decode` reverses it.
-Anything else (an arbitrary object, a class, a random generator) is refused with
-an error naming where it was found: the format stores data, never code.
+separately, to be written as safetensors tensors. A registered plugin
+configuration (``sharing=MultiGateMixtureOfExpertsConfig(n_experts=3)``) is
+stored as its registry name and hyperparameters, and rebuilt from its registry.
+:func:`decode` reverses it. Anything else (an arbitrary object, a class, a
+random generator) is refused with an error naming where it was found: the format
+stores data, never code.
 """
 
+import importlib
 import numbers
+import sys
 
 import numpy as np
 
 # dtype kinds stored as raw tensors: bool, signed and unsigned integers, floats.
 _TENSOR_KINDS = frozenset("biuf")
+
+# The plugin registries whose configurations are stored by name: estimator
+# parameter -> (module, registry). A configuration's family module is imported
+# whenever one of its configurations exists, so encoding imports nothing.
+_PLUGIN_REGISTRIES = {
+    "sharing": ("skmtl.architectures", "ARCHITECTURES"),
+    "loss_weighting": ("skmtl.weighting", "WEIGHTINGS"),
+    "penalty": ("skmtl.linear_model.penalties", "PENALTIES"),
+}
 
 
 def encode(value, arrays, where):
@@ -65,6 +79,9 @@ def encode(value, arrays, where):
                 for k, v in value.items()
             ]
         }
+    plugin = _encode_plugin_config(value, arrays, where)
+    if plugin is not None:
+        return plugin
     raise TypeError(
         f"{where} holds a {type(value).__module__}.{type(value).__qualname__}, which "
         "skmtl's safe format cannot store (it keeps numbers, strings, lists, dicts "
@@ -72,6 +89,29 @@ def encode(value, arrays, where):
         "registry name rather than a class, an int seed or None for "
         "random_state, no callback objects) and fit it again."
     )
+
+
+def _encode_plugin_config(value, arrays, where):
+    """Return a registered plugin configuration as its name and parameters, or None."""
+    for family, (module, attribute) in _PLUGIN_REGISTRIES.items():
+        if module not in sys.modules:
+            continue
+        registry = getattr(sys.modules[module], attribute)
+        if type(value) in registry.config_classes():
+            return {
+                "__plugin_config__": [family, value.plugin.name],
+                "params": encode(value.get_params(deep=False), arrays, where),
+            }
+    return None
+
+
+def _decode_plugin_config(value, arrays):
+    family, name = value["__plugin_config__"]
+    if family not in _PLUGIN_REGISTRIES:
+        raise ValueError(f"Unknown plugin family {family!r} in the saved model.")
+    module, attribute = _PLUGIN_REGISTRIES[family]
+    registry = getattr(importlib.import_module(module), attribute)
+    return registry.config(name).set_params(**decode(value["params"], arrays))
 
 
 def _encode_array(array, arrays, where):
@@ -127,6 +167,8 @@ def decode(value, arrays):
         return tuple(decode(v, arrays) for v in value["__tuple__"])
     if "__dict__" in value:
         return {decode(k, arrays): decode(v, arrays) for k, v in value["__dict__"]}
+    if "__plugin_config__" in value:
+        return _decode_plugin_config(value, arrays)
     if "__history__" in value:
         from skorch.history import History
 

@@ -124,41 +124,15 @@ def plot_comparison(
             ylabel = f"{results.metric_label} (held-out folds)"
         results = results.scores
     models, tasks, means, stds = _check_results(results)
-    if delta not in _DELTAS:
-        raise ValueError(f"delta must be one of {_DELTAS}, got {delta!r}.")
-    if labels not in ("auto", True, False):
-        raise ValueError(f"labels must be 'auto', True or False, got {labels!r}.")
-    if baseline is not None and best is None and baseline not in models:
-        raise ValueError(
-            f"baseline={baseline!r} is not one of the models in results: {models}."
-        )
+    _check_options(delta, labels, None if best else baseline, models)
+    baselines = set(best.values()) if best else {baseline} - {None}
 
     if ax is None:
         n_bars = len(models) * len(tasks)
         width = min(MAX_WIDTH, max(6.4, 4.5 + 0.3 * n_bars))
         _, ax = plt.subplots(figsize=(width, 4.8), layout="constrained")
     x = np.arange(len(tasks))
-    width = 0.8 / len(models)
-    groups = []
-    baselines = set(best.values()) if best is not None else {baseline}
-    for m, model in enumerate(models):
-        is_baseline = baseline is not None and model in baselines
-        yerr = None if np.isnan(stds[m]).all() else np.nan_to_num(stds[m])
-        groups.append(
-            ax.bar(
-                x + (m - (len(models) - 1) / 2) * width,
-                means[m],
-                width,
-                yerr=yerr,
-                capsize=2 if yerr is not None else 0,
-                error_kw={"elinewidth": 0.8, "ecolor": "0.25"},
-                color=model_color(model, colors),
-                label=f"{model} (baseline)" if is_baseline else str(model),
-                hatch="//" if is_baseline else None,
-                edgecolor="white" if is_baseline else None,
-                linewidth=0,
-            )
-        )
+    groups = _bars(ax, x, models, means, stds, baselines, colors)
     lower, upper, clipped = _score_limits(means, stds)
     ax.set_ylim(lower, upper)
     if lower < 0 < upper:
@@ -174,12 +148,7 @@ def plot_comparison(
         ax.set_title(title)
     texts, what = [], None
     if baseline is not None and labels is not False and len(models) > 1:
-        if best is None:
-            reference = means[models.index(baseline)]
-        else:
-            reference = np.array(
-                [means[models.index(best[task])][t] for t, task in enumerate(tasks)]
-            )
+        reference = _reference(means, models, tasks, baseline, best)
         for m, bars in enumerate(groups):
             if models[m] not in baselines:
                 texts.extend(_annotate(ax, bars, means[m], reference, delta))
@@ -208,6 +177,52 @@ def plot_comparison(
             prop={"size": "small"},
         )
     return ax
+
+
+def _check_options(delta, labels, baseline, models):
+    """Raise a ValueError for an unknown ``delta``, ``labels`` or ``baseline``."""
+    if delta not in _DELTAS:
+        raise ValueError(f"delta must be one of {_DELTAS}, got {delta!r}.")
+    if labels not in ("auto", True, False):
+        raise ValueError(f"labels must be 'auto', True or False, got {labels!r}.")
+    if baseline is not None and baseline not in models:
+        raise ValueError(
+            f"baseline={baseline!r} is not one of the models in results: {models}."
+        )
+
+
+def _reference(means, models, tasks, baseline, best):
+    """Return the baseline's mean score per task: its own, or each task's best."""
+    if best is None:
+        return means[models.index(baseline)]
+    return np.array(
+        [means[models.index(best[task])][t] for t, task in enumerate(tasks)]
+    )
+
+
+def _bars(ax, x, models, means, stds, baselines, colors):
+    """Draw one group of bars per model (the baselines hatched); return the groups."""
+    width = 0.8 / len(models)
+    groups = []
+    for m, model in enumerate(models):
+        is_baseline = model in baselines
+        yerr = None if np.isnan(stds[m]).all() else np.nan_to_num(stds[m])
+        groups.append(
+            ax.bar(
+                x + (m - (len(models) - 1) / 2) * width,
+                means[m],
+                width,
+                yerr=yerr,
+                capsize=2 if yerr is not None else 0,
+                error_kw={"elinewidth": 0.8, "ecolor": "0.25"},
+                color=model_color(model, colors),
+                label=f"{model} (baseline)" if is_baseline else str(model),
+                hatch="//" if is_baseline else None,
+                edgecolor="white" if is_baseline else None,
+                linewidth=0,
+            )
+        )
+    return groups
 
 
 def _caption(*parts):

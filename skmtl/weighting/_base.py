@@ -1,6 +1,9 @@
-"""The interface every loss weighting implements."""
+"""The interface every loss weighting implements, and their registry."""
 
 from torch import nn
+
+from skmtl.utils._plugin import PluginConfig
+from skmtl.utils._registry import Registry
 
 
 class LossWeighting(nn.Module):
@@ -10,8 +13,9 @@ class LossWeighting(nn.Module):
     learnable weights (e.g. uncertainty weighting's log-variances) are optimised,
     saved, restored by early stopping and moved to the device with it. Subclasses
     set the class attribute ``name`` and implement :meth:`forward`; their own
-    hyperparameters arrive as keyword arguments (the estimator's
-    ``loss_weighting_params``).
+    hyperparameters arrive as keyword arguments, given by their
+    :class:`LossWeightingConfig` (which the estimators' ``loss_weighting``
+    parameter takes, and which builds the weighting at fit time).
 
     Parameters
     ----------
@@ -80,3 +84,20 @@ class LossWeighting(nn.Module):
             Mean training loss of each task over the epoch (NaN for a task with
             no label in the epoch). The default does nothing.
         """
+
+
+class LossWeightingConfig(PluginConfig):
+    """Base class of the loss weightings' configurations.
+
+    A configuration holds a weighting's own hyperparameters (the ``__init__``
+    keywords of its :class:`LossWeighting` subclass, ``plugin``) and their
+    ``_parameter_constraints``. Given as ``loss_weighting=``, its hyperparameters
+    are nested estimator parameters (``loss_weighting__temperature``). At fit
+    time the estimator calls ``build(n_tasks, random_state=seed)``, which returns
+    a new weighting.
+    """
+
+
+#: Registry name -> loss weighting configuration; names accepted by
+#: ``loss_weighting``.
+WEIGHTINGS = Registry("loss weighting", LossWeighting, "loss_weighting")

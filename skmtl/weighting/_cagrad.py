@@ -10,6 +10,8 @@ from numbers import Real
 import numpy as np
 from scipy.optimize import minimize
 
+from skmtl.utils._sklearn_compat import Interval
+from skmtl.weighting._base import WEIGHTINGS, LossWeightingConfig
 from skmtl.weighting._gradients import GradientAggregation
 
 
@@ -63,8 +65,6 @@ class CAGrad(GradientAggregation):
 
     def __init__(self, n_tasks, *, c=0.4, random_state=0):
         super().__init__(n_tasks, random_state=random_state)
-        if not isinstance(c, Real) or isinstance(c, bool) or not c >= 0:
-            raise ValueError(f"CAGrad c must be a non-negative number, got {c!r}.")
         self.c = float(c)
 
     def aggregation_weights(self, gramian, losses):
@@ -106,3 +106,21 @@ def _solve_dual(q, to_average, radius):
     )
     w = np.clip(result.x, 0.0, None)
     return w / w.sum()
+
+
+@WEIGHTINGS.register
+class CAGradConfig(LossWeightingConfig):
+    """Configuration of :class:`CAGrad`, ``loss_weighting="cagrad"``.
+
+    Parameters
+    ----------
+    c : float, default=0.4
+        Radius of the conflict-averse ball around the mean gradient, >= 0 (0
+        gives the mean gradient).
+    """
+
+    plugin = CAGrad
+    _parameter_constraints = {"c": [Interval(Real, 0, None, closed="left")]}
+
+    def __init__(self, c=0.4):
+        self.c = c

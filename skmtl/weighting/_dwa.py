@@ -4,9 +4,12 @@ Liu, S., Johns, E. and Davison, A. J. (2019). "End-to-end multi-task learning
 with attention". CVPR 2019, pp. 1871-1880.
 """
 
+from numbers import Real
+
 import torch
 
-from skmtl.weighting._base import LossWeighting
+from skmtl.utils._sklearn_compat import Interval
+from skmtl.weighting._base import WEIGHTINGS, LossWeighting, LossWeightingConfig
 
 
 class DynamicWeightAverage(LossWeighting):
@@ -85,11 +88,6 @@ class DynamicWeightAverage(LossWeighting):
 
     def __init__(self, n_tasks, *, temperature=2.0, random_state=0):
         super().__init__(n_tasks, random_state=random_state)
-        if not temperature > 0:
-            raise ValueError(
-                f"DynamicWeightAverage needs a positive temperature, got "
-                f"{temperature!r}."
-            )
         self.temperature = float(temperature)
         self.register_buffer("epoch_weights", torch.ones(n_tasks))
         self.register_buffer("last_losses", torch.full((n_tasks,), torch.nan))
@@ -118,3 +116,22 @@ class DynamicWeightAverage(LossWeighting):
         self.epoch_weights.copy_(
             self.n_tasks * torch.softmax(ratios / self.temperature, dim=0)
         )
+
+
+@WEIGHTINGS.register
+class DynamicWeightAverageConfig(LossWeightingConfig):
+    """Configuration of :class:`DynamicWeightAverage`, ``loss_weighting="dwa"``.
+
+    Parameters
+    ----------
+    temperature : float, default=2.0
+        The softmax temperature, > 0; larger values give weights closer to 1.
+    """
+
+    plugin = DynamicWeightAverage
+    _parameter_constraints = {
+        "temperature": [Interval(Real, 0, None, closed="neither")]
+    }
+
+    def __init__(self, temperature=2.0):
+        self.temperature = temperature

@@ -2,7 +2,7 @@
 
 import torch
 
-from skmtl.weighting._base import LossWeighting
+from skmtl.weighting._base import WEIGHTINGS, LossWeighting, LossWeightingConfig
 
 
 class EqualWeighting(LossWeighting):
@@ -24,3 +24,13 @@ class EqualWeighting(LossWeighting):
         # One product in the graph: absent tasks already have a loss of 0 and a
         # weight of 0 (this is the default weighting, on every batch of a fit).
         return torch.dot(weights, task_losses), weights
+
+
+@WEIGHTINGS.register
+class EqualWeightingConfig(LossWeightingConfig):
+    """Configuration of :class:`EqualWeighting`, ``loss_weighting="equal"``.
+
+    No hyperparameters of its own.
+    """
+
+    plugin = EqualWeighting

@@ -5,9 +5,12 @@ optimization". NeurIPS 2023 (Advances in Neural Information Processing Systems
 36). Official code: https://github.com/Cranial-XIX/FAMO.
 """
 
+from numbers import Real
+
 import torch
 
-from skmtl.weighting._base import LossWeighting
+from skmtl.utils._sklearn_compat import Interval
+from skmtl.weighting._base import WEIGHTINGS, LossWeighting, LossWeightingConfig
 
 _BETAS = (0.9, 0.999)
 _EPS = 1e-8
@@ -103,12 +106,6 @@ class FAMO(LossWeighting):
         self, n_tasks, *, gamma=0.01, w_lr=0.025, min_loss=1e-8, random_state=0
     ):
         super().__init__(n_tasks, random_state=random_state)
-        if not gamma >= 0:
-            raise ValueError(f"FAMO needs gamma >= 0, got {gamma!r}.")
-        if not w_lr > 0:
-            raise ValueError(f"FAMO needs a positive w_lr, got {w_lr!r}.")
-        if not min_loss > 0:
-            raise ValueError(f"FAMO needs a positive min_loss, got {min_loss!r}.")
         self.gamma = float(gamma)
         self.w_lr = float(w_lr)
         self.min_loss = float(min_loss)
@@ -157,3 +154,30 @@ class FAMO(LossWeighting):
             (self.logits, self.logits - self.w_lr * step),
         ):
             buffer.copy_(torch.where(both, value, buffer))
+
+
+@WEIGHTINGS.register
+class FAMOConfig(LossWeightingConfig):
+    """Configuration of :class:`FAMO`, ``loss_weighting="famo"``.
+
+    Parameters
+    ----------
+    gamma : float, default=0.01
+        Weight decay of the task logits, >= 0.
+    w_lr : float, default=0.025
+        Learning rate of the task logits, > 0.
+    min_loss : float, default=1e-8
+        Lower bound of the losses whose logarithms are compared, > 0.
+    """
+
+    plugin = FAMO
+    _parameter_constraints = {
+        "gamma": [Interval(Real, 0, None, closed="left")],
+        "w_lr": [Interval(Real, 0, None, closed="neither")],
+        "min_loss": [Interval(Real, 0, None, closed="neither")],
+    }
+
+    def __init__(self, gamma=0.01, w_lr=0.025, min_loss=1e-8):
+        self.gamma = gamma
+        self.w_lr = w_lr
+        self.min_loss = min_loss

@@ -3,7 +3,7 @@
 import numpy as np
 import torch
 
-from skmtl.weighting._base import LossWeighting
+from skmtl.weighting._base import WEIGHTINGS, LossWeighting, LossWeightingConfig
 
 
 def check_fixed_weights(weights, n_tasks, name):
@@ -81,3 +81,22 @@ class FixedWeighting(LossWeighting):
         weights = torch.where(present, self.weights, 0.0)
         loss = (weights * torch.where(present, task_losses, 0.0)).sum()
         return loss, weights
+
+
+@WEIGHTINGS.register
+class FixedWeightingConfig(LossWeightingConfig):
+    """Configuration of :class:`FixedWeighting`, ``loss_weighting="fixed"``.
+
+    Parameters
+    ----------
+    weights : array-like of shape (n_tasks,), default=None
+        Finite, non-negative weight of each task, at least one positive
+        (checked against the number of tasks at fit time); None gives every
+        task weight 1.
+    """
+
+    plugin = FixedWeighting
+    _parameter_constraints = {"weights": ["array-like", None]}
+
+    def __init__(self, weights=None):
+        self.weights = weights

@@ -5,9 +5,12 @@ Gradient normalization for adaptive loss balancing in deep multitask networks".
 ICML 2018, PMLR 80, pp. 794-803.
 """
 
+from numbers import Real
+
 import torch
 
-from skmtl.weighting._base import LossWeighting
+from skmtl.utils._sklearn_compat import Interval
+from skmtl.weighting._base import WEIGHTINGS, LossWeighting, LossWeightingConfig
 
 
 class GradNorm(LossWeighting):
@@ -101,10 +104,6 @@ class GradNorm(LossWeighting):
 
     def __init__(self, n_tasks, *, alpha=1.5, weight_lr=0.025, random_state=0):
         super().__init__(n_tasks, random_state=random_state)
-        if not alpha >= 0:
-            raise ValueError(f"GradNorm needs alpha >= 0, got {alpha!r}.")
-        if not weight_lr > 0:
-            raise ValueError(f"GradNorm needs a positive weight_lr, got {weight_lr!r}.")
         self.alpha = float(alpha)
         self.weight_lr = float(weight_lr)
         self.register_buffer("task_weights", torch.ones(n_tasks))
@@ -148,3 +147,27 @@ class GradNorm(LossWeighting):
             total = updated.sum()
             if total > 0:
                 self.task_weights[tasks] = updated * (weights.sum() / total)
+
+
+@WEIGHTINGS.register
+class GradNormConfig(LossWeightingConfig):
+    """Configuration of :class:`GradNorm`, ``loss_weighting="gradnorm"``.
+
+    Parameters
+    ----------
+    alpha : float, default=1.5
+        The asymmetry, >= 0: how strongly tasks that train slower get larger
+        weights.
+    weight_lr : float, default=0.025
+        Learning rate of the task weights, > 0.
+    """
+
+    plugin = GradNorm
+    _parameter_constraints = {
+        "alpha": [Interval(Real, 0, None, closed="left")],
+        "weight_lr": [Interval(Real, 0, None, closed="neither")],
+    }
+
+    def __init__(self, alpha=1.5, weight_lr=0.025):
+        self.alpha = alpha
+        self.weight_lr = weight_lr

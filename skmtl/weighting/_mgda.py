@@ -6,6 +6,8 @@ Advances in Neural Information Processing Systems 31 (NeurIPS 2018).
 
 import numpy as np
 
+from skmtl.utils._sklearn_compat import StrOptions
+from skmtl.weighting._base import WEIGHTINGS, LossWeightingConfig
 from skmtl.weighting._gradients import GradientAggregation
 
 NORMALIZATIONS = ("none", "l2", "loss", "loss+")
@@ -61,11 +63,6 @@ class MGDA(GradientAggregation):
 
     def __init__(self, n_tasks, *, normalization="none", random_state=0):
         super().__init__(n_tasks, random_state=random_state)
-        if normalization not in NORMALIZATIONS:
-            raise ValueError(
-                f"MGDA normalization must be one of {list(NORMALIZATIONS)}, got "
-                f"{normalization!r}."
-            )
         self.normalization = normalization
 
     def aggregation_weights(self, gramian, losses):
@@ -143,3 +140,20 @@ def _affine_minimizer(q):
     # Q v = mu 1 with 1^T v = 1 is (Q + 1 1^T) u = 1 up to the scale of u = v (1 + mu).
     u = np.linalg.lstsq(q + 1.0, np.ones(n), rcond=None)[0]
     return u / u.sum()
+
+
+@WEIGHTINGS.register
+class MGDAConfig(LossWeightingConfig):
+    """Configuration of :class:`MGDA`, ``loss_weighting="mgda"``.
+
+    Parameters
+    ----------
+    normalization : {"none", "l2", "loss", "loss+"}, default="none"
+        How the task gradients are scaled before the min-norm combination.
+    """
+
+    plugin = MGDA
+    _parameter_constraints = {"normalization": [StrOptions(set(NORMALIZATIONS))]}
+
+    def __init__(self, normalization="none"):
+        self.normalization = normalization

@@ -8,6 +8,7 @@ surgery for multi-task learning. Advances in Neural Information Processing Syste
 import numpy as np
 import torch
 
+from skmtl.weighting._base import WEIGHTINGS, LossWeightingConfig
 from skmtl.weighting._gradients import GradientAggregation
 
 
@@ -65,3 +66,14 @@ class PCGrad(GradientAggregation):
                     coefficients[j] -= dot / squared_norms[j]
             weights += coefficients
         return weights
+
+
+@WEIGHTINGS.register
+class PCGradConfig(LossWeightingConfig):
+    """Configuration of :class:`PCGrad`, ``loss_weighting="pcgrad"``.
+
+    No hyperparameters of its own; its task orders come from the estimator's
+    ``random_state``.
+    """
+
+    plugin = PCGrad

@@ -7,7 +7,7 @@ Learning Research (TMLR), 2022.
 
 import torch
 
-from skmtl.weighting._base import LossWeighting
+from skmtl.weighting._base import WEIGHTINGS, LossWeighting, LossWeightingConfig
 
 
 class RandomLossWeighting(LossWeighting):
@@ -91,3 +91,14 @@ class RandomLossWeighting(LossWeighting):
         weights = torch.softmax(logits, dim=0).nan_to_num(0.0)
         loss = (weights * torch.where(present, task_losses, 0.0)).sum()
         return loss, weights
+
+
+@WEIGHTINGS.register
+class RandomLossWeightingConfig(LossWeightingConfig):
+    """Configuration of :class:`RandomLossWeighting`, ``loss_weighting="rlw"``.
+
+    No hyperparameters of its own; its draws come from the estimator's
+    ``random_state``.
+    """
+
+    plugin = RandomLossWeighting

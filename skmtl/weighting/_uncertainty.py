@@ -8,7 +8,7 @@ pp. 7482-7491.
 import torch
 from torch import nn
 
-from skmtl.weighting._base import LossWeighting
+from skmtl.weighting._base import WEIGHTINGS, LossWeighting, LossWeightingConfig
 
 
 class UncertaintyWeighting(LossWeighting):
@@ -96,3 +96,13 @@ class UncertaintyWeighting(LossWeighting):
         loss = torch.where(present, terms, 0.0).sum()
         weights = torch.where(present, precisions.detach(), 0.0)
         return loss, weights
+
+
+@WEIGHTINGS.register
+class UncertaintyWeightingConfig(LossWeightingConfig):
+    """Configuration of :class:`UncertaintyWeighting`, ``loss_weighting="uncertainty"``.
+
+    No hyperparameters of its own.
+    """
+
+    plugin = UncertaintyWeighting

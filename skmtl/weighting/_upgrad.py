@@ -7,6 +7,7 @@ arXiv:2406.16232.
 import numpy as np
 import torch
 
+from skmtl.weighting._base import WEIGHTINGS, LossWeightingConfig
 from skmtl.weighting._gradients import GradientAggregation
 
 
@@ -77,3 +78,13 @@ class UPGrad(GradientAggregation):
             return np.full(k, 1.0 / k)
         weights = self._weighting(torch.from_numpy(gramian / trace))
         return weights.numpy()
+
+
+@WEIGHTINGS.register
+class UPGradConfig(LossWeightingConfig):
+    """Configuration of :class:`UPGrad`, ``loss_weighting="upgrad"``.
+
+    No hyperparameters of its own.
+    """
+
+    plugin = UPGrad

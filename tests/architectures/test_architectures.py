@@ -8,7 +8,14 @@ import torch
 from sklearn.base import clone
 
 from skmtl import MultiTaskClassifier, MultiTaskRegressor
-from skmtl.architectures import ARCHITECTURES, Architecture, HardSharing
+from skmtl.architectures import (
+    ARCHITECTURES,
+    Architecture,
+    ArchitectureConfig,
+    HardSharing,
+    HardSharingConfig,
+    SoftSharingConfig,
+)
 from skmtl.architectures._layers import TaskLinear, TaskMLP, use_own_task_rows
 from skmtl.architectures._row_linear import row_linear
 from skmtl.utils import Registry
@@ -151,24 +158,51 @@ def test_task_mlp_heads_run_without_a_python_loop_over_tasks():
     assert heads(torch.randn(3, 16)).shape == (3, 1000, 1)
 
 
-def test_sharing_params_reach_a_custom_architecture(wide_regression):
-    class ScaledHard(HardSharing):
-        name = "scaled_hard"
+class ScaledHard(HardSharing):
+    name = "scaled_hard"
 
-        def __init__(self, n_features, n_tasks, n_outputs, *, scale=1.0, **kwargs):
-            super().__init__(n_features, n_tasks, n_outputs, **kwargs)
-            self.scale = scale
+    def __init__(self, n_features, n_tasks, n_outputs, *, scale=1.0, **kwargs):
+        super().__init__(n_features, n_tasks, n_outputs, **kwargs)
+        self.scale = scale
 
-        def forward(self, X, task=None):
-            return self.scale * super().forward(X, task)
+    def forward(self, X, task=None):
+        return self.scale * super().forward(X, task)
 
+
+class ScaledHardConfig(ArchitectureConfig):
+    plugin = ScaledHard
+
+    def __init__(self, scale=1.0):
+        self.scale = scale
+
+
+def test_an_unregistered_configuration_builds_its_architecture(wide_regression):
     X, Y = wide_regression
-    model = MultiTaskRegressor(
-        **FAST, sharing=ScaledHard, sharing_params={"scale": 0.5}
-    )
-    model.fit(X, Y)
+    config = ScaledHardConfig(scale=0.5)
+    model = MultiTaskRegressor(**FAST, sharing=config).fit(X, Y)
     assert model.net_.module_.architecture.scale == 0.5
-    with pytest.raises(TypeError, match="sharing_params"):
+    assert model.get_params()["sharing__scale"] == 0.5
+
+
+def test_sharing_params_is_a_deprecated_alias(wide_regression):
+    X, Y = wide_regression
+    with pytest.warns(FutureWarning, match="sharing_params is deprecated"):
+        by_class = MultiTaskRegressor(
+            **FAST, sharing=ScaledHard, sharing_params={"scale": 0.5}
+        ).fit(X, Y)
+    assert by_class.net_.module_.architecture.scale == 0.5
+    with pytest.warns(FutureWarning, match=r"sharing=SoftSharingConfig\(\*\*"):
+        by_name = MultiTaskRegressor(
+            **FAST, sharing="soft", sharing_params={"penalty_strength": 0.5}
+        ).fit(X, Y)
+    by_config = MultiTaskRegressor(
+        **FAST, sharing=SoftSharingConfig(penalty_strength=0.5)
+    ).fit(X, Y)
+    np.testing.assert_array_equal(by_name.predict(X), by_config.predict(X))
+    with (
+        pytest.warns(FutureWarning),
+        pytest.raises(TypeError, match=r"sharing_params=.* unknown hyper.*\['scale'\]"),
+    ):
         MultiTaskRegressor(**FAST, sharing="hard", sharing_params={"scale": 2}).fit(
             X, Y
         )
@@ -176,17 +210,25 @@ def test_sharing_params_reach_a_custom_architecture(wide_regression):
 
 def test_registry_rejects_duplicates_and_non_plugins():
     registry = Registry("sharing architecture", Architecture, "sharing")
-    registry.register(HardSharing)
+    registry.register(HardSharingConfig)
     assert registry.resolve("hard") is HardSharing
     assert registry.resolve(HardSharing) is HardSharing
-    with pytest.raises(ValueError, match="already taken"):
+    assert registry.resolve(HardSharingConfig()) is HardSharing
+    assert registry.config_class(HardSharing) is HardSharingConfig
+    assert registry.config_class(ScaledHard) is None
 
-        class Other(Architecture):
-            name = "hard"
+    class Other(HardSharing):
+        name = "hard"
 
-        registry.register(Other)
+    class OtherConfig(ArchitectureConfig):
+        plugin = Other
+
+    with pytest.raises(ValueError, match="already taken by HardSharing"):
+        registry.register(OtherConfig)
     with pytest.raises(TypeError, match="subclass of Architecture"):
-        registry.register(int)
+        registry.register(HardSharing)
+    with pytest.raises(TypeError, match="subclass of Architecture"):
+        registry.resolve(int)
     with pytest.raises(ValueError, match="Unknown sharing architecture sharing='x'"):
         registry.resolve("x")
 

@@ -5,7 +5,7 @@ import pytest
 import torch
 
 from skmtl import MultiTaskRegressor
-from skmtl.architectures import CrossStitch
+from skmtl.architectures import CrossStitch, CrossStitchConfig
 
 
 def test_initial_stitch_matrices_follow_self_weight():
@@ -94,9 +94,7 @@ def test_gradients_reach_every_stitch_entry():
 def test_invalid_self_weight_fails_at_fit(self_weight, wide_regression):
     X, Y = wide_regression
     model = MultiTaskRegressor(
-        sharing="cross_stitch",
-        sharing_params={"self_weight": self_weight},
-        max_epochs=1,
+        sharing=CrossStitchConfig(self_weight=self_weight), max_epochs=1
     )
-    with pytest.raises(ValueError, match=r"self_weight must be a real number in"):
+    with pytest.raises(ValueError, match=r"sharing: The 'self_weight' parameter"):
         model.fit(X, Y)

@@ -5,7 +5,10 @@ import pytest
 import torch
 
 from skmtl import MultiTaskRegressor
-from skmtl.architectures import ProgressiveLayeredExtraction
+from skmtl.architectures import (
+    ProgressiveLayeredExtraction,
+    ProgressiveLayeredExtractionConfig,
+)
 
 
 def test_one_level_equals_the_cgc_computed_expert_by_expert():
@@ -135,8 +138,9 @@ def test_shared_parameters_are_the_shared_experts_and_gates():
 def test_fit_and_sharing_summary(wide_regression):
     X, Y = wide_regression
     model = MultiTaskRegressor(
-        sharing="ple",
-        sharing_params={"n_levels": 2, "n_shared_experts": 1, "n_task_experts": 1},
+        sharing=ProgressiveLayeredExtractionConfig(
+            n_levels=2, n_shared_experts=1, n_task_experts=1
+        ),
         shared_layers=(8,),
         max_epochs=3,
         random_state=0,
@@ -149,14 +153,16 @@ def test_fit_and_sharing_summary(wide_regression):
 @pytest.mark.parametrize(
     ("params", "message"),
     [
-        ({"n_levels": 0}, "n_levels must be a positive integer, got 0"),
-        ({"n_shared_experts": 0}, "n_shared_experts must be a positive integer"),
-        ({"n_task_experts": -1}, "n_task_experts must be a non-negative integer"),
-        ({"n_levels": 1.5}, "n_levels must be a positive integer"),
+        ({"n_levels": 0}, "The 'n_levels' parameter .* Got 0 instead"),
+        ({"n_shared_experts": 0}, "The 'n_shared_experts' parameter"),
+        ({"n_task_experts": -1}, "The 'n_task_experts' parameter"),
+        ({"n_levels": 1.5}, "The 'n_levels' parameter"),
     ],
 )
 def test_invalid_hyperparameters_fail_at_fit(params, message, wide_regression):
     X, Y = wide_regression
-    model = MultiTaskRegressor(sharing="ple", sharing_params=params, max_epochs=1)
+    model = MultiTaskRegressor(
+        sharing=ProgressiveLayeredExtractionConfig(**params), max_epochs=1
+    )
     with pytest.raises(ValueError, match=message):
         model.fit(X, Y)

@@ -5,7 +5,7 @@ import pytest
 import torch
 
 from skmtl import MultiTaskRegressor
-from skmtl.architectures import SoftSharing
+from skmtl.architectures import SoftSharing, SoftSharingConfig
 from skmtl.datasets import make_multitask_regression
 
 
@@ -54,8 +54,7 @@ def test_a_strong_penalty_pulls_the_trained_towers_together():
 
     def tower_distances(strength):
         model = MultiTaskRegressor(
-            sharing="soft",
-            sharing_params={"penalty_strength": strength},
+            sharing=SoftSharingConfig(penalty_strength=strength),
             shared_layers=(8,),
             max_epochs=30,
             lr=0.01,
@@ -97,13 +96,13 @@ def test_nothing_is_literally_shared():
 @pytest.mark.parametrize(
     ("params", "message"),
     [
-        ({"penalty_strength": -1.0}, "penalty_strength must be a non-negative"),
-        ({"penalty_strength": "big"}, "penalty_strength must be a non-negative"),
+        ({"penalty_strength": -1.0}, "The 'penalty_strength' parameter"),
+        ({"penalty_strength": "big"}, "The 'penalty_strength' parameter"),
     ],
 )
 def test_invalid_hyperparameters_fail_at_fit(params, message, wide_regression):
     X, Y = wide_regression
-    model = MultiTaskRegressor(sharing="soft", sharing_params=params, max_epochs=1)
+    model = MultiTaskRegressor(sharing=SoftSharingConfig(**params), max_epochs=1)
     with pytest.raises(ValueError, match=message):
         model.fit(X, Y)
 

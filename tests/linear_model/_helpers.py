@@ -5,11 +5,18 @@ import signal
 
 import numpy as np
 
+from skmtl.linear_model.penalties import PENALTIES
+
 # Penalty hyperparameters for the three tasks task_0, task_1, task_2.
 PENALTY_PARAMS = {
     "graph": {"task_graph": [("task_0", "task_1"), ("task_1", "task_2")]},
     "clustered": {"n_clusters": 2},
 }
+
+
+def penalty_config(name, params=PENALTY_PARAMS):
+    """Return the configuration of penalty ``name`` with its test hyperparameters."""
+    return PENALTIES.config(name).set_params(**params.get(name, {}))
 
 
 def shared_data(n=60, d=8, n_tasks=3, seed=0, offset=1.5):

@@ -14,6 +14,7 @@ from skmtl import (
     RegularizedMultiTaskRegressor,
     RegularizedMultiTaskRegressorCV,
 )
+from skmtl.linear_model.penalties import ClusteredPenaltyConfig
 from tests.linear_model._helpers import long_from_wide, shared_data
 
 
@@ -242,11 +243,8 @@ def test_grid_search_over_penalties_around_the_cv_estimator():
         [
             {"regularizedmultitaskregressorcv__penalty": ["mean", "l21"]},
             {
-                "regularizedmultitaskregressorcv__penalty": ["clustered"],
-                "regularizedmultitaskregressorcv__penalty_params": [
-                    {"n_clusters": 1},
-                    {"n_clusters": 2},
-                ],
+                "regularizedmultitaskregressorcv__penalty": [ClusteredPenaltyConfig()],
+                "regularizedmultitaskregressorcv__penalty__n_clusters": [1, 2],
             },
         ],
         cv=2,

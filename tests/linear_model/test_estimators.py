@@ -14,11 +14,13 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 import skmtl.linear_model
+from skmtl.architectures import MultiGateMixtureOfExpertsConfig
 from skmtl.datasets import make_multitask_classification, make_multitask_regression
 from skmtl.linear_model import (
     RegularizedMultiTaskClassifier,
     RegularizedMultiTaskRegressor,
 )
+from skmtl.linear_model.penalties import ClusteredPenaltyConfig, GraphPenaltyConfig
 from tests.linear_model._helpers import long_from_wide, shared_data
 
 ESTIMATORS = [RegularizedMultiTaskRegressor, RegularizedMultiTaskClassifier]
@@ -134,18 +136,21 @@ def test_inputs_are_never_modified(estimator):
 
 
 @pytest.mark.parametrize("estimator", ESTIMATORS)
-def test_penalty_params_errors_name_the_parameter(estimator):
+def test_penalty_errors_name_the_parameter(estimator):
     X, Y = data_for(estimator)
-    with pytest.raises(TypeError, match=r"penalty_params=\{'n_cluster': 2\} does not"):
+    with (
+        pytest.warns(FutureWarning, match="penalty_params is deprecated"),
+        pytest.raises(TypeError, match=r"penalty_params=\{'n_cluster': 2\} does not"),
+    ):
         estimator(penalty="clustered", penalty_params={"n_cluster": 2}).fit(X, Y)
     with pytest.raises(ValueError, match=r"penalty_params may not set \['alpha'\]"):
         estimator(penalty_params={"alpha": 1.0}).fit(X, Y)
     with pytest.raises(ValueError, match=r"Unknown penalty penalty='group'"):
         estimator(penalty="group").fit(X, Y)
-    with pytest.raises(ValueError, match=r"task_graph names tasks \['x'\]"):
-        estimator(
-            penalty="graph", penalty_params={"task_graph": [("x", "task_0")]}
-        ).fit(X, Y)
+    with pytest.raises(ValueError, match=r"penalty: .*task_graph names tasks \['x'\]"):
+        estimator(penalty=GraphPenaltyConfig(task_graph=[("x", "task_0")])).fit(X, Y)
+    with pytest.raises(TypeError, match=r"The 'penalty' parameter .* Got MultiGate"):
+        estimator(penalty=MultiGateMixtureOfExpertsConfig()).fit(X, Y)
 
 
 def test_a_penalty_class_can_be_passed():
@@ -180,11 +185,8 @@ def test_grid_search_over_penalties_and_their_parameters():
                 "regularizedmultitaskregressor__alpha": [0.01, 0.1],
             },
             {
-                "regularizedmultitaskregressor__penalty": ["clustered"],
-                "regularizedmultitaskregressor__penalty_params": [
-                    {"n_clusters": 1},
-                    {"n_clusters": 2},
-                ],
+                "regularizedmultitaskregressor__penalty": [ClusteredPenaltyConfig()],
+                "regularizedmultitaskregressor__penalty__n_clusters": [1, 2],
             },
         ],
         cv=KFold(3),
@@ -196,7 +198,7 @@ def test_grid_search_over_penalties_and_their_parameters():
 @pytest.mark.parametrize("estimator", ESTIMATORS)
 def test_pickle_and_clone(estimator):
     X, Y = data_for(estimator)
-    model = estimator(penalty="clustered", penalty_params={"n_clusters": 2}).fit(X, Y)
+    model = estimator(penalty=ClusteredPenaltyConfig(n_clusters=2)).fit(X, Y)
     restored = pickle.loads(pickle.dumps(model))
     assert_array_equal(restored.predict(X), model.predict(X))
     params = model.get_params()

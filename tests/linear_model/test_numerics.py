@@ -12,7 +12,7 @@ from skmtl.linear_model import (
     RegularizedMultiTaskClassifier,
     RegularizedMultiTaskRegressor,
 )
-from tests.linear_model._helpers import PENALTY_PARAMS, time_limit
+from tests.linear_model._helpers import penalty_config, time_limit
 
 
 def _data(seed=0, n=100, d=4, n_tasks=3):
@@ -86,7 +86,7 @@ def test_overflowing_objective_stops_loudly(name):
     # its line search nor leak numpy's LinAlgError, whatever the penalty.
     X, Y = _data(seed=4)
     model = RegularizedMultiTaskRegressor(
-        penalty=name, alpha=0.01, penalty_params=PENALTY_PARAMS.get(name), max_iter=50
+        penalty=penalty_config(name), alpha=0.01, max_iter=50
     )
     with time_limit(20), warnings.catch_warnings():
         warnings.simplefilter("error", RuntimeWarning)
@@ -98,7 +98,7 @@ def test_overflowing_objective_stops_loudly(name):
 def test_overflowing_features_stop_loudly(name):
     X, Y = _data(seed=5)
     model = RegularizedMultiTaskRegressor(
-        penalty=name, alpha=0.01, penalty_params=PENALTY_PARAMS.get(name), max_iter=50
+        penalty=penalty_config(name), alpha=0.01, max_iter=50
     )
     with time_limit(20), pytest.raises(ValueError, match=r"too large.*[sS]cale"):
         model.fit(X * 1e160, Y)

@@ -12,8 +12,15 @@ import pytest
 from numpy.testing import assert_allclose
 
 from skmtl.linear_model import RegularizedMultiTaskRegressor
-from skmtl.linear_model.penalties import PENALTIES, ClusteredPenalty, GraphPenalty
-from tests.linear_model._helpers import shared_data
+from skmtl.linear_model.penalties import (
+    PENALTIES,
+    ClusteredPenalty,
+    ClusteredPenaltyConfig,
+    GraphPenalty,
+    GraphPenaltyConfig,
+    MeanPenaltyConfig,
+)
+from tests.linear_model._helpers import penalty_config, shared_data
 
 TASKS = ["a", "b", "c", "d", "e"]
 EXAMPLE_PARAMS = {
@@ -95,7 +102,7 @@ def test_prox_minimizes_its_objective(name, step):
 def test_every_penalty_fits_and_lowers_the_objective(name):
     X, Y = shared_data(n_tasks=len(TASKS))
     model = RegularizedMultiTaskRegressor(
-        penalty=name, alpha=0.05, penalty_params=EXAMPLE_PARAMS.get(name)
+        penalty=penalty_config(name, EXAMPLE_PARAMS), alpha=0.05
     )
     model.fit(X, pd.DataFrame(Y, columns=TASKS))
     assert model.coef_.shape == (len(TASKS), X.shape[1])
@@ -135,7 +142,7 @@ def test_clustered_solution_is_stationary_and_recovers_clusters():
     X = rng.standard_normal((60, 12)).astype(np.float32).astype(np.float64)
     Y = X @ W_true.T + 0.5 * rng.standard_normal((60, 9))
     model = RegularizedMultiTaskRegressor(
-        penalty="clustered", alpha=0.2, penalty_params={"n_clusters": 3}, **TIGHT
+        penalty=ClusteredPenaltyConfig(n_clusters=3), alpha=0.2, **TIGHT
     ).fit(X, Y)
     penalty = ClusteredPenalty(0.2, list(range(9)), n_clusters=3)
     _, penalty_gradient = penalty.smooth_value_and_gradient(model.coef_)
@@ -170,14 +177,16 @@ def test_clustered_matrix_minimizes_over_the_constraint_set(n_clusters):
 def test_clustered_rejects_more_clusters_than_tasks():
     with pytest.raises(ValueError, match=r"n_clusters=6 exceeds the number of tasks"):
         ClusteredPenalty(1.0, TASKS, n_clusters=6)
-    with pytest.raises(ValueError, match="ridge must be > 0"):
-        ClusteredPenalty(1.0, TASKS, ridge=0.0)
+    with pytest.raises(
+        ValueError, match="The 'ridge' parameter of ClusteredPenaltyConfig"
+    ):
+        PENALTIES.config("clustered").set_params(ridge=0.0).build(1.0, TASKS)
 
 
 def test_mean_with_unit_mean_ridge_is_a_ridge():
     X, Y = shared_data(seed=8)
     mean = RegularizedMultiTaskRegressor(
-        penalty="mean", alpha=0.1, penalty_params={"mean_ridge": 1.0}, **TIGHT
+        penalty=MeanPenaltyConfig(mean_ridge=1.0), alpha=0.1, **TIGHT
     ).fit(X, Y)
     ridge = RegularizedMultiTaskRegressor(penalty="ridge", alpha=0.2, **TIGHT).fit(X, Y)
     assert_allclose(mean.coef_, ridge.coef_, atol=1e-7)
@@ -188,10 +197,10 @@ def test_complete_graph_is_the_mean_penalty_times_the_number_of_tasks():
     names = [f"task_{t}" for t in range(4)]
     edges = [(s, t) for i, s in enumerate(names) for t in names[i + 1 :]]
     graph = RegularizedMultiTaskRegressor(
-        penalty="graph", alpha=0.05, penalty_params={"task_graph": edges}, **TIGHT
+        penalty=GraphPenaltyConfig(task_graph=edges), alpha=0.05, **TIGHT
     ).fit(X, Y)
     mean = RegularizedMultiTaskRegressor(
-        penalty="mean", alpha=0.2, penalty_params={"mean_ridge": 0.0}, **TIGHT
+        penalty=MeanPenaltyConfig(mean_ridge=0.0), alpha=0.2, **TIGHT
     ).fit(X, Y)
     assert_allclose(graph.coef_, mean.coef_, atol=1e-7)
 
@@ -209,7 +218,7 @@ def test_a_stronger_pull_brings_the_tasks_closer(name, params):
     spreads = []
     for alpha in [0.01, 1.0, 100.0]:
         model = RegularizedMultiTaskRegressor(
-            penalty=name, alpha=alpha, penalty_params=params
+            penalty=PENALTIES.config(name).set_params(**(params or {})), alpha=alpha
         ).fit(X, pd.DataFrame(Y, columns=TASKS))
         spreads.append(np.linalg.norm(model.coef_ - model.coef_.mean(axis=0)))
     assert spreads[0] > spreads[1] > spreads[2]
@@ -250,11 +259,15 @@ def test_graph_errors_say_what_is_wrong(task_graph, message):
 @pytest.mark.parametrize(
     ("name", "params", "message"),
     [
-        ("mean", {"mean_ridge": -1}, "mean_ridge must be a real number >= 0"),
-        ("clustered", {"n_clusters": 0}, "n_clusters must be an integer >= 1"),
-        ("clustered", {"n_clusters": 2.5}, "n_clusters must be an integer >= 1"),
+        ("mean", {"mean_ridge": -1}, "'mean_ridge' parameter of MeanPenaltyConfig"),
+        ("clustered", {"n_clusters": 0}, "'n_clusters' parameter of Clustered"),
+        ("clustered", {"n_clusters": 2.5}, "'n_clusters' parameter of Clustered"),
     ],
 )
 def test_hyperparameter_errors_name_the_penalty(name, params, message):
-    with pytest.raises(ValueError, match=f"penalty={name!r}: {message}"):
-        PENALTIES.resolve(name)(1.0, TASKS, **params)
+    X, Y = shared_data(seed=8)
+    model = RegularizedMultiTaskRegressor(
+        penalty=PENALTIES.config(name).set_params(**params)
+    )
+    with pytest.raises(ValueError, match=f"penalty: The {message}"):
+        model.fit(X, Y)

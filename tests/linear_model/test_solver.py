@@ -14,7 +14,7 @@ from skmtl.linear_model import (
     RegularizedMultiTaskRegressor,
 )
 from skmtl.linear_model._solver import fista
-from tests.linear_model._helpers import PENALTY_PARAMS, shared_data
+from tests.linear_model._helpers import penalty_config, shared_data
 
 
 class LassoProblem:
@@ -83,7 +83,7 @@ def test_objective_never_increases(name):
     X[:, 1:] += 0.9 * X[:, :-1]
     Y = X @ rng.standard_normal((12, 3)) + rng.standard_normal((50, 3))
     model = RegularizedMultiTaskRegressor(
-        penalty=name, alpha=1e-3, penalty_params=PENALTY_PARAMS.get(name), tol=1e-10
+        penalty=penalty_config(name), alpha=1e-3, tol=1e-10
     )
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
@@ -154,7 +154,7 @@ def test_tol_bounds_the_duality_gap(penalty):
 @pytest.mark.parametrize("name", ["mean", "graph", "clustered", "ridge"])
 def test_tol_bounds_the_suboptimality_of_smooth_penalties(name):
     X, Y = shared_data(seed=14)
-    params = {"penalty": name, "penalty_params": PENALTY_PARAMS.get(name)}
+    params = {"penalty": penalty_config(name)}
     optimum = RegularizedMultiTaskRegressor(**params, tol=1e-14).fit(X, Y)
     scale = ((Y - Y.mean(axis=0)) ** 2).sum() / len(Y)
     for tol in (1e-3, 1e-6):

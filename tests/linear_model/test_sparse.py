@@ -18,7 +18,7 @@ from skmtl.linear_model import (
     RegularizedMultiTaskClassifier,
     RegularizedMultiTaskRegressor,
 )
-from tests.linear_model._helpers import PENALTY_PARAMS, long_from_wide
+from tests.linear_model._helpers import long_from_wide, penalty_config
 
 TIGHT = {"tol": 1e-12, "max_iter": 20000}
 
@@ -43,9 +43,8 @@ def assert_same_fit(fitted_sparse, fitted_dense, atol=1e-6):
 def test_regressor_wide_sparse_equals_dense(name, fmt):
     X, Y = sparse_data()
     params = {
-        "penalty": name,
+        "penalty": penalty_config(name),
         "alpha": 0.02,
-        "penalty_params": PENALTY_PARAMS.get(name),
     }
     dense = RegularizedMultiTaskRegressor(**params, **TIGHT).fit(X, Y)
     X_sparse = sparse.csr_matrix(X).asformat(fmt)

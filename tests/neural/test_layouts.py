@@ -309,7 +309,7 @@ def test_label_share_shortcut_trains_like_the_general_path(
     # Unit sample weights take the general path (per-task means, then the
     # weighting); none take the one-dot loss. Same fit up to float rounding,
     # with early stopping so that validation batches take it too.
-    from skmtl.neural._net import MultiTaskNet
+    from skmtl.neural._task_losses import TaskLossRecorder
 
     rng = np.random.default_rng(0)
     X = rng.normal(size=(90, 4))
@@ -325,10 +325,10 @@ def test_label_share_shortcut_trains_like_the_general_path(
     if estimator_cls is MultiTaskClassifier:
         y = np.where(np.isnan(y), np.nan, y > np.nanmedian(y))
     calls = []
-    original = MultiTaskNet._accumulate_shares
+    original = TaskLossRecorder.add_shares
     monkeypatch.setattr(
-        MultiTaskNet,
-        "_accumulate_shares",
+        TaskLossRecorder,
+        "add_shares",
         lambda *args: calls.append(1) or original(*args),
     )
     plain = estimator_cls(**params).fit(X, y)

@@ -11,7 +11,7 @@ from skorch.callbacks import Callback
 
 from skmtl import MultiTaskClassifier, MultiTaskRegressor
 from skmtl.utils._random import draw_seed
-from skmtl.weighting import WEIGHTINGS
+from skmtl.weighting import WEIGHTINGS, FixedWeightingConfig
 from tests.conftest import FAST
 
 ESTIMATORS = [MultiTaskRegressor, MultiTaskClassifier]
@@ -94,8 +94,8 @@ def test_a_batch_without_labels_gives_zero_loss_and_zero_gradient(
         targets["label_share"] = torch.zeros(3, 2)
     net.module_.train(training)
     net.module_.zero_grad()
-    y_pred = net.infer(inputs)
-    loss = net.get_loss(y_pred, targets, X=inputs, training=training)
+    y_pred, shared = net.infer_with_shared(inputs)
+    loss = net.get_loss(y_pred, targets, X=inputs, training=training, shared=shared)
     assert loss.item() == 0.0
     if training and loss.requires_grad:
         loss.backward()
@@ -225,12 +225,12 @@ def test_duplicate_task_names_are_rejected(estimator_cls):
         ({"loss_weighting": [1.0, np.nan]}, r"loss_weighting.*finite"),
         ({"loss_weighting": [1.0, 2.0, 3.0]}, r"loss_weighting has 3 weights"),
         (
-            {"loss_weighting": "fixed", "loss_weighting_params": {"weights": [0, 0]}},
-            r"loss_weighting_params.*at least one positive",
+            {"loss_weighting": FixedWeightingConfig(weights=[0, 0])},
+            r"loss_weighting: weights .*at least one positive",
         ),
         (
-            {"loss_weighting": "fixed", "loss_weighting_params": {"weights": [1]}},
-            r"loss_weighting_params.*one weight per task",
+            {"loss_weighting": FixedWeightingConfig(weights=[1])},
+            r"loss_weighting: weights .*one weight per task",
         ),
     ],
 )

@@ -314,13 +314,13 @@ def test_cuda_end_to_end(wide_regression):
 def test_closure_free_step_trains_exactly_like_skorchs_step(
     wide_regression, monkeypatch
 ):
-    from skmtl.neural import _net
+    from skmtl.neural import _fast_loop
 
     X, Y = wide_regression
     counter = CountBatches()
     direct = MultiTaskRegressor(**FAST, callbacks=[counter]).fit(X, Y)
     assert counter.counts["grad"] == counter.counts["begin"] > 0
-    monkeypatch.setattr(_net, "_CLOSURE_FREE_OPTIMIZERS", frozenset())
+    monkeypatch.setattr(_fast_loop, "_CLOSURE_FREE_OPTIMIZERS", frozenset())
     closure = MultiTaskRegressor(**FAST).fit(X, Y)
     np.testing.assert_array_equal(direct.predict(X), closure.predict(X))
     np.testing.assert_array_equal(

@@ -12,7 +12,9 @@ import pytest
 from sklearn.utils._param_validation import InvalidParameterError
 
 from skmtl import MultiTaskClassifier, MultiTaskRegressor
+from skmtl.architectures import MultiGateMixtureOfExpertsConfig
 from skmtl.datasets import make_multitask_classification, make_multitask_regression
+from skmtl.weighting import DynamicWeightAverageConfig
 
 # Small networks and few epochs: the tests check behaviour, not model quality.
 FAST = {"shared_layers": (16,), "max_epochs": 5, "batch_size": 32, "random_state": 0}
@@ -430,8 +432,19 @@ def test_float32_inputs_are_not_modified(estimator_cls, task_column):
     [
         ({"sharing": "nope"}, ValueError, r"'hard'.*'independent'"),
         ({"sharing_params": {"bogus": 1}}, TypeError, "sharing_params"),
+        ({"sharing": DynamicWeightAverageConfig()}, TypeError, "'sharing' parameter"),
+        (
+            {"sharing": MultiGateMixtureOfExpertsConfig(n_experts=0)},
+            ValueError,
+            "sharing: The 'n_experts' parameter",
+        ),
         ({"loss_weighting": "nope"}, ValueError, "loss_weighting='nope'"),
         ({"loss_weighting_params": {"bogus": 1}}, TypeError, "loss_weighting_params"),
+        (
+            {"loss_weighting": DynamicWeightAverageConfig(temperature=-1)},
+            ValueError,
+            "loss_weighting: The 'temperature' parameter",
+        ),
         ({"activation": "nope"}, ValueError, r"'relu'.*'tanh'"),
         ({"shared_layers": (0,)}, ValueError, "shared_layers"),
         ({"head_layers": (4, -1)}, ValueError, "head_layers"),

@@ -10,7 +10,7 @@ from skmtl import (
     RegularizedMultiTaskClassifier,
     RegularizedMultiTaskRegressor,
 )
-from skmtl.architectures import ARCHITECTURES
+from skmtl.architectures import ARCHITECTURES, MultiGateMixtureOfExpertsConfig
 from skmtl.datasets import make_multitask_classification, make_multitask_regression
 from skmtl.weighting import WEIGHTINGS
 from tests.conftest import FAST
@@ -141,8 +141,7 @@ def test_learned_loss_weights_and_architecture_options_survive(
 ):
     X, Y = wide_regression
     model = MultiTaskRegressor(
-        sharing="mmoe",
-        sharing_params={"n_experts": 3},
+        sharing=MultiGateMixtureOfExpertsConfig(n_experts=3),
         loss_weighting="uncertainty",
         head_layers=(4,),
         dropout=0.1,

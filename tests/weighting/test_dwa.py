@@ -6,7 +6,11 @@ import torch
 
 from skmtl import MultiTaskRegressor
 from skmtl.datasets import make_multitask_regression
-from skmtl.weighting import DynamicWeightAverage, EqualWeighting
+from skmtl.weighting import (
+    DynamicWeightAverage,
+    DynamicWeightAverageConfig,
+    EqualWeighting,
+)
 
 ALL = torch.ones(3, dtype=torch.bool)
 
@@ -76,8 +80,8 @@ def test_absent_task_contributes_nothing_and_the_mean_is_over_present_tasks():
 
 
 def test_rejects_a_non_positive_temperature():
-    with pytest.raises(ValueError, match="positive temperature, got 0"):
-        DynamicWeightAverage(2, temperature=0)
+    with pytest.raises(ValueError, match=r"The 'temperature' parameter .* Got 0"):
+        DynamicWeightAverageConfig(temperature=0).build(2)
 
 
 def test_estimator_weights_follow_the_recorded_epoch_losses():

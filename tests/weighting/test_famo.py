@@ -6,7 +6,7 @@ import torch
 
 from skmtl import MultiTaskRegressor
 from skmtl.datasets import make_multitask_regression
-from skmtl.weighting import FAMO
+from skmtl.weighting import FAMO, FAMOConfig
 
 BOTH = torch.tensor([True, True])
 
@@ -82,14 +82,14 @@ def test_zero_loss_stays_finite():
 @pytest.mark.parametrize(
     ("params", "message"),
     [
-        ({"gamma": -0.1}, "gamma >= 0"),
-        ({"w_lr": 0.0}, "positive w_lr"),
-        ({"min_loss": 0.0}, "positive min_loss"),
+        ({"gamma": -0.1}, "The 'gamma' parameter"),
+        ({"w_lr": 0.0}, "The 'w_lr' parameter"),
+        ({"min_loss": 0.0}, "The 'min_loss' parameter"),
     ],
 )
 def test_rejects_bad_hyperparameters(params, message):
     with pytest.raises(ValueError, match=message):
-        FAMO(2, **params)
+        FAMOConfig(**params).build(2)
 
 
 def test_fits_end_to_end_with_missing_labels():

@@ -7,8 +7,8 @@ from torch import nn
 
 from skmtl import MultiTaskClassifier, MultiTaskRegressor
 from skmtl.datasets import make_multitask_classification, make_multitask_regression
-from skmtl.weighting._cagrad import CAGrad
-from skmtl.weighting._mgda import MGDA, min_norm_weights
+from skmtl.weighting._cagrad import CAGrad, CAGradConfig
+from skmtl.weighting._mgda import MGDA, MGDAConfig, min_norm_weights
 from skmtl.weighting._pcgrad import PCGrad
 from skmtl.weighting._upgrad import UPGrad
 
@@ -114,8 +114,8 @@ def test_mgda_normalizations_scale_the_gradients_before_solving():
     by_loss = grads / losses[:, None]
     weights = aggregate(MGDA(2, normalization="loss"), grads)[1]
     np.testing.assert_allclose(weights, min_norm_weights(by_loss @ by_loss.T))
-    with pytest.raises(ValueError, match="normalization must be one of"):
-        MGDA(2, normalization="L2")
+    with pytest.raises(ValueError, match="The 'normalization' parameter"):
+        MGDAConfig(normalization="L2").build(2)
 
 
 def test_cagrad_without_radius_is_the_average_gradient():
@@ -148,8 +148,8 @@ def test_cagrad_solves_its_primal_problem(c):
 
 
 def test_cagrad_rejects_a_negative_radius():
-    with pytest.raises(ValueError, match="non-negative"):
-        CAGrad(2, c=-1.0)
+    with pytest.raises(ValueError, match="The 'c' parameter"):
+        CAGradConfig(c=-1.0).build(2)
 
 
 @pytest.mark.parametrize(
@@ -303,14 +303,12 @@ def test_gradient_method_hyperparameters_and_determinism():
     second = MultiTaskRegressor(loss_weighting=PCGrad, **params).fit(X, Y)
     np.testing.assert_array_equal(first.predict(X), second.predict(X))
     np.testing.assert_array_equal(first.task_weights_, second.task_weights_)
-    average = MultiTaskRegressor(
-        loss_weighting=CAGrad, loss_weighting_params={"c": 0.0}, **params
-    ).fit(X, Y)
+    average = MultiTaskRegressor(loss_weighting=CAGradConfig(c=0.0), **params).fit(X, Y)
     np.testing.assert_allclose(average.task_weights_, 1 / 3, rtol=1e-6)
-    MultiTaskRegressor(
-        loss_weighting=MGDA, loss_weighting_params={"normalization": "loss+"}, **params
-    ).fit(X, Y)
+    MultiTaskRegressor(loss_weighting=MGDAConfig(normalization="loss+"), **params).fit(
+        X, Y
+    )
     with pytest.raises(ValueError, match="normalization"):
-        MultiTaskRegressor(
-            loss_weighting=MGDA, loss_weighting_params={"normalization": "l1"}, **params
-        ).fit(X, Y)
+        MultiTaskRegressor(loss_weighting=MGDAConfig(normalization="l1"), **params).fit(
+            X, Y
+        )

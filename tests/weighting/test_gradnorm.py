@@ -6,7 +6,7 @@ import torch
 
 from skmtl import MultiTaskRegressor
 from skmtl.datasets import make_multitask_regression
-from skmtl.weighting import GradNorm
+from skmtl.weighting import GradNorm, GradNormConfig
 
 PRESENT = torch.tensor([True, True, False])
 
@@ -76,11 +76,14 @@ def test_initial_losses_recorded_when_a_task_first_appears():
 
 @pytest.mark.parametrize(
     ("params", "message"),
-    [({"alpha": -1.0}, "alpha >= 0"), ({"weight_lr": 0.0}, "positive weight_lr")],
+    [
+        ({"alpha": -1.0}, "The 'alpha' parameter"),
+        ({"weight_lr": 0.0}, "The 'weight_lr' parameter"),
+    ],
 )
 def test_rejects_bad_hyperparameters(params, message):
     with pytest.raises(ValueError, match=message):
-        GradNorm(2, **params)
+        GradNormConfig(**params).build(2)
 
 
 def test_fits_end_to_end_with_missing_labels():

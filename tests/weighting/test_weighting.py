@@ -75,6 +75,7 @@ def test_gradient_weighting_needs_a_shared_representation(wide_regression):
 
     class NoShared(HardSharing):
         name = "no_shared"
+        exposes_shared = False
 
         def forward_with_shared(self, X, task=None):
             return super().forward_with_shared(X, task)[0], None

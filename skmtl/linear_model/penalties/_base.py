@@ -1,8 +1,9 @@
 """The interface every penalty of the regularized linear estimators implements."""
 
-from numbers import Integral, Real
-
 import numpy as np
+
+from skmtl.utils._plugin import PluginConfig
+from skmtl.utils._registry import Registry
 
 
 class Penalty:
@@ -18,7 +19,9 @@ class Penalty:
     (:meth:`lipschitz`), and a non-smooth part, given by :meth:`nonsmooth_value`
     and its proximal operator :meth:`prox`. Subclasses set the class attribute
     ``name`` and override what their penalty has; their own hyperparameters
-    arrive as keyword arguments (the estimators' ``penalty_params``).
+    arrive as keyword arguments, given by their :class:`PenaltyConfig` (which
+    the estimators' ``penalty`` parameter takes, and which builds the penalty at
+    fit time).
 
     Parameters
     ----------
@@ -172,22 +175,19 @@ class Penalty:
         return {}
 
 
-def check_nonnegative(value, name, penalty):
-    """Return ``value`` as a float; ValueError naming ``penalty`` unless >= 0."""
-    if isinstance(value, bool) or not isinstance(value, Real) or not value >= 0:
-        raise ValueError(
-            f"penalty={penalty!r}: {name} must be a real number >= 0, got {value!r}."
-        )
-    return float(value)
+class PenaltyConfig(PluginConfig):
+    """Base class of the penalties' configurations.
+
+    A configuration holds a penalty's own hyperparameters (the ``__init__``
+    keywords of its :class:`Penalty` subclass, ``plugin``) and their
+    ``_parameter_constraints``. Given as ``penalty=``, its hyperparameters are
+    nested estimator parameters (``penalty__n_clusters``). At fit time the
+    estimator calls ``build(alpha, task_names)``, which returns a new penalty.
+    """
 
 
-def check_positive_int(value, name, penalty):
-    """Return ``value`` as an int; ValueError naming ``penalty`` unless >= 1."""
-    if isinstance(value, bool) or not isinstance(value, Integral) or value < 1:
-        raise ValueError(
-            f"penalty={penalty!r}: {name} must be an integer >= 1, got {value!r}."
-        )
-    return int(value)
+#: Registry name -> penalty configuration; names accepted by ``penalty``.
+PENALTIES = Registry("penalty", Penalty, "penalty")
 
 
 def frobenius_squared(W):

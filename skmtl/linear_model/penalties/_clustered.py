@@ -9,14 +9,17 @@ alternating structure optimization. In Advances in Neural Information Processing
 Systems 24 (NIPS 2011), 702-710.
 """
 
+from numbers import Integral, Real
+
 import numpy as np
 from sklearn.cluster import AgglomerativeClustering
 
 from skmtl.linear_model.penalties._base import (
+    PENALTIES,
     Penalty,
-    check_nonnegative,
-    check_positive_int,
+    PenaltyConfig,
 )
+from skmtl.utils._sklearn_compat import Interval
 
 
 class ClusteredPenalty(Penalty):
@@ -73,18 +76,13 @@ class ClusteredPenalty(Penalty):
 
     def __init__(self, alpha, task_names, *, n_clusters=2, ridge=0.1):
         super().__init__(alpha, task_names)
-        self.n_clusters = check_positive_int(n_clusters, "n_clusters", self.name)
+        self.n_clusters = int(n_clusters)
         if self.n_clusters > self.n_tasks:
             raise ValueError(
                 f"penalty='clustered': n_clusters={self.n_clusters} exceeds the "
                 f"number of tasks ({self.n_tasks}: {self.task_names})."
             )
-        self.ridge = check_nonnegative(ridge, "ridge", self.name)
-        if self.ridge == 0:
-            raise ValueError(
-                "penalty='clustered': ridge must be > 0 (it keeps eta*I + M "
-                "invertible), got 0."
-            )
+        self.ridge = float(ridge)
 
     def cluster_matrix(self, W):
         r"""Return the minimizing :math:`M` and its eigen-decomposition.
@@ -169,3 +167,28 @@ def _water_filling(gram_eigenvalues, eta, k):
         totals[j] - totals[j - 1]
     )
     return np.where(positive, np.clip(s * sigma - eta, 0.0, 1.0), 0.0)
+
+
+@PENALTIES.register
+class ClusteredPenaltyConfig(PenaltyConfig):
+    """Configuration of :class:`ClusteredPenalty`, ``penalty="clustered"``.
+
+    Parameters
+    ----------
+    n_clusters : int, default=2
+        The number of clusters, >= 1 and at most the number of tasks (checked
+        at fit time).
+    ridge : float, default=0.1
+        The ridge on all coefficients relative to ``alpha``, > 0 (it keeps the
+        relaxed problem strictly convex).
+    """
+
+    plugin = ClusteredPenalty
+    _parameter_constraints = {
+        "n_clusters": [Interval(Integral, 1, None, closed="left")],
+        "ridge": [Interval(Real, 0, None, closed="neither")],
+    }
+
+    def __init__(self, n_clusters=2, ridge=0.1):
+        self.n_clusters = n_clusters
+        self.ridge = ridge

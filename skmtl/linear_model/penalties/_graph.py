@@ -7,7 +7,7 @@ kernel methods. Journal of Machine Learning Research, 6, 615-637.
 import numpy as np
 
 from skmtl._base import is_dataframe, python_list
-from skmtl.linear_model.penalties._base import Penalty
+from skmtl.linear_model.penalties._base import PENALTIES, Penalty, PenaltyConfig
 
 
 class GraphPenalty(Penalty):
@@ -67,9 +67,10 @@ def _adjacency(task_graph, task_names):
     n_tasks = len(task_names)
     if task_graph is None:
         raise ValueError(
-            "penalty='graph' needs the task graph: pass penalty_params={'task_graph': "
-            "[(task_s, task_t), ...]} (edges by task name) or an adjacency matrix "
-            f"of shape ({n_tasks}, {n_tasks}) over the tasks {task_names}."
+            "penalty='graph' needs the task graph: pass "
+            "penalty=GraphPenaltyConfig(task_graph=[(task_s, task_t), ...]) (edges "
+            f"by task name) or an adjacency matrix of shape ({n_tasks}, {n_tasks}) "
+            f"over the tasks {task_names}."
         )
     if isinstance(task_graph, list | tuple):
         adjacency = _edge_list_adjacency(task_graph, task_names)
@@ -144,3 +145,22 @@ def _ordered_frame(frame, task_names):
             f"the tasks {task_names}."
         )
     return frame.reindex(index=task_names, columns=task_names).fillna(0.0).to_numpy()
+
+
+@PENALTIES.register
+class GraphPenaltyConfig(PenaltyConfig):
+    """Configuration of :class:`GraphPenalty`, ``penalty="graph"``.
+
+    Parameters
+    ----------
+    task_graph : list of tuple, ndarray or DataFrame, default=None
+        The graph, required at fit time: edges ``(task_s, task_t)`` or
+        ``(task_s, task_t, weight)`` by task name, or a symmetric non-negative
+        adjacency matrix over the tasks (see :class:`GraphPenalty`).
+    """
+
+    plugin = GraphPenalty
+    _parameter_constraints = {"task_graph": [list, tuple, "array-like", None]}
+
+    def __init__(self, task_graph=None):
+        self.task_graph = task_graph

@@ -10,7 +10,7 @@ Computing, 20(2), 231-252.
 
 import numpy as np
 
-from skmtl.linear_model.penalties._base import Penalty
+from skmtl.linear_model.penalties._base import PENALTIES, Penalty, PenaltyConfig
 
 
 class L21Penalty(Penalty):
@@ -60,3 +60,13 @@ class L21Penalty(Penalty):
         with np.errstate(divide="ignore", invalid="ignore"):
             shrink = np.where(norms > threshold, 1.0 - threshold / norms, 0.0)
         return V * shrink
+
+
+@PENALTIES.register
+class L21PenaltyConfig(PenaltyConfig):
+    """Configuration of :class:`L21Penalty`, ``penalty="l21"``.
+
+    No hyperparameters of its own: its strength is the estimator's ``alpha``.
+    """
+
+    plugin = L21Penalty

@@ -6,7 +6,7 @@ of the Royal Statistical Society, Series B, 58(1), 267-288.
 
 import numpy as np
 
-from skmtl.linear_model.penalties._base import Penalty
+from skmtl.linear_model.penalties._base import PENALTIES, Penalty, PenaltyConfig
 
 
 class LassoPenalty(Penalty):
@@ -45,3 +45,13 @@ class LassoPenalty(Penalty):
     def prox(self, V, step):
         """Return V soft-thresholded entry by entry."""
         return np.sign(V) * np.maximum(np.abs(V) - step * self.alpha, 0.0)
+
+
+@PENALTIES.register
+class LassoPenaltyConfig(PenaltyConfig):
+    """Configuration of :class:`LassoPenalty`, ``penalty="lasso"``.
+
+    No hyperparameters of its own: its strength is the estimator's ``alpha``.
+    """
+
+    plugin = LassoPenalty

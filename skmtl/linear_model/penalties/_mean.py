@@ -5,11 +5,15 @@ Proceedings of the 10th ACM SIGKDD International Conference on Knowledge Discove
 and Data Mining (KDD 2004), 109-117.
 """
 
+from numbers import Real
+
 from skmtl.linear_model.penalties._base import (
+    PENALTIES,
     Penalty,
-    check_nonnegative,
+    PenaltyConfig,
     frobenius_squared,
 )
+from skmtl.utils._sklearn_compat import Interval
 
 
 class MeanPenalty(Penalty):
@@ -48,7 +52,7 @@ class MeanPenalty(Penalty):
 
     def __init__(self, alpha, task_names, *, mean_ridge=0.01):
         super().__init__(alpha, task_names)
-        self.mean_ridge = check_nonnegative(mean_ridge, "mean_ridge", self.name)
+        self.mean_ridge = float(mean_ridge)
 
     def smooth_value_and_gradient(self, W):
         """Return the penalty and its gradient."""
@@ -63,3 +67,20 @@ class MeanPenalty(Penalty):
     def lipschitz(self):
         """Return the largest eigenvalue of the penalty's Hessian."""
         return 2.0 * self.alpha * max(1.0, self.mean_ridge)
+
+
+@PENALTIES.register
+class MeanPenaltyConfig(PenaltyConfig):
+    """Configuration of :class:`MeanPenalty`, ``penalty="mean"``.
+
+    Parameters
+    ----------
+    mean_ridge : float, default=0.01
+        The ridge on the mean of the tasks, >= 0, relative to ``alpha``.
+    """
+
+    plugin = MeanPenalty
+    _parameter_constraints = {"mean_ridge": [Interval(Real, 0, None, closed="left")]}
+
+    def __init__(self, mean_ridge=0.01):
+        self.mean_ridge = mean_ridge

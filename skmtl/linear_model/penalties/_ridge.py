@@ -4,7 +4,12 @@ Hoerl, A. E. and Kennard, R. W. (1970). Ridge regression: biased estimation for
 nonorthogonal problems. Technometrics, 12(1), 55-67.
 """
 
-from skmtl.linear_model.penalties._base import Penalty, frobenius_squared
+from skmtl.linear_model.penalties._base import (
+    PENALTIES,
+    Penalty,
+    PenaltyConfig,
+    frobenius_squared,
+)
 
 
 class RidgePenalty(Penalty):
@@ -44,3 +49,13 @@ class RidgePenalty(Penalty):
     def lipschitz(self):
         """Return alpha."""
         return self.alpha
+
+
+@PENALTIES.register
+class RidgePenaltyConfig(PenaltyConfig):
+    """Configuration of :class:`RidgePenalty`, ``penalty="ridge"``.
+
+    No hyperparameters of its own: its strength is the estimator's ``alpha``.
+    """
+
+    plugin = RidgePenalty

@@ -10,7 +10,7 @@ Optimization, 20(6), 3465-3489.
 
 import numpy as np
 
-from skmtl.linear_model.penalties._base import Penalty
+from skmtl.linear_model.penalties._base import PENALTIES, Penalty, PenaltyConfig
 
 
 class TracePenalty(Penalty):
@@ -54,3 +54,13 @@ class TracePenalty(Penalty):
         shrunk = np.maximum(singular_values - step * self.alpha, 0.0)
         keep = shrunk > 0
         return (U[:, keep] * shrunk[keep]) @ Vt[keep]
+
+
+@PENALTIES.register
+class TracePenaltyConfig(PenaltyConfig):
+    """Configuration of :class:`TracePenalty`, ``penalty="trace"``.
+
+    No hyperparameters of its own: its strength is the estimator's ``alpha``.
+    """
+
+    plugin = TracePenalty
