@@ -8,7 +8,10 @@ Results are collected as ``{model: [split, ...]}`` where each split is a dict
 with ``"metrics"`` (name -> value over all tasks), ``"per_task"`` (task -> score)
 and ``"seconds"`` (fit + predict time). :func:`summary_rows` turns them into
 table rows: mean ± std over splits per metric, Δm% and per-task wins against the
-single-task baseline (both on the per-task scores averaged over splits).
+single-task baseline (both on the per-task scores averaged over splits). With
+several single-task baselines (a linear model and gradient boosting), each task
+is compared with the best of them on that task: chosen on the test splits, which
+favours the baseline (:func:`best_baseline_note` says which won where).
 
 Run on its own (``python benchmarks/_data.py``), it prints which data files are
 present.
@@ -125,8 +128,10 @@ def summary_rows(
     ----------
     results : dict
         model -> list of split results (see the module docstring).
-    baseline : str
-        The single-task model that Δm% and wins are measured against.
+    baseline : str or list of str
+        The single-task model that Δm% and wins are measured against, or
+        several: then, on each task, the best of them (see
+        :func:`best_per_task`).
     metrics : list of str
         The metric names to show, in order.
     higher_is_better : bool
@@ -138,10 +143,11 @@ def summary_rows(
         the others (its Δm% and wins compare it with the baseline on those
         splits only).
     """
+    baselines = [baseline] if isinstance(baseline, str) else list(baseline)
     rows, gains = [], {}
     for model, splits in results.items():
         n = len(splits)
-        base = per_task_means(results[baseline][:n])
+        base = best_per_task(results, baselines, higher_is_better, n)[1]
         mine = per_task_means(splits)
         gain = relative_gain(mine, base, higher_is_better=higher_is_better)
         sign = 1.0 if higher_is_better else -1.0
@@ -151,12 +157,57 @@ def summary_rows(
         for metric in metrics:
             f = fmt[metric] if isinstance(fmt, dict) else fmt
             cells.append(mean_std([s["metrics"][metric] for s in splits], f))
-        delta = "—" if model == baseline else f"{gain:+.1f}"
-        won = "—" if model == baseline else f"{wins}/{len(mine)}"
+        delta = "—" if model in baselines else f"{gain:+.1f}"
+        won = "—" if model in baselines else f"{wins}/{len(mine)}"
         seconds = np.mean([s["seconds"] for s in splits])
         cells += [delta, won, f"{seconds:.1f}"]
         rows.append(cells)
     return rows, gains
+
+
+def best_per_task(results, baselines, higher_is_better=True, n=None):
+    """Return the best baseline on each task and its per-task score.
+
+    Parameters
+    ----------
+    results : dict
+        model -> list of split results.
+    baselines : list of str
+        The candidate single-task models.
+    higher_is_better : bool
+        Direction of the per-task score.
+    n : int, default=None
+        Use the first ``n`` splits only (a model run on fewer splits is compared
+        on those).
+
+    Returns
+    -------
+    best : dict
+        task -> model name.
+    scores : dict
+        task -> that model's per-task score averaged over the splits.
+    """
+    means = {name: per_task_means(results[name][:n]) for name in baselines}
+    sign = 1.0 if higher_is_better else -1.0
+    best, scores = {}, {}
+    for task in means[baselines[0]]:
+        candidates = [m for m in baselines if np.isfinite(means[m].get(task, np.nan))]
+        name = max(candidates or baselines[:1], key=lambda m: sign * means[m][task])
+        best[task], scores[task] = name, means[name][task]
+    return best, scores
+
+
+def best_baseline_note(results, baselines, higher_is_better=True, what="tasks"):
+    """Return the sentence saying which baseline was the best on how many tasks."""
+    best = best_per_task(results, baselines, higher_is_better)[0]
+    counts = ", ".join(
+        f"{name} on {sum(m == name for m in best.values())}" for name in baselines
+    )
+    return (
+        f"Best single-task model per task (the reference of Δm% and wins): {counts} "
+        f"of {len(best)} {what}; chosen on the test splits, which favours the "
+        "baseline."
+    )
 
 
 def markdown(header, rows):

@@ -5,20 +5,27 @@ Run with ``python -m skmtl demo``. Two comparisons with
 data that ships with the package (no download):
 
 1. Regression on ``make_multitask_regression``: many tasks, few rows, a shared
-   latent structure. Per-task ridge (single-task baseline), pooled ridge, the
-   best regularized linear multi-task penalty, one network per task
-   (``sharing="independent"``) and hard parameter sharing.
+   latent structure. Per-task ridge and per-task gradient boosting (the
+   single-task baselines), pooled ridge and pooled gradient boosting (the task
+   a categorical feature), the best regularized linear multi-task penalty, one
+   network per task (``sharing="independent"``) and hard parameter sharing.
 2. Classification on ``load_digits_multitask`` (digit, parity, > 4) with a small
-   training set: per-task and pooled logistic regression, independent
-   networks, hard sharing.
+   training set: per-task and pooled logistic regression and gradient
+   boosting, independent networks, hard sharing.
 
 Scores are on held-out rows; nothing is tuned on them (the linear penalty is
-chosen by an inner cross-validation on the training rows).
+chosen by an inner cross-validation on the training rows, boosting keeps
+scikit-learn's defaults). The models are compared with the best single-task
+model on each task, chosen on the test rows: a bar set a little too high.
 """
 
 import math
 import time
 
+from sklearn.ensemble import (
+    HistGradientBoostingClassifier,
+    HistGradientBoostingRegressor,
+)
 from sklearn.linear_model import LogisticRegression, RidgeCV
 from sklearn.model_selection import ShuffleSplit, StratifiedShuffleSplit
 
@@ -63,9 +70,12 @@ def regression_comparison(n_tasks=30, n_train=30, n_test=2000, n_splits=3):
     splits = ShuffleSplit(
         n_splits, train_size=n_train, test_size=n_test, random_state=0
     )
+    trees = HistGradientBoostingRegressor(random_state=0)
     models = {
         "per-task ridge": PerTaskRegressor(RidgeCV()),
+        "per-task HistGB": PerTaskRegressor(trees),
         "pooled ridge": PooledRegressor(RidgeCV()),
+        "pooled HistGB": PooledRegressor(trees),
         "MTL linear": default_models(sharings=())["MTL linear"],
         "independent nets": MultiTaskRegressor(
             sharing="independent", random_state=0, **NETWORK
@@ -73,7 +83,11 @@ def regression_comparison(n_tasks=30, n_train=30, n_test=2000, n_splits=3):
         "hard sharing": MultiTaskRegressor(sharing="hard", random_state=0, **NETWORK),
     }
     return compare_models(
-        X, Y, models=models, baseline="per-task ridge", cv=list(splits.split(X))
+        X,
+        Y,
+        models=models,
+        baseline=["per-task ridge", "per-task HistGB"],
+        cv=list(splits.split(X)),
     )
 
 
@@ -86,9 +100,12 @@ def classification_comparison(n_train=300, n_splits=3, seed=0):
     data = load_digits_multitask()
     X, Y = data.data / 16.0, data.target
     split = StratifiedShuffleSplit(n_splits, train_size=n_train, random_state=seed)
+    trees = HistGradientBoostingClassifier(random_state=seed)
     models = {
         "per-task logistic": PerTaskClassifier(LogisticRegression(max_iter=1000)),
+        "per-task HistGB": PerTaskClassifier(trees),
         "pooled logistic": PooledClassifier(LogisticRegression(max_iter=1000)),
+        "pooled HistGB": PooledClassifier(trees),
         "independent nets": MultiTaskClassifier(
             sharing="independent", random_state=seed, **DIGITS_NETWORK
         ),
@@ -102,7 +119,7 @@ def classification_comparison(n_train=300, n_splits=3, seed=0):
         classification=True,
         task_names=list(data.target_names),
         models=models,
-        baseline="per-task logistic",
+        baseline=["per-task logistic", "per-task HistGB"],
         cv=list(split.split(X, Y[:, 0])),
     )
 
@@ -112,9 +129,16 @@ TIE = 0.5
 
 
 def verdict(result, model, baseline):
-    """Return one honest sentence on whether ``model`` beat ``baseline`` (Δm%)."""
-    means = result.mean_scores()
-    gain = relative_gain(means[model], means[baseline])
+    """Return one honest sentence on whether ``model`` beat ``baseline`` (Δm%).
+
+    ``baseline`` is a model, or the result's own baseline (the best single-task
+    model on each task).
+    """
+    if baseline == result.baseline:
+        gain = result.relative_gains()[model]
+    else:
+        means = result.mean_scores()
+        gain = relative_gain(means[model], means[baseline])
     if math.isfinite(gain) and abs(gain) < TIE:
         return (
             f"{model} and {baseline} are tied here (Δm% = {gain:+.1f}%, within "
@@ -132,7 +156,7 @@ def _report(result, comparisons):
     print(result.table())
     print()
     for model, baseline in comparisons:
-        print(verdict(result, model, baseline))
+        print(verdict(result, model, baseline or result.baseline))
     for notice in result.notices:
         print(f"Note: {notice}")
 
@@ -149,8 +173,8 @@ def main():
         regression_comparison(),
         [
             ("hard sharing", "independent nets"),
-            ("hard sharing", "per-task ridge"),
-            ("MTL linear", "per-task ridge"),
+            ("hard sharing", None),
+            ("MTL linear", None),
         ],
     )
     print(
@@ -161,7 +185,7 @@ def main():
         classification_comparison(),
         [
             ("hard sharing", "independent nets"),
-            ("hard sharing", "per-task logistic"),
+            ("hard sharing", None),
         ],
     )
     print(f"\n(done in {time.perf_counter() - start:.0f} s)")

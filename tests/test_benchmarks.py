@@ -56,4 +56,4 @@ def test_mulan_models_option_runs_only_those_and_merges_the_cache(tmp_path, caps
     main(["--quick", "--datasets", "slump", "--models", "ERC", "--cache", str(cache)])
     capsys.readouterr()
     record = next(iter(json.loads(cache.read_text()).values()))
-    assert sorted(record["scores"]) == ["Ridge|ERC", "Ridge|ST"]
+    assert sorted(record["scores"]) == ["HistGB|ST", "Ridge|ERC", "Ridge|ST"]

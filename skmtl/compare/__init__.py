@@ -12,10 +12,11 @@ from skmtl.compare._models import (
     BASELINE,
     PENALTY_GRID,
     SHARINGS,
+    SINGLE_TASK,
     bind_task_column,
     default_models,
 )
-from skmtl.compare._preprocess import make_preprocessor
+from skmtl.compare._preprocess import make_preprocessor, make_tree_preprocessor
 from skmtl.compare._progress import FitProgress
 from skmtl.compare._result import ComparisonResult
 from skmtl.compare._split import TaskKFold
@@ -24,6 +25,7 @@ __all__ = [
     "BASELINE",
     "PENALTY_GRID",
     "SHARINGS",
+    "SINGLE_TASK",
     "ComparisonResult",
     "FitProgress",
     "TaskKFold",
@@ -31,4 +33,5 @@ __all__ = [
     "compare_models",
     "default_models",
     "make_preprocessor",
+    "make_tree_preprocessor",
 ]

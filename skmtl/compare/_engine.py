@@ -5,8 +5,8 @@ from numbers import Integral
 import numpy as np
 
 from skmtl.compare._models import (
-    BASELINE,
     bind_task_column,
+    default_baseline,
     default_models,
     skip_reason,
 )
@@ -81,9 +81,13 @@ def compare_models(
         the task column of the preprocessed data. None: :func:`default_models`
         (single-task, pooled, best linear penalty, neural sharing
         architectures).
-    baseline : str, default=None
-        The model relative gains compare against. None: ``"single-task"`` when
-        it is among the models, else the first one.
+    baseline : str or list of str, default=None
+        The model the others are compared with, or several: then, on each
+        task, the one of them with the best mean score (``"best single-task"``
+        in the table; chosen on the test folds, which favours the baseline).
+        None: the single-task models among ``models`` (``"single-task"`` and
+        ``"single-task HistGB"`` of :func:`default_models`), else the first
+        model.
     cv : int, cross-validation splitter or iterable, default=5
         An int: that many :class:`TaskKFold` folds, shuffled with
         ``random_state`` and stratified on the task (and, for classification,
@@ -94,7 +98,11 @@ def compare_models(
         Seed of the folds and of the default models.
     preprocessor : {"auto"} or None, default="auto"
         ``"auto"``: :func:`make_preprocessor` (impute, scale, one-hot) in a
-        Pipeline before each model. None: the models receive ``X`` as given.
+        Pipeline before each model; before a model containing
+        ``HistGradientBoosting*`` (``categorical_features="from_dtype"``),
+        numbers as they are and categories ordinal-encoded for its native
+        categorical support, the model told which columns they are. None: the
+        models receive ``X`` as given.
     standardize_targets : bool, default=True
         Regression: standardize each task's labels with the mean and standard
         deviation of its training labels in each fold before fitting. R² is
@@ -206,10 +214,11 @@ def _check_options(on_error, preprocessor):
 
 
 def _check_baseline(baseline, models):
-    """Return the baseline's name: the given one, checked, or the default."""
+    """Return the baseline (a name or a list), checked, or the default one."""
     if baseline is None:
-        return BASELINE if BASELINE in models else next(iter(models))
-    if baseline not in models:
+        return default_baseline(models)
+    baselines = [baseline] if isinstance(baseline, str) else list(baseline)
+    if not baselines or any(name not in models for name in baselines):
         raise ValueError(
             f"baseline={baseline!r} is not one of the models {list(models)}."
         )
@@ -221,7 +230,8 @@ def _runnable(models, baseline, data, task_column):
     runnable, notices = {}, []
     for name, estimator in models.items():
         reason = skip_reason(estimator, data.n_classes)
-        if reason is not None and name != baseline:
+        baselines = [baseline] if isinstance(baseline, str) else baseline
+        if reason is not None and name not in baselines:
             notices.append(f"{name} skipped: {reason}.")
             continue
         runnable[name] = bind_task_column(estimator, task_column)

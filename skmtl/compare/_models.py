@@ -4,6 +4,10 @@ import copy
 
 import numpy as np
 from sklearn.base import clone
+from sklearn.ensemble import (
+    HistGradientBoostingClassifier,
+    HistGradientBoostingRegressor,
+)
 from sklearn.linear_model import LogisticRegression, RidgeCV
 from sklearn.model_selection import GridSearchCV
 
@@ -19,8 +23,12 @@ from skmtl.linear_model import (
     RegularizedMultiTaskRegressor,
 )
 
-#: The name of the single-task baseline among the default models.
+#: The name of the linear single-task baseline among the default models.
 BASELINE = "single-task"
+
+#: The single-task baselines among the default models: each model is compared
+#: with the best of them on each task.
+SINGLE_TASK = (BASELINE, "single-task HistGB")
 
 #: The penalty grid of the linear multi-task model, searched on training folds.
 PENALTY_GRID = {
@@ -40,12 +48,16 @@ def default_models(
     max_epochs=None,
     n_threads=1,
     inner_cv=3,
+    boosting=True,
 ):
     """Return the models a comparison fits when none are given.
 
-    In this order: the single-task baseline (one ``RidgeCV`` or
-    ``LogisticRegression`` per task), the pooled baseline (one such model on
-    the rows of all tasks, the task one-hot encoded), the regularized linear
+    In this order: the single-task baselines (one ``RidgeCV`` or
+    ``LogisticRegression`` per task, and one ``HistGradientBoosting*`` per
+    task at its defaults, scikit-learn's early stopping included), the pooled
+    baselines (one such model on the rows of all tasks: the linear one with the
+    task one-hot encoded, the boosting one with the task as one categorical
+    feature), the regularized linear
     multi-task model with its penalty and strength chosen by an inner grid search
     (:data:`PENALTY_GRID`) on the training rows, and one neural multi-task model
     per sharing architecture, with default hyperparameters.
@@ -55,7 +67,8 @@ def default_models(
     classification : bool, default=False
         Return classifiers instead of regressors.
     random_state : int or None, default=0
-        Seed of the neural models and of the inner grid search's folds.
+        Seed of the neural models, of the boosting models' early-stopping
+        split and of the inner grid search's folds.
     sharings : sequence of str, default=("hard", "soft", "mmoe")
         The ``sharing`` of each neural model.
     max_epochs : int, default=None
@@ -64,6 +77,8 @@ def default_models(
         Torch threads of the neural models.
     inner_cv : int, default=3
         Number of folds of the inner grid search.
+    boosting : bool, default=True
+        Include the per-task and pooled gradient-boosting models.
 
     Returns
     -------
@@ -74,8 +89,10 @@ def default_models(
     Examples
     --------
     >>> from skmtl.compare import default_models
-    >>> list(default_models(sharings=["hard"]))
+    >>> list(default_models(sharings=["hard"], boosting=False))
     ['single-task', 'pooled', 'MTL linear', 'MTL hard']
+    >>> list(default_models(sharings=[]))[:4]
+    ['single-task', 'single-task HistGB', 'pooled', 'pooled HistGB']
     """
     # Imported here: the command line's help and the torch-free models start
     # without torch.
@@ -83,28 +100,54 @@ def default_models(
 
     if classification:
         base, linear = LogisticRegression(), RegularizedMultiTaskClassifier()
+        trees = HistGradientBoostingClassifier(random_state=random_state)
         per_task, pooled = PerTaskClassifier, PooledClassifier
         neural = MultiTaskClassifier
     else:
         base, linear = RidgeCV(), RegularizedMultiTaskRegressor()
+        trees = HistGradientBoostingRegressor(random_state=random_state)
         per_task, pooled = PerTaskRegressor, PooledRegressor
         neural = MultiTaskRegressor
     models = {
         BASELINE: per_task(base),
-        "pooled": pooled(base),
-        "MTL linear": GridSearchCV(
-            linear,
-            PENALTY_GRID,
-            cv=TaskKFold(inner_cv, random_state=random_state),
-            error_score=np.nan,
-        ),
+        SINGLE_TASK[1]: per_task(trees),
+        "pooled": pooled(base, task_encoding="onehot"),
+        "pooled HistGB": pooled(trees, task_encoding="categorical"),
     }
+    if not boosting:
+        del models[SINGLE_TASK[1]], models["pooled HistGB"]
+    models["MTL linear"] = GridSearchCV(
+        linear,
+        PENALTY_GRID,
+        cv=TaskKFold(inner_cv, random_state=random_state),
+        error_score=np.nan,
+    )
     network = {"random_state": random_state, "n_threads": n_threads}
     if max_epochs is not None:
         network["max_epochs"] = max_epochs
     for sharing in sharings:
         models[f"MTL {sharing}"] = neural(sharing=sharing, **network)
     return models
+
+
+def default_baseline(models):
+    """Return the baseline of a comparison of ``models`` when none is named.
+
+    Parameters
+    ----------
+    models : dict
+        Model name -> estimator.
+
+    Returns
+    -------
+    baseline : str or list of str
+        The :data:`SINGLE_TASK` models among ``models`` (a list when there are
+        several, compared per task by their best), else the first model.
+    """
+    present = [name for name in SINGLE_TASK if name in models]
+    if not present:
+        return next(iter(models))
+    return present[0] if len(present) == 1 else present
 
 
 def bind_task_column(estimator, task_column):

@@ -1,10 +1,15 @@
-"""The default preprocessing of a comparison: impute, scale, one-hot encode."""
+"""The default preprocessing of a comparison: impute, scale, one-hot encode.
+
+Gradient-boosting models get their own: numbers as they are, categories
+ordinal-encoded for their native categorical support.
+"""
 
 import numpy as np
+from sklearn.base import clone
 from sklearn.compose import ColumnTransformer
 from sklearn.impute import SimpleImputer
-from sklearn.pipeline import make_pipeline
-from sklearn.preprocessing import OneHotEncoder, StandardScaler
+from sklearn.pipeline import Pipeline, make_pipeline
+from sklearn.preprocessing import OneHotEncoder, OrdinalEncoder, StandardScaler
 
 from skmtl._layout import task_column_position
 from skmtl._values import is_dataframe
@@ -81,6 +86,15 @@ def check_finite_features(X, task_column=None):
             raise ValueError(message)
 
 
+def _check_has_features(transformers, task_column):
+    """Raise a ValueError when the transformers hold the task column only."""
+    if len(transformers) == (task_column is not None):
+        raise ValueError(
+            "X has no feature column besides the task column; a comparison needs "
+            "at least one feature."
+        )
+
+
 def make_preprocessor(X, task_column=None):
     """Return the default preprocessing of ``X`` for a comparison.
 
@@ -138,9 +152,100 @@ def make_preprocessor(X, task_column=None):
                 categorical,
             )
         )
-    if len(transformers) == (task_column is not None):
-        raise ValueError(
-            "X has no feature column besides the task column; a comparison needs "
-            "at least one feature."
-        )
+    _check_has_features(transformers, task_column)
     return ColumnTransformer(transformers, remainder="drop", sparse_threshold=0)
+
+
+def _boosting_keys(estimator):
+    """Return the ``categorical_features`` parameters of the boosting models inside."""
+    from sklearn.ensemble import (
+        HistGradientBoostingClassifier,
+        HistGradientBoostingRegressor,
+    )
+
+    boosting = (HistGradientBoostingClassifier, HistGradientBoostingRegressor)
+    params = estimator.get_params(deep=True)
+    keys = ["categorical_features"] if isinstance(estimator, boosting) else []
+    keys += [
+        f"{key}__categorical_features"
+        for key, value in params.items()
+        if isinstance(value, boosting)
+    ]
+    return [key for key in keys if params[key] == "from_dtype"]
+
+
+def make_tree_preprocessor(X, task_column=None):
+    """Return the preprocessing of ``X`` for gradient boosting, and its categories.
+
+    Numeric columns are passed through (the trees need no scaling and handle
+    missing values); other columns are ordinal-encoded for the native categorical
+    support of :class:`~sklearn.ensemble.HistGradientBoostingRegressor` (missing
+    and unseen values become NaN, at most 255 categories a column, the rarest
+    grouped). In the long layout the task column comes first, as in
+    :func:`make_preprocessor`.
+
+    Parameters
+    ----------
+    X : array-like or DataFrame of shape (n_samples, n_columns)
+        The features, with the task column in the long layout.
+    task_column : int or str, default=None
+        The task column; None in the wide layout.
+
+    Returns
+    -------
+    preprocessor : ColumnTransformer
+        Unfitted; its output is a dense array.
+    categorical : list of int
+        Positions of the encoded categorical columns in the output, the task
+        column left out (as the per-task and pooled models see their features).
+    """
+    numeric, categorical = feature_kinds(X, task_column)
+    transformers = []
+    if task_column is not None:
+        position = task_column_position(X, task_column)
+        transformers.append(("task", "passthrough", [position]))
+    if numeric:
+        transformers.append(("numeric", "passthrough", numeric))
+    if categorical:
+        encoder = OrdinalEncoder(
+            handle_unknown="use_encoded_value",
+            unknown_value=np.nan,
+            encoded_missing_value=np.nan,
+            max_categories=255,
+        )
+        transformers.append(("categorical", encoder, categorical))
+    _check_has_features(transformers, task_column)
+    positions = list(range(len(numeric), len(numeric) + len(categorical)))
+    return ColumnTransformer(transformers, sparse_threshold=0), positions
+
+
+def preprocessed(model, X, task_column=None):
+    """Return ``model`` behind the default preprocessing of a comparison.
+
+    A model containing ``HistGradientBoosting*`` with
+    ``categorical_features="from_dtype"`` (their default) gets
+    :func:`make_tree_preprocessor`, and those models are told which columns
+    are categorical; any other model gets :func:`make_preprocessor`.
+
+    Parameters
+    ----------
+    model : estimator object
+        The unfitted model, its task column bound.
+    X : array-like or DataFrame of shape (n_samples, n_columns)
+        The features, with the task column in the long layout.
+    task_column : int or str, default=None
+        The task column; None in the wide layout.
+
+    Returns
+    -------
+    pipeline : Pipeline
+        Steps ``preprocess`` and ``model``.
+    """
+    keys = _boosting_keys(model)
+    if keys:
+        preprocessor, categorical = make_tree_preprocessor(X, task_column)
+        if categorical:
+            model = clone(model).set_params(**dict.fromkeys(keys, categorical))
+    else:
+        preprocessor = make_preprocessor(X, task_column)
+    return Pipeline([("preprocess", preprocessor), ("model", model)])

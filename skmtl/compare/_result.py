@@ -4,6 +4,7 @@ import math
 
 import numpy as np
 
+from skmtl.compare._best import baseline_names, best_fold_scores, best_per_task
 from skmtl.compare._result_json import result_to_dict
 from skmtl.compare._table import format_table
 from skmtl.compare._wording import METRIC_LABELS
@@ -47,8 +48,12 @@ class ComparisonResult:
         Model name -> task name -> list of per-fold scores.
     metric : {"r2", "accuracy"}
         The metric of the scores.
-    baseline : str
-        The model the others are compared with (single-task learning).
+    baseline : str or list of str
+        The model the others are compared with (single-task learning), or
+        several: then the reference on each task is the one of them with the
+        best mean score on that task, named ``"best single-task"`` (see
+        :meth:`baseline_per_task`; chosen on the test folds, which favours the
+        baseline).
     fit_times : dict, default=None
         Model name -> list of per-fold fit and predict times, in seconds.
     notices : list of str, default=None
@@ -69,6 +74,10 @@ class ComparisonResult:
     ----------
     models : list of str
         The compared models, in order.
+    baseline : str
+        The reference's name: the baseline model, or ``"best single-task"``.
+    baselines : list of str
+        The baseline models.
     tasks : list
         The task names, in order.
     n_splits : int
@@ -102,7 +111,7 @@ class ComparisonResult:
     ):
         self.scores = scores
         self.metric = metric
-        self.baseline = baseline
+        self.baselines, self.baseline = baseline_names(baseline)
         self.fit_times = fit_times if fit_times is not None else {}
         self.notices = list(notices) if notices is not None else []
         self.layout = layout
@@ -147,6 +156,8 @@ class ComparisonResult:
 
     def _fold_scores(self, model, task=None):
         """Return the per-fold scores of a task, or the per-fold mean over tasks."""
+        if model == self.baseline and model not in self.scores:
+            return best_fold_scores(self.scores, self.baselines, task)
         tasks = self.scores[model]
         if task is not None:
             return list(tasks[task])
@@ -210,6 +221,22 @@ class ComparisonResult:
         """
         return {model: self.difference(model, task=task) for model in self.models}
 
+    def baseline_per_task(self):
+        """Return the baseline model on each task (the best one, with several).
+
+        Returns
+        -------
+        baselines : dict
+            Task name -> model name.
+        """
+        return best_per_task(self.scores, self.baselines)
+
+    def _baseline_means(self):
+        """Return the reference's mean score on each task."""
+        return {
+            task: _mean(self._fold_scores(self.baseline, task)) for task in self.tasks
+        }
+
     def error_reductions(self):
         """Return each model's error reduction over the baseline, in percent.
 
@@ -224,10 +251,9 @@ class ComparisonResult:
             Model name -> percent (0 for the baseline, NaN when no task can
             be compared).
         """
-        means = self.mean_scores()
+        means, reference = self.mean_scores(), self._baseline_means()
         return {
-            model: error_reduction(means[model], means[self.baseline])
-            for model in self.models
+            model: error_reduction(means[model], reference) for model in self.models
         }
 
     def relative_gains(self):
@@ -245,11 +271,11 @@ class ComparisonResult:
             Model name -> Δm in percent (0 for the baseline itself, NaN when
             it cannot be computed).
         """
-        means = self.mean_scores()
+        means, reference = self.mean_scores(), self._baseline_means()
         gains = {}
         for model in self.models:
             try:
-                gains[model] = relative_gain(means[model], means[self.baseline])
+                gains[model] = relative_gain(means[model], reference)
             except ValueError:
                 gains[model] = float("nan")
         return gains
@@ -308,7 +334,7 @@ class ComparisonResult:
         differences = {
             model: value
             for model, value in self.differences().items()
-            if model != self.baseline and math.isfinite(value[0])
+            if model not in self.baselines and math.isfinite(value[0])
         }
         if not differences:
             return f"No model could be compared with {self.baseline}."
@@ -362,7 +388,9 @@ class ComparisonResult:
         Returns
         -------
         result : dict
-            Keys ``metric``, ``layout``, ``baseline``, ``n_splits``, ``models``,
+            Keys ``metric``, ``layout``, ``baseline``, ``baselines``,
+            ``baseline_per_task`` (task -> the baseline model on it),
+            ``n_splits``, ``models``,
             ``tasks``, ``scores`` (model -> task -> per-fold scores), ``mean``,
             ``std``, ``overall`` (model -> ``{"mean", "std"}``),
             ``difference`` (model -> ``{"mean", "standard_error", "p_value"}``

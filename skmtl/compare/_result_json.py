@@ -57,6 +57,10 @@ def _scores(result):
         "metric": result.metric,
         "layout": result.layout,
         "baseline": result.baseline,
+        "baselines": list(result.baselines),
+        "baseline_per_task": {
+            str(task): model for task, model in result.baseline_per_task().items()
+        },
         "n_splits": result.n_splits,
         "models": list(result.models),
         "tasks": [str(task) for task in result.tasks],

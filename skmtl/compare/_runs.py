@@ -14,7 +14,7 @@ from skmtl.compare._notices import (
     small_folds_notice,
     warning_notices,
 )
-from skmtl.compare._preprocess import make_preprocessor
+from skmtl.compare._preprocess import preprocessed
 from skmtl.compare._wording import METRIC_LABELS
 from skmtl.metrics import per_task_scores
 
@@ -111,8 +111,7 @@ class FoldRuns:
         model = clone(self.models[name])
         if self.preprocessor != "auto":
             return model
-        preprocess = make_preprocessor(self.X, self.task_column)
-        return Pipeline([("preprocess", preprocess), ("model", model)])
+        return preprocessed(model, self.X, self.task_column)
 
     def notices(self):
         """Return the notices on failures, warnings, searches and small folds."""

@@ -49,6 +49,28 @@ def _better_worse(result, model):
     return f"{better} better, {worse} worse"
 
 
+def _reference_lines(result):
+    """Return the line that says which baseline was the reference on each task."""
+    if len(result.baselines) == 1:
+        return []
+    best = result.baseline_per_task()
+    chosen = []
+    for model in result.baselines:
+        tasks = [str(task) for task, name in best.items() if name == model]
+        if len(tasks) == len(best):
+            chosen.append(f"{model} on every task")
+        elif tasks and len(best) <= 10:
+            chosen.append(f"{model} on {', '.join(tasks)}")
+        elif tasks:
+            chosen.append(f"{model} on {len(tasks)} of {len(best)} tasks")
+    chosen = "; ".join(chosen)
+    return [
+        f"{result.baseline}: on each task, the best mean {result.metric_label} "
+        f"among {', '.join(result.baselines)} ({chosen}); chosen on the test "
+        "folds it is scored on, which favours the baseline."
+    ]
+
+
 def _legend(result):
     """Return the lines under the table that say what its numbers mean."""
     baseline, label = result.baseline, result.metric_label
@@ -56,6 +78,7 @@ def _legend(result):
     return "\n".join(
         textwrap.fill(text, width=100)
         for text in [
+            *_reference_lines(result),
             f"difference vs {baseline}: mean over tasks of the per-fold {label} "
             f"difference with {baseline}, ± one standard error of the paired fold "
             "differences.",
@@ -112,7 +135,7 @@ def format_table(result):
         [
             f"difference vs {baseline}",
             *(
-                "baseline" if m == baseline else _difference(*differences[m])
+                "baseline" if m in result.baselines else _difference(*differences[m])
                 for m in models
             ),
             "",
@@ -122,14 +145,20 @@ def format_table(result):
     rows.append(
         [
             f"error reduction vs {baseline}",
-            *("baseline" if m == baseline else _gain(reductions[m]) for m in models),
+            *(
+                "baseline" if m in result.baselines else _gain(reductions[m])
+                for m in models
+            ),
             "",
         ]
     )
     rows.append(
         [
             f"tasks vs {baseline}",
-            *(_better_worse(result, m) if m != baseline else "" for m in models),
+            *(
+                "" if m in result.baselines else _better_worse(result, m)
+                for m in models
+            ),
             "",
         ]
     )

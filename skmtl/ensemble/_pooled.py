@@ -18,6 +18,11 @@ from skmtl.ensemble._base import (
     task_fit_params,
 )
 from skmtl.ensemble._columns import append_columns, take_rows
+from skmtl.ensemble._task_encoding import (
+    TASK_ENCODINGS,
+    declare_task_categorical,
+    resolve_task_encoding,
+)
 from skmtl.utils._docstrings import LAYOUT_SECTIONS, fill_doc
 from skmtl.utils._sklearn_compat import StrOptions, _num_samples
 
@@ -27,10 +32,10 @@ class _BasePooled(_BaseTaskEnsemble):
 
     _parameter_constraints = {
         **_BaseTaskEnsemble._parameter_constraints,
-        "task_encoding": [StrOptions({"onehot", "ordinal"})],
+        "task_encoding": [StrOptions(TASK_ENCODINGS)],
     }
 
-    def __init__(self, estimator, *, task_encoding="onehot", task_column=None):
+    def __init__(self, estimator, *, task_encoding="auto", task_column=None):
         self.estimator = estimator
         self.task_encoding = task_encoding
         self.task_column = task_column
@@ -48,9 +53,14 @@ class _BasePooled(_BaseTaskEnsemble):
         # Row by row, each row's tasks next to each other: the order of X is kept.
         order = np.lexsort((codes, rows))
         rows, codes, y = rows[order], codes[order], y[order]
+        self.task_encoding_ = resolve_task_encoding(self.task_encoding, self.estimator)
+        X_pooled = self._with_task(take_rows(X, rows), codes)
+        estimator = self.estimator
+        if self.task_encoding_ == "categorical":
+            estimator = declare_task_categorical(estimator, X_pooled)
         self.estimator_ = fit_clone(
-            self.estimator,
-            self._with_task(take_rows(X, rows), codes),
+            estimator,
+            X_pooled,
             y,
             task_fit_params(X, fit_params, rows),
             subject="The pooled training set of every task",
@@ -58,7 +68,7 @@ class _BasePooled(_BaseTaskEnsemble):
 
     def _with_task(self, X, codes):
         """Return ``X`` with the task indicator of each row appended."""
-        if self.task_encoding == "ordinal":
+        if self.task_encoding_ in ("ordinal", "categorical"):
             if is_dataframe(X):
                 import pandas as pd
 
@@ -110,15 +120,23 @@ class PooledRegressor(_TaskRegressorMixin, _BasePooled):
     estimator : estimator object
         A scikit-learn regressor (or a Pipeline ending in one), fitted once on the
         rows of all tasks.
-    task_encoding : {"onehot", "ordinal"}, default="onehot"
+    task_encoding : {"auto", "onehot", "ordinal", "categorical"}, default="auto"
         How the task of a row is added to its features. ``"onehot"``: one 0/1
         column per task, named ``task=<name>`` in a DataFrame. ``"ordinal"``: one
         column holding the task's index in ``task_names_``, named ``task``; for a
-        DataFrame ``X`` it has pandas' ``category`` dtype, so that estimators
-        such as :class:`~sklearn.ensemble.HistGradientBoostingRegressor` with
-        ``categorical_features="from_dtype"`` split on it as a category (for an
-        array ``X``, pass its position, the last column, to
-        ``categorical_features``).
+        DataFrame ``X`` it has pandas' ``category`` dtype. ``"categorical"``:
+        that column, declared categorical to the estimator: every
+        ``categorical_features`` parameter of ``estimator`` (nested ones too)
+        gets it added (the column's position, the last one of the pooled
+        features, or its name or a ``True`` mask entry, matching the given
+        value; with ``"from_dtype"`` and a DataFrame the category dtype says
+        it), so that e.g.
+        :class:`~sklearn.ensemble.HistGradientBoostingRegressor` splits the
+        tasks into any two groups at once; an estimator without that parameter
+        is an error. In a Pipeline whose first steps reorder the columns, give
+        the position yourself with ``"ordinal"``. ``"auto"``: ``"categorical"``
+        when ``estimator`` itself has a ``categorical_features`` parameter,
+        else ``"onehot"``.
     %(task_column)s
 
     Attributes
@@ -126,6 +144,8 @@ class PooledRegressor(_TaskRegressorMixin, _BasePooled):
     estimator_ : estimator
         The fitted pooled model. Its inputs are the features (without the task
         column in the long layout) followed by the task indicator.
+    task_encoding_ : {"onehot", "ordinal", "categorical"}
+        The encoding used (``"auto"`` resolved).
     %(task_attributes)s
 
     See Also
@@ -138,7 +158,7 @@ class PooledRegressor(_TaskRegressorMixin, _BasePooled):
     Memory: in the wide layout each row of ``X`` is repeated once per task with
     an observed label, so the pooled training matrix has up to
     ``n_samples * n_tasks`` rows of ``n_features + n_tasks`` columns (one-hot) or
-    ``n_features + 1`` (ordinal), and ``predict`` builds one such matrix of
+    ``n_features + 1`` (ordinal, categorical), and ``predict`` builds one such matrix of
     ``n_samples`` rows per task. In the long layout each row is used once and
     the task column becomes the indicator.
 
@@ -183,15 +203,23 @@ class PooledClassifier(_TaskClassifierMixin, _BasePooled):
     estimator : estimator object
         A scikit-learn classifier (or a Pipeline ending in one), fitted once on the
         rows of all tasks.
-    task_encoding : {"onehot", "ordinal"}, default="onehot"
+    task_encoding : {"auto", "onehot", "ordinal", "categorical"}, default="auto"
         How the task of a row is added to its features. ``"onehot"``: one 0/1
         column per task, named ``task=<name>`` in a DataFrame. ``"ordinal"``: one
         column holding the task's index in ``task_names_``, named ``task``; for a
-        DataFrame ``X`` it has pandas' ``category`` dtype, so that estimators
-        such as :class:`~sklearn.ensemble.HistGradientBoostingRegressor` with
-        ``categorical_features="from_dtype"`` split on it as a category (for an
-        array ``X``, pass its position, the last column, to
-        ``categorical_features``).
+        DataFrame ``X`` it has pandas' ``category`` dtype. ``"categorical"``:
+        that column, declared categorical to the estimator: every
+        ``categorical_features`` parameter of ``estimator`` (nested ones too)
+        gets it added (the column's position, the last one of the pooled
+        features, or its name or a ``True`` mask entry, matching the given
+        value; with ``"from_dtype"`` and a DataFrame the category dtype says
+        it), so that e.g.
+        :class:`~sklearn.ensemble.HistGradientBoostingRegressor` splits the
+        tasks into any two groups at once; an estimator without that parameter
+        is an error. In a Pipeline whose first steps reorder the columns, give
+        the position yourself with ``"ordinal"``. ``"auto"``: ``"categorical"``
+        when ``estimator`` itself has a ``categorical_features`` parameter,
+        else ``"onehot"``.
     %(task_column)s
 
     Attributes
@@ -204,6 +232,8 @@ class PooledClassifier(_TaskClassifierMixin, _BasePooled):
         The fitted pooled model; its ``classes_`` are the union of the tasks'
         classes. Its inputs are the features (without the task column in the
         long layout) followed by the task indicator.
+    task_encoding_ : {"onehot", "ordinal", "categorical"}
+        The encoding used (``"auto"`` resolved).
     %(task_attributes)s
 
     See Also
@@ -219,7 +249,7 @@ class PooledClassifier(_TaskClassifierMixin, _BasePooled):
     Memory: in the wide layout each row of ``X`` is repeated once per task with
     an observed label, so the pooled training matrix has up to
     ``n_samples * n_tasks`` rows of ``n_features + n_tasks`` columns (one-hot) or
-    ``n_features + 1`` (ordinal), and ``predict`` builds one such matrix of
+    ``n_features + 1`` (ordinal, categorical), and ``predict`` builds one such matrix of
     ``n_samples`` rows per task. In the long layout each row is used once and
     the task column becomes the indicator.
 

@@ -11,7 +11,7 @@ from sklearn.base import (
 from sklearn.model_selection import KFold
 from sklearn.utils import check_array, check_random_state, get_tags
 
-from skmtl._layout import encode_tasks, read_task_column
+from skmtl._layout import TaskLayout, encode_tasks, read_task_column
 from skmtl._scoring import PerTaskScoreMixin
 from skmtl._values import is_dataframe
 from skmtl.grouping._guard import guard_choices
@@ -206,6 +206,16 @@ class _BaseTaskGrouping(
             )
         validate_data(self, X, reset=reset, skip_check_array=True)
         return X
+
+    @property
+    def _layout(self):
+        """The fitted :class:`~skmtl._layout.TaskLayout` (for per-task scoring)."""
+        return TaskLayout(
+            self.task_column,
+            self.task_names_,
+            one_d=self._y_one_d,
+            lookup=getattr(self, "_task_lookup", None),
+        )
 
     def _validate_for_predict(self, X):
         """Return ``X`` and each row's task index (None in the wide layout)."""

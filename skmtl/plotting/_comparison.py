@@ -52,9 +52,10 @@ def plot_comparison(
         sequences of fold scores); or the
         :class:`~skmtl.compare.ComparisonResult` of
         :func:`~skmtl.compare.compare_models`, whose baseline and metric are
-        then the defaults of ``baseline`` and ``ylabel``. The per-task dict
-        returned by :meth:`~skmtl.MultiTaskRegressor.score_per_task` is a
-        valid inner mapping.
+        then the defaults of ``baseline`` and ``ylabel`` (with several
+        baselines, each task's bars are labelled against its best one). The
+        per-task dict returned by :meth:`~skmtl.MultiTaskRegressor.score_per_task`
+        is a valid inner mapping.
     ax : matplotlib Axes, default=None
         Axes to draw on; None creates a new figure, wide enough for the bars.
     baseline : str or None, default=None
@@ -114,20 +115,24 @@ def plot_comparison(
     4
     """
     plt = pyplot()
+    best = None  # task -> baseline model, for the best of several per task
     if _is_comparison_result(results):
+        if baseline is None and len(getattr(results, "baselines", [])) > 1:
+            best = results.baseline_per_task()
         baseline = results.baseline if baseline is None else baseline
         if ylabel is None:
             ylabel = f"{results.metric_label} (held-out folds)"
         results = results.scores
     models, tasks, means, stds = _check_results(results)
-    _check_options(delta, labels, baseline, models)
+    _check_options(delta, labels, None if best else baseline, models)
+    baselines = set(best.values()) if best else {baseline} - {None}
 
     if ax is None:
         n_bars = len(models) * len(tasks)
         width = min(MAX_WIDTH, max(6.4, 4.5 + 0.3 * n_bars))
         _, ax = plt.subplots(figsize=(width, 4.8), layout="constrained")
     x = np.arange(len(tasks))
-    groups = _bars(ax, x, models, means, stds, baseline, colors)
+    groups = _bars(ax, x, models, means, stds, baselines, colors)
     lower, upper, clipped = _score_limits(means, stds)
     ax.set_ylim(lower, upper)
     if lower < 0 < upper:
@@ -143,9 +148,9 @@ def plot_comparison(
         ax.set_title(title)
     texts, what = [], None
     if baseline is not None and labels is not False and len(models) > 1:
-        reference = means[models.index(baseline)]
+        reference = _reference(means, models, tasks, baseline, best)
         for m, bars in enumerate(groups):
-            if models[m] != baseline:
+            if models[m] not in baselines:
                 texts.extend(_annotate(ax, bars, means[m], reference, delta))
         what = (
             f"each bar minus {baseline}"
@@ -186,12 +191,21 @@ def _check_options(delta, labels, baseline, models):
         )
 
 
-def _bars(ax, x, models, means, stds, baseline, colors):
-    """Draw one group of bars per model (the baseline hatched); return the groups."""
+def _reference(means, models, tasks, baseline, best):
+    """Return the baseline's mean score per task: its own, or each task's best."""
+    if best is None:
+        return means[models.index(baseline)]
+    return np.array(
+        [means[models.index(best[task])][t] for t, task in enumerate(tasks)]
+    )
+
+
+def _bars(ax, x, models, means, stds, baselines, colors):
+    """Draw one group of bars per model (the baselines hatched); return the groups."""
     width = 0.8 / len(models)
     groups = []
     for m, model in enumerate(models):
-        is_baseline = baseline is not None and model == baseline
+        is_baseline = model in baselines
         yerr = None if np.isnan(stds[m]).all() else np.nan_to_num(stds[m])
         groups.append(
             ax.bar(

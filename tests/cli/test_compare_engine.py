@@ -114,7 +114,7 @@ def test_binary_only_linear_classifier_is_skipped_for_multiclass_tasks(
     wide_classification,
 ):
     X, Y = wide_classification
-    models = default_models(classification=True, sharings=[])
+    models = default_models(classification=True, sharings=[], boosting=False)
     result = compare_models(X, Y, classification=True, cv=3, models=models)
     assert result.models == ["single-task", "pooled"]
     assert result.notices[0].startswith("MTL linear skipped: task 'task_1' has 3")
@@ -129,7 +129,9 @@ def test_bind_task_column_reaches_nested_estimators_and_inner_folds():
     assert isinstance(bound.estimator, type(search.estimator))
     assert list(default_models(classification=True, sharings=["mmoe"])) == [
         "single-task",
+        "single-task HistGB",
         "pooled",
+        "pooled HistGB",
         "MTL linear",
         "MTL mmoe",
     ]

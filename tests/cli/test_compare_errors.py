@@ -206,7 +206,7 @@ def test_notes_name_tasks_by_their_column(capsys, classification_csv, tmp_path):
 
 def test_progress_bar_only_when_asked_off_a_terminal(capsys, wide_csv):
     args = ["compare", str(wide_csv), "-t", "y1", "-t", "y2", "--exclude", "label",
-            "--sharing", "", "--cv", "2"]  # fmt: skip
+            "--sharing", "", "--cv", "2", "--no-boosting"]  # fmt: skip
     assert main([*args, "--no-progress"]) == 0
     assert capsys.readouterr().err == ""
     assert main([*args, "--progress"]) == 0

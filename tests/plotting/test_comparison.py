@@ -224,3 +224,21 @@ def test_comparison_result_gives_baseline_and_metric():
     ax = plot_comparison(result)
     assert ax.get_ylabel() == "accuracy (held-out folds)"
     assert [t.get_text() for t in ax.texts] == ["+0.100"]
+
+
+def test_several_baselines_label_each_task_against_its_best():
+    from skmtl.compare import ComparisonResult
+
+    result = ComparisonResult(
+        {
+            "linear": {"a": [0.5, 0.6], "b": [0.2, 0.2]},
+            "trees": {"a": [0.4, 0.4], "b": [0.5, 0.6]},
+            "mtl": {"a": [0.6, 0.7], "b": [0.6, 0.7]},
+        },
+        metric="r2",
+        baseline=["linear", "trees"],
+    )
+    ax = plot_comparison(result, delta="difference")
+    assert [t.get_text() for t in ax.texts] == ["+0.100", "+0.100"]
+    labels = [text.get_text() for text in ax.get_legend().get_texts()]
+    assert labels == ["linear (baseline)", "trees (baseline)", "mtl"]
