@@ -27,6 +27,7 @@ from skmtl.architectures._tabular_input import (
     TabularInput,
     piecewise_bins,
 )
+from skmtl.utils._chunks import MappedRows, chunk_n_rows
 
 
 def split_tabular_features(estimator, X, *, reset):
@@ -180,8 +181,10 @@ def tabular_spec(estimator, features):
     ----------
     estimator : estimator
         The neural estimator being fitted (after ``_split_features``).
-    features : ndarray or sparse matrix of shape (n_samples, n_features)
-        The training features.
+    features : ndarray, sparse matrix or MappedRows of shape \
+            (n_samples, n_features)
+        The training features; of a memory-mapped ``X``, the bins are computed
+        from evenly spaced rows (see :func:`_embedding_sample`).
     """
     encoder = getattr(estimator, "_category_encoder", None)
     if encoder is None and estimator.num_embeddings is None:
@@ -192,6 +195,7 @@ def tabular_spec(estimator, features):
         categorical = {p: len(c) + 1 for p, c in zip(positions, encoder.categories_)}
     embedded, bins = [], None
     if estimator.num_embeddings is not None:
+        features = _embedding_sample(features)
         varying = np.ptp(features, axis=0) > 0
         embedded = [
             i for i in range(features.shape[1]) if i not in categorical and varying[i]
@@ -241,3 +245,19 @@ def build_architecture(estimator, architecture_cls, n_features, construct, spec)
             "ensemble_size=None with this architecture."
         )
     return architecture if inputs is None else TabularArchitecture(inputs, architecture)
+
+
+def _embedding_sample(features):
+    """Return the rows the numerical embeddings' bins and ranges are computed from.
+
+    All rows, except for a memory-mapped ``X``
+    (:class:`~skmtl.utils._chunks.MappedRows`) larger than one chunk of
+    scikit-learn's ``working_memory``: then evenly spaced rows filling one chunk,
+    so that the fit's memory stays bounded (a smaller ``X`` is read whole and
+    gives the in-memory bins exactly).
+    """
+    if not isinstance(features, MappedRows):
+        return features
+    n_rows = len(features)
+    step = max(1, -(-n_rows // chunk_n_rows(features.row_bytes)))
+    return features.read(slice(0, n_rows, step))
