@@ -46,6 +46,9 @@ class Architecture(nn.Module):
     #: Whether :meth:`forward_with_shared` returns a shared tensor (not None), at
     #: which gradient-level loss weightings aggregate the per-task gradients.
     exposes_shared = True
+    #: Ensemble members whose outputs the module combines (None: not an ensemble;
+    #: a class attribute, so the check per forward pass is a plain lookup).
+    n_members = None
 
     def __init__(
         self,

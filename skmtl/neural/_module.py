@@ -44,7 +44,7 @@ class MultiTaskModule(nn.Module):
         # An ensemble's outputs have a member axis after the batch axis: every
         # member's in training (the criterion averages their losses), their
         # combined prediction otherwise.
-        members = getattr(self.architecture, "n_members", None) is not None
+        members = self.architecture.n_members is not None
         if self.class_mask is not None:
             mask = self.class_mask if task is None else self.class_mask[task]
             if members and task is not None:
