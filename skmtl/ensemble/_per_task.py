@@ -13,7 +13,8 @@ from skmtl.ensemble._base import (
     task_subject,
 )
 from skmtl.ensemble._columns import take_rows
-from skmtl.utils._docstrings import LAYOUT_SECTIONS, fill_doc
+from skmtl.ensemble._docs import SECTIONS
+from skmtl.utils._docstrings import fill_doc
 
 
 class _BasePerTask(_BaseTaskEnsemble):
@@ -50,7 +51,7 @@ class _BasePerTask(_BaseTaskEnsemble):
         ]
 
 
-@fill_doc(**LAYOUT_SECTIONS)
+@fill_doc(**SECTIONS)
 class PerTaskRegressor(_TaskRegressorMixin, _BasePerTask):
     """One independent regressor per task: the single-task baseline.
 
@@ -64,16 +65,11 @@ class PerTaskRegressor(_TaskRegressorMixin, _BasePerTask):
     estimator : estimator object
         A scikit-learn regressor (or a Pipeline ending in one), cloned once per
         task.
-    %(task_column)s
-    n_jobs : int, default=None
-        Number of tasks fitted in parallel (joblib). None means 1 unless in a
-        :obj:`joblib.parallel_backend` context; -1 uses all processors.
+    %(per_task_n_jobs)s
 
     Attributes
     ----------
-    estimators_ : list of estimators
-        The fitted clone of each task, in the order of ``task_names_``.
-    %(task_attributes)s
+    %(per_task_estimators)s
 
     See Also
     --------
@@ -104,7 +100,7 @@ class PerTaskRegressor(_TaskRegressorMixin, _BasePerTask):
     """
 
 
-@fill_doc(**LAYOUT_SECTIONS)
+@fill_doc(**SECTIONS)
 class PerTaskClassifier(_TaskClassifierMixin, _BasePerTask):
     """One independent classifier per task: the single-task baseline.
 
@@ -117,20 +113,12 @@ class PerTaskClassifier(_TaskClassifierMixin, _BasePerTask):
     estimator : estimator object
         A scikit-learn classifier (or a Pipeline ending in one), cloned once per
         task.
-    %(task_column)s
-    n_jobs : int, default=None
-        Number of tasks fitted in parallel (joblib). None means 1 unless in a
-        :obj:`joblib.parallel_backend` context; -1 uses all processors.
+    %(per_task_n_jobs)s
 
     Attributes
     ----------
-    classes_ : list of ndarray or ndarray
-        The classes of each task, in the order of the columns of
-        ``predict_proba``. A single array when ``fit`` got a 1-D ``y`` in the
-        wide layout (one task), as for any scikit-learn classifier.
-    estimators_ : list of estimators
-        The fitted clone of each task, in the order of ``task_names_``.
-    %(task_attributes)s
+    %(classes)s
+    %(per_task_estimators)s
 
     See Also
     --------
