@@ -121,14 +121,32 @@ task_encoding_ : {{"onehot", "ordinal", "categorical"}}
     The encoding used (``"auto"`` resolved).
 {TASK_ATTRIBUTES}"""
 
-#: The memory note of the pooled estimators.
+#: The memory and column notes of the pooled estimators.
 POOLED_MEMORY = """\
 Memory: in the wide layout each row of ``X`` is repeated once per task with
 an observed label, so the pooled training matrix has up to
 ``n_samples * n_tasks`` rows of ``n_features + n_tasks`` columns (one-hot) or
 ``n_features + 1`` (ordinal, categorical), and ``predict`` builds one such matrix of
 ``n_samples`` rows per task. In the long layout each row is used once and
-the task column becomes the indicator."""
+the task column becomes the indicator.
+
+With a DataFrame ``X`` and a ColumnTransformer in a Pipeline, the added
+columns must reach the model: use ``remainder="passthrough"`` or select
+them (e.g. with :func:`~sklearn.compose.make_column_selector`)."""
+
+#: ``random_state``, ``task_column`` and ``n_jobs`` of the stacked ensembles.
+STACKED_RANDOM_STATE_N_JOBS = f"""\
+random_state : int, RandomState instance or None, default=None
+    Seeds the shuffled inner folds of an int ``cv``: an int gives the same
+    folds at every fit (each task's observed rows are shuffled with it);
+    None or a RandomState instance draws one seed per fit. Not used when
+    ``cv`` is a splitter. The base estimator's own randomness is its own
+    parameter.
+{TASK_COLUMN}
+n_jobs : int, default=None
+    Number of fits run in parallel (joblib): all folds of all tasks in stage
+    1, then all tasks in stage 2. None means 1 unless in a
+    :obj:`joblib.parallel_backend` context."""
 
 #: The sections, for :func:`skmtl.utils._docstrings.fill_doc`.
 SECTIONS = {
@@ -144,4 +162,5 @@ SECTIONS = {
     "task_encoding": TASK_ENCODING,
     "task_encoding_attribute": TASK_ENCODING_ATTRIBUTE,
     "pooled_memory": POOLED_MEMORY,
+    "stacked_random_state_n_jobs": STACKED_RANDOM_STATE_N_JOBS,
 }

@@ -2,15 +2,11 @@
 
 from numbers import Integral
 
-from sklearn.utils.parallel import Parallel, delayed
-
 from skmtl.ensemble._base import (
     _BaseTaskEnsemble,
     _TaskClassifierMixin,
     _TaskRegressorMixin,
-    fit_clone,
-    task_fit_params,
-    task_subject,
+    fit_per_task,
 )
 from skmtl.ensemble._columns import take_rows
 from skmtl.ensemble._docs import SECTIONS
@@ -31,16 +27,7 @@ class _BasePerTask(_BaseTaskEnsemble):
         self.n_jobs = n_jobs
 
     def _fit(self, X, tasks, fit_params):
-        self.estimators_ = Parallel(n_jobs=self.n_jobs)(
-            delayed(fit_clone)(
-                self.estimator,
-                take_rows(X, task.rows),
-                task.y,
-                task_fit_params(X, fit_params, task.rows),
-                subject=task_subject(self, t),
-            )
-            for t, task in enumerate(tasks)
-        )
+        self.estimators_ = fit_per_task(self, X, X, tasks, fit_params)
 
     def _outputs(self, X, rows, method):
         return [

@@ -139,10 +139,6 @@ class PooledRegressor(_TaskRegressorMixin, _BasePooled):
     -----
     %(pooled_memory)s
 
-    With a DataFrame ``X`` and a ColumnTransformer in a Pipeline, the added
-    columns must reach the model: use ``remainder="passthrough"`` or select
-    them (e.g. with :func:`~sklearn.compose.make_column_selector`).
-
     Examples
     --------
     >>> import numpy as np
@@ -202,10 +198,6 @@ class PooledClassifier(_TaskClassifierMixin, _BasePooled):
     estimator with ``predict_proba``.
 
     %(pooled_memory)s
-
-    With a DataFrame ``X`` and a ColumnTransformer in a Pipeline, the added
-    columns must reach the model: use ``remainder="passthrough"`` or select
-    them (e.g. with :func:`~sklearn.compose.make_column_selector`).
 
     Examples
     --------

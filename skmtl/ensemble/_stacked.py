@@ -10,15 +10,12 @@ which removes the train/predict discrepancy the paper describes.
 from numbers import Integral
 
 import numpy as np
-from sklearn.utils.parallel import Parallel, delayed
 
 from skmtl.ensemble._base import (
     _BaseTaskEnsemble,
     _TaskClassifierMixin,
     _TaskRegressorMixin,
-    fit_clone,
-    task_fit_params,
-    task_subject,
+    fit_per_task,
 )
 from skmtl.ensemble._columns import append_columns, take_rows
 from skmtl.ensemble._docs import SECTIONS
@@ -62,16 +59,7 @@ class _BaseStackedTasks(_BaseTaskEnsemble):
         )
         self.first_stage_estimators_ = [models[t] for t in range(self.n_tasks_)]
         X_stacked = self._stack(X, [responses[t] for t in range(self.n_tasks_)])
-        self.estimators_ = Parallel(n_jobs=self.n_jobs)(
-            delayed(fit_clone)(
-                self.estimator,
-                take_rows(X_stacked, task.rows),
-                task.y,
-                task_fit_params(X, fit_params, task.rows),
-                subject=task_subject(self, t),
-            )
-            for t, task in enumerate(tasks)
-        )
+        self.estimators_ = fit_per_task(self, X_stacked, X, tasks, fit_params)
 
     def _stack(self, X, responses):
         """Return ``X`` with the response columns of every task appended."""
@@ -124,17 +112,7 @@ class StackedTasksRegressor(_TaskRegressorMixin, _BaseStackedTasks):
         A scikit-learn regressor (or a Pipeline ending in one), cloned for every
         first-stage, cross-validation and second-stage model.
     %(cv_regressor)s
-    random_state : int, RandomState instance or None, default=None
-        Seeds the shuffled inner folds of an int ``cv``: an int gives the same
-        folds at every fit (each task's observed rows are shuffled with it);
-        None or a RandomState instance draws one seed per fit. Not used when
-        ``cv`` is a splitter. The base estimator's own randomness is its own
-        parameter.
-    %(task_column)s
-    n_jobs : int, default=None
-        Number of fits run in parallel (joblib): all folds of all tasks in stage
-        1, then all tasks in stage 2. None means 1 unless in a
-        :obj:`joblib.parallel_backend` context.
+    %(stacked_random_state_n_jobs)s
 
     Attributes
     ----------
@@ -204,17 +182,7 @@ class StackedTasksClassifier(_TaskClassifierMixin, _BaseStackedTasks):
         one), cloned for every first-stage, cross-validation and second-stage
         model.
     %(cv_classifier)s
-    random_state : int, RandomState instance or None, default=None
-        Seeds the shuffled inner folds of an int ``cv``: an int gives the same
-        folds at every fit (each task's observed rows are shuffled with it);
-        None or a RandomState instance draws one seed per fit. Not used when
-        ``cv`` is a splitter. The base estimator's own randomness is its own
-        parameter.
-    %(task_column)s
-    n_jobs : int, default=None
-        Number of fits run in parallel (joblib): all folds of all tasks in stage
-        1, then all tasks in stage 2. None means 1 unless in a
-        :obj:`joblib.parallel_backend` context.
+    %(stacked_random_state_n_jobs)s
 
     Attributes
     ----------
