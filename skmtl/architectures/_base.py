@@ -3,10 +3,14 @@
 import torch
 from torch import nn
 
+from skmtl.architectures._docs import SECTIONS
+from skmtl.architectures._layers import TaskMLP
+from skmtl.utils._docstrings import fill_doc
 from skmtl.utils._plugin import PluginConfig
 from skmtl.utils._registry import Registry
 
 
+@fill_doc(**SECTIONS)
 class Architecture(nn.Module):
     """Base class of the sharing architectures: maps features to per-task outputs.
 
@@ -33,12 +37,7 @@ class Architecture(nn.Module):
     shared_layers : tuple of int, default=(100,)
         Hidden layer sizes of the shared part (of each task's tower when nothing
         is shared).
-    head_layers : tuple of int, default=()
-        Hidden layer sizes of each task head; empty gives linear heads.
-    activation : str or type, default="relu"
-        Activation after each hidden layer.
-    dropout : float, default=0.0
-        Dropout probability after each hidden layer.
+    %(layers)s
     """
 
     name = None
@@ -155,6 +154,28 @@ class Architecture(nn.Module):
                 f"{type(self).__name__} needs at least one {what}, got "
                 "shared_layers=()."
             )
+
+    def _task_heads(self, n_inputs):
+        """Return the task heads: one MLP per task from ``n_inputs`` features.
+
+        Parameters
+        ----------
+        n_inputs : int
+            Width of each task's representation.
+
+        Returns
+        -------
+        heads : TaskMLP
+            ``head_layers`` hidden layers and ``n_outputs`` outputs per task.
+        """
+        return TaskMLP(
+            self.n_tasks,
+            n_inputs,
+            self.head_layers,
+            self.n_outputs,
+            self.activation,
+            self.dropout,
+        )
 
 
 class ArchitectureConfig(PluginConfig):

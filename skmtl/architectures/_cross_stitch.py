@@ -11,10 +11,13 @@ import torch
 from torch import nn
 
 from skmtl.architectures._base import ARCHITECTURES, Architecture, ArchitectureConfig
-from skmtl.architectures._layers import TaskLinear, TaskMLP, make_activation
+from skmtl.architectures._docs import SECTIONS
+from skmtl.architectures._layers import TaskLinear, make_activation
+from skmtl.utils._docstrings import fill_doc
 from skmtl.utils._sklearn_compat import Interval
 
 
+@fill_doc(**SECTIONS)
 class CrossStitch(Architecture):
     r"""One MLP column per task, mixed by a cross-stitch unit after each layer.
 
@@ -34,15 +37,10 @@ class CrossStitch(Architecture):
 
     Parameters
     ----------
-    n_features, n_tasks, n_outputs : int
-        Numbers of input features, of tasks and of outputs per task, as for
-        :class:`~skmtl.architectures.Architecture`.
+    %(numbers)s
     shared_layers : tuple of int, default=(100,)
         Hidden layer sizes of every task's column; must not be empty.
-    head_layers : tuple of int, default=()
-        Hidden layer sizes of each task head; empty gives linear heads.
-    activation : str or type, default="relu"
-        Activation after each hidden layer.
+    %(head_activation)s
     dropout : float, default=0.0
         Dropout probability after each hidden layer (in each column, before
         the cross-stitch unit).
@@ -110,14 +108,7 @@ class CrossStitch(Architecture):
         self.alpha = nn.Parameter(
             initial.expand(len(self.shared_layers), -1, -1).clone()
         )
-        self.heads = TaskMLP(
-            n_tasks,
-            self.shared_layers[-1],
-            self.head_layers,
-            n_outputs,
-            self.activation,
-            self.dropout,
-        )
+        self.heads = self._task_heads(self.shared_layers[-1])
 
     def _columns(self, X):
         """Return the top activations before and after the last unit, task-major."""

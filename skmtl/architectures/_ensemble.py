@@ -13,7 +13,7 @@ import torch
 from torch import nn
 
 from skmtl.architectures._base import Architecture
-from skmtl.architectures._layers import TaskMLP, make_activation
+from skmtl.architectures._layers import make_activation
 from skmtl.utils._optional import import_optional
 
 # Name patterns (fnmatch) of the members' own scalings: the first layer's
@@ -85,14 +85,7 @@ class EnsembleHardSharing(Architecture):
             if self.dropout > 0:
                 blocks.append(nn.Dropout(self.dropout))
         self.blocks = nn.Sequential(*blocks)
-        self.heads = TaskMLP(
-            n_tasks,
-            self.shared_layers[-1],
-            self.head_layers,
-            n_outputs,
-            self.activation,
-            self.dropout,
-        )
+        self.heads = self._task_heads(self.shared_layers[-1])
 
     def members(self, X):
         """Return every member's trunk output, ``(batch, n_members, width)``."""

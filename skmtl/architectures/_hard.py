@@ -4,7 +4,7 @@ Caruana, R. (1997). Multitask learning. Machine Learning, 28(1), 41-75.
 """
 
 from skmtl.architectures._base import ARCHITECTURES, Architecture, ArchitectureConfig
-from skmtl.architectures._layers import TaskMLP, mlp
+from skmtl.architectures._layers import mlp
 
 
 class HardSharing(Architecture):
@@ -26,14 +26,7 @@ class HardSharing(Architecture):
         super().__init__(n_features, n_tasks, n_outputs, **kwargs)
         self.trunk = mlp(n_features, self.shared_layers, self.activation, self.dropout)
         trunk_out = self.shared_layers[-1] if self.shared_layers else n_features
-        self.heads = TaskMLP(
-            n_tasks,
-            trunk_out,
-            self.head_layers,
-            n_outputs,
-            self.activation,
-            self.dropout,
-        )
+        self.heads = self._task_heads(trunk_out)
 
     def forward_with_shared(self, X, task=None):
         """Run the trunk once, then every task head (or each row's own head)."""

@@ -27,14 +27,7 @@ class IndependentNetworks(Architecture):
         self.towers = TaskMLP(
             n_tasks, n_features, self.shared_layers, None, self.activation, self.dropout
         )
-        self.heads = TaskMLP(
-            n_tasks,
-            self.towers.n_features_out,
-            self.head_layers,
-            n_outputs,
-            self.activation,
-            self.dropout,
-        )
+        self.heads = self._task_heads(self.towers.n_features_out)
 
     def forward_with_shared(self, X, task=None):
         """Run every task's tower and head, or each row's own ones.

@@ -10,10 +10,13 @@ from numbers import Integral
 import torch
 
 from skmtl.architectures._base import ARCHITECTURES, Architecture, ArchitectureConfig
+from skmtl.architectures._docs import SECTIONS
 from skmtl.architectures._layers import TaskLinear, TaskMLP
+from skmtl.utils._docstrings import fill_doc
 from skmtl.utils._sklearn_compat import Interval
 
 
+@fill_doc(**SECTIONS)
 class MultiGateMixtureOfExperts(Architecture):
     r"""Experts shared by all tasks, mixed by a softmax gate of each task.
 
@@ -34,17 +37,10 @@ class MultiGateMixtureOfExperts(Architecture):
 
     Parameters
     ----------
-    n_features, n_tasks, n_outputs : int
-        Numbers of input features, of tasks and of outputs per task, as for
-        :class:`~skmtl.architectures.Architecture`.
+    %(numbers)s
     shared_layers : tuple of int, default=(100,)
         Hidden layer sizes of every expert; must not be empty.
-    head_layers : tuple of int, default=()
-        Hidden layer sizes of each task head; empty gives linear heads.
-    activation : str or type, default="relu"
-        Activation after each hidden layer.
-    dropout : float, default=0.0
-        Dropout probability after each hidden layer.
+    %(layers)s
     n_experts : int, default=4
         Number of experts.
 
@@ -96,14 +92,7 @@ class MultiGateMixtureOfExperts(Architecture):
             self.dropout,
         )
         self.gates = TaskLinear(n_tasks, n_features, self.n_experts)
-        self.heads = TaskMLP(
-            n_tasks,
-            self.shared_layers[-1],
-            self.head_layers,
-            n_outputs,
-            self.activation,
-            self.dropout,
-        )
+        self.heads = self._task_heads(self.shared_layers[-1])
 
     def expert_outputs(self, X):
         """Return every expert's output.

@@ -11,7 +11,9 @@ import torch
 from torch import nn
 
 from skmtl.architectures._base import ARCHITECTURES, Architecture, ArchitectureConfig
+from skmtl.architectures._docs import SECTIONS
 from skmtl.architectures._layers import TaskLinear, TaskMLP
+from skmtl.utils._docstrings import fill_doc
 from skmtl.utils._sklearn_compat import Interval
 
 
@@ -96,6 +98,7 @@ class _ExtractionLevel(nn.Module):
         return outputs, shared
 
 
+@fill_doc(**SECTIONS)
 class ProgressiveLayeredExtraction(Architecture):
     r"""Levels of shared and task-specific experts, mixed by per-task gates.
 
@@ -117,17 +120,10 @@ class ProgressiveLayeredExtraction(Architecture):
 
     Parameters
     ----------
-    n_features, n_tasks, n_outputs : int
-        Numbers of input features, of tasks and of outputs per task, as for
-        :class:`~skmtl.architectures.Architecture`.
+    %(numbers)s
     shared_layers : tuple of int, default=(100,)
         Hidden layer sizes of every expert; must not be empty.
-    head_layers : tuple of int, default=()
-        Hidden layer sizes of each task head; empty gives linear heads.
-    activation : str or type, default="relu"
-        Activation after each hidden layer.
-    dropout : float, default=0.0
-        Dropout probability after each hidden layer.
+    %(layers)s
     n_levels : int, default=1
         Number of extraction levels.
     n_shared_experts : int, default=2
@@ -208,9 +204,7 @@ class ProgressiveLayeredExtraction(Architecture):
             )
             for level in range(n_levels)
         )
-        self.heads = TaskMLP(
-            n_tasks, width, self.head_layers, n_outputs, self.activation, self.dropout
-        )
+        self.heads = self._task_heads(width)
 
     def _extract(self, X, task=None):
         """Return the top task representations, the top shared experts, the gates.

@@ -11,10 +11,13 @@ import torch
 from torch.nn import functional as F
 
 from skmtl.architectures._base import ARCHITECTURES, ArchitectureConfig
+from skmtl.architectures._docs import SECTIONS
 from skmtl.architectures._independent import IndependentNetworks
+from skmtl.utils._docstrings import fill_doc
 from skmtl.utils._sklearn_compat import Interval
 
 
+@fill_doc(**SECTIONS)
 class SoftSharing(IndependentNetworks):
     r"""One tower per task, with an L2 penalty pulling the towers to their mean.
 
@@ -35,17 +38,10 @@ class SoftSharing(IndependentNetworks):
 
     Parameters
     ----------
-    n_features, n_tasks, n_outputs : int
-        Numbers of input features, of tasks and of outputs per task, as for
-        :class:`~skmtl.architectures.Architecture`.
+    %(numbers)s
     shared_layers : tuple of int, default=(100,)
         Hidden layer sizes of each task's tower; must not be empty.
-    head_layers : tuple of int, default=()
-        Hidden layer sizes of each task head; empty gives linear heads.
-    activation : str or type, default="relu"
-        Activation after each hidden layer.
-    dropout : float, default=0.0
-        Dropout probability after each hidden layer.
+    %(layers)s
     penalty_strength : float, default=0.01
         The strength :math:`\lambda \ge 0` of the pull between the towers.
 

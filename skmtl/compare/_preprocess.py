@@ -14,6 +14,16 @@ from sklearn.preprocessing import OneHotEncoder, OrdinalEncoder, StandardScaler
 from skmtl._layout import task_column_position
 from skmtl._values import is_dataframe
 from skmtl.compare._checks import infinite_cells_error
+from skmtl.utils._docstrings import fill_doc
+
+#: The Parameters section of the functions that take the features alone.
+PARAMETERS = """\
+Parameters
+----------
+X : array-like or DataFrame of shape (n_samples, n_columns)
+    The features, with the task column in the long layout.
+task_column : int or str, default=None
+    The task column; None in the wide layout."""
 
 
 def _is_numeric(column):
@@ -59,15 +69,25 @@ def feature_kinds(X, task_column=None):
     return numeric, categorical
 
 
+def _split_kinds(X, task_column):
+    """Return the numeric and categorical positions, and the task's transformer.
+
+    The transformer list holds the task column passed through first (long
+    layout), or nothing.
+    """
+    numeric, categorical = feature_kinds(X, task_column)
+    transformers = []
+    if task_column is not None:
+        position = task_column_position(X, task_column)
+        transformers.append(("task", "passthrough", [position]))
+    return numeric, categorical, transformers
+
+
+@fill_doc(parameters=PARAMETERS)
 def check_finite_features(X, task_column=None):
     """Raise a ValueError naming a numeric feature column with an infinite value.
 
-    Parameters
-    ----------
-    X : array-like or DataFrame of shape (n_samples, n_columns)
-        The features, with the task column in the long layout.
-    task_column : int or str, default=None
-        The task column; None in the wide layout.
+    %(parameters)s
 
     Raises
     ------
@@ -128,11 +148,7 @@ def make_preprocessor(X, task_column=None):
            [ 1.  ,  0.  ],
            [ 1.  ,  1.22]])
     """
-    numeric, categorical = feature_kinds(X, task_column)
-    transformers = []
-    if task_column is not None:
-        position = task_column_position(X, task_column)
-        transformers.append(("task", "passthrough", [position]))
+    numeric, categorical, transformers = _split_kinds(X, task_column)
     if numeric:
         transformers.append(
             (
@@ -174,6 +190,7 @@ def _boosting_keys(estimator):
     return [key for key in keys if params[key] == "from_dtype"]
 
 
+@fill_doc(parameters=PARAMETERS)
 def make_tree_preprocessor(X, task_column=None):
     """Return the preprocessing of ``X`` for gradient boosting, and its categories.
 
@@ -184,12 +201,7 @@ def make_tree_preprocessor(X, task_column=None):
     grouped). In the long layout the task column comes first, as in
     :func:`make_preprocessor`.
 
-    Parameters
-    ----------
-    X : array-like or DataFrame of shape (n_samples, n_columns)
-        The features, with the task column in the long layout.
-    task_column : int or str, default=None
-        The task column; None in the wide layout.
+    %(parameters)s
 
     Returns
     -------
@@ -199,11 +211,7 @@ def make_tree_preprocessor(X, task_column=None):
         Positions of the encoded categorical columns in the output, the task
         column left out (as the per-task and pooled models see their features).
     """
-    numeric, categorical = feature_kinds(X, task_column)
-    transformers = []
-    if task_column is not None:
-        position = task_column_position(X, task_column)
-        transformers.append(("task", "passthrough", [position]))
+    numeric, categorical, transformers = _split_kinds(X, task_column)
     if numeric:
         transformers.append(("numeric", "passthrough", numeric))
     if categorical:

@@ -6,7 +6,9 @@ import gzip
 import numpy as np
 from sklearn.utils import Bunch
 
+from skmtl.datasets._docs import loader_sections
 from skmtl.datasets._home import find_data_files, import_pandas
+from skmtl.utils._docstrings import fill_doc
 
 COLUMNS = [
     "age",
@@ -186,6 +188,7 @@ def _to_arrays(columns, path):
     return data, target.reshape(n_samples, 2).astype(np.int64)
 
 
+@fill_doc(**loader_sections(files="files"))
 def load_adult_multitask(
     *, subset="all", data_home=None, return_X_y=False, as_frame=False
 ):
@@ -214,12 +217,9 @@ def load_adult_multitask(
         official test split (``adult.test``), or both, training rows first;
         ``split`` in the result tells them apart.
 
-    data_home : str or path-like, default=None
-        The folder holding the files. If None, the ``SKMTL_DATA`` environment
-        variable names it.
+    %(data_home)s
 
-    return_X_y : bool, default=False
-        If True, return ``(data, target)`` instead of a Bunch.
+    %(return_X_y)s
 
     as_frame : bool, default=False
         If True (recommended), ``data`` is a DataFrame with int64 numerical
@@ -251,13 +251,9 @@ def load_adult_multitask(
             The 6 categorical features.
         target_names : list of str
             ``["income_over_50k", "never_married"]``.
-        filenames : list of str
-            The file(s) read.
-        DESCR : str
-            Description of the data set, its origin and publications.
+        %(filenames_descr)s
 
-    (data, target) : tuple if ``return_X_y`` is True
-        ``data`` and ``target`` as described above.
+    %(return_tuple)s
 
     Raises
     ------

@@ -3,9 +3,11 @@
 import numpy as np
 from sklearn.utils import Bunch
 
+from skmtl.datasets._docs import loader_sections
 from skmtl.datasets._home import find_data_files
 from skmtl.datasets._layouts import long_layout
 from skmtl.datasets._matlab import cells, read_mat
+from skmtl.utils._docstrings import fill_doc
 
 N_FEATURES = 9
 FEATURE_NAMES = [f"feature_{i}" for i in range(N_FEATURES)]
@@ -97,6 +99,7 @@ def _read_npz(path):
         return npz["X"], npz["y"].astype(np.int64), npz["task"].astype(np.int64)
 
 
+@fill_doc(**loader_sections(publications="publication", task_last=True))
 def load_landmine(*, data_home=None, return_X_y=False, as_frame=False):
     """Load the Landmine data: 29 minefields as classification tasks, long layout.
 
@@ -118,12 +121,9 @@ def load_landmine(*, data_home=None, return_X_y=False, as_frame=False):
 
     Parameters
     ----------
-    data_home : str or path-like, default=None
-        The folder holding the file. If None, the ``SKMTL_DATA`` environment
-        variable names it.
+    %(data_home)s
 
-    return_X_y : bool, default=False
-        If True, return ``(data, target)`` instead of a Bunch.
+    %(return_X_y)s
 
     as_frame : bool, default=False
         If True, ``data`` is a DataFrame (with an int64 ``"task"`` column),
@@ -149,13 +149,9 @@ def load_landmine(*, data_home=None, return_X_y=False, as_frame=False):
             ``["landmine"]``.
         n_tasks : int
             29.
-        filenames : list of str
-            The file(s) read.
-        DESCR : str
-            Description of the data set, its origin and publication.
+        %(filenames_descr)s
 
-    (data, target) : tuple if ``return_X_y`` is True
-        ``data`` (with the task id as its last column) and ``target``.
+    %(return_tuple)s
 
     Raises
     ------

@@ -4,8 +4,10 @@ import numpy as np
 from sklearn.utils import Bunch
 
 from skmtl.datasets._arff import read_arff
+from skmtl.datasets._docs import loader_sections
 from skmtl.datasets._home import find_data_files
 from skmtl.datasets._layouts import wide_layout
+from skmtl.utils._docstrings import fill_doc
 
 # name: (number of targets, the last attributes of the ARFF file; domain)
 MTR_DATASETS = {
@@ -116,6 +118,7 @@ def _read_npz(path):
         return npz["X"], npz["Y"], feature_names, target_names, categories
 
 
+@fill_doc(**loader_sections(read="file"))
 def load_mtr(name, *, data_home=None, return_X_y=False, as_frame=False):
     """Load one of Mulan's multi-target regression data sets.
 
@@ -144,12 +147,9 @@ def load_mtr(name, *, data_home=None, return_X_y=False, as_frame=False):
         The data set, one of the 18 names above. The skmtl shared copy has all
         but ``scm1d`` and ``rf2``.
 
-    data_home : str or path-like, default=None
-        The folder holding the file. If None, the ``SKMTL_DATA`` environment
-        variable names it.
+    %(data_home)s
 
-    return_X_y : bool, default=False
-        If True, return ``(data, target)`` instead of a Bunch.
+    %(return_X_y)s
 
     as_frame : bool, default=False
         If True, ``data`` and ``target`` are DataFrames and ``frame`` the two
@@ -174,13 +174,9 @@ def load_mtr(name, *, data_home=None, return_X_y=False, as_frame=False):
         feature_categories : dict of str to list of str
             For each nominal input, its values: code i stands for the i-th. Empty
             when all inputs are numeric.
-        filenames : list of str
-            The file read.
-        DESCR : str
-            Description of the data set, its origin and publications.
+        %(filenames_descr)s
 
-    (data, target) : tuple if ``return_X_y`` is True
-        ``data`` and ``target`` as described above.
+    %(return_tuple)s
 
     Raises
     ------

@@ -6,7 +6,9 @@ import gzip
 import numpy as np
 from sklearn.utils import Bunch
 
+from skmtl.datasets._docs import loader_sections
 from skmtl.datasets._home import find_data_files, import_pandas
+from skmtl.utils._docstrings import fill_doc
 
 COLUMNS = ["text", "domain", "sentiment", "rating", "title"]
 TARGET_NAMES = ["domain", "sentiment", "rating"]
@@ -85,6 +87,7 @@ def _read_csv(path):
     return arrays
 
 
+@fill_doc(**loader_sections(read="file", publications="publication"))
 def load_reviews_multitask(*, data_home=None, return_X_y=False, as_frame=False):
     """Load Amazon reviews as three tasks: domain, sentiment and star rating.
 
@@ -104,12 +107,9 @@ def load_reviews_multitask(*, data_home=None, return_X_y=False, as_frame=False):
 
     Parameters
     ----------
-    data_home : str or path-like, default=None
-        The folder holding the file. If None, the ``SKMTL_DATA`` environment
-        variable names it.
+    %(data_home)s
 
-    return_X_y : bool, default=False
-        If True, return ``(data, target)`` instead of a Bunch.
+    %(return_X_y)s
 
     as_frame : bool, default=False
         If True, ``data`` is a DataFrame with one column ``"text"``, ``target``
@@ -133,13 +133,9 @@ def load_reviews_multitask(*, data_home=None, return_X_y=False, as_frame=False):
             ``["text"]``.
         target_names : list of str
             ``["domain", "sentiment", "rating"]``.
-        filenames : list of str
-            The file read.
-        DESCR : str
-            Description of the data set, its origin and publication.
+        %(filenames_descr)s
 
-    (data, target) : tuple if ``return_X_y`` is True
-        ``data`` and ``target`` as described above.
+    %(return_tuple)s
 
     Raises
     ------

@@ -3,9 +3,11 @@
 import numpy as np
 from sklearn.utils import Bunch
 
+from skmtl.datasets._docs import loader_sections
 from skmtl.datasets._home import find_data_files, get_data_home
 from skmtl.datasets._layouts import wide_layout
 from skmtl.datasets._matlab import read_mat
+from skmtl.utils._docstrings import fill_doc
 
 FEATURE_NAMES = [
     f"{prefix}{joint}" for prefix in ("q", "dq", "ddq") for joint in range(1, 8)
@@ -114,6 +116,7 @@ def _read_test(data_home):
         return paths[0], npz["X_test"], npz["Y_test"]
 
 
+@fill_doc(**loader_sections(files="files"))
 def load_sarcos(*, subset="all", data_home=None, return_X_y=False, as_frame=False):
     """Load the SARCOS inverse dynamics data: 7 torques as regression tasks.
 
@@ -137,12 +140,9 @@ def load_sarcos(*, subset="all", data_home=None, return_X_y=False, as_frame=Fals
         (the shared copy), they raise a :class:`FileNotFoundError` that says
         so, and ``subset="test"`` loads what is there.
 
-    data_home : str or path-like, default=None
-        The folder holding the files. If None, the ``SKMTL_DATA`` environment
-        variable names it.
+    %(data_home)s
 
-    return_X_y : bool, default=False
-        If True, return ``(data, target)`` instead of a Bunch.
+    %(return_X_y)s
 
     as_frame : bool, default=False
         If True, ``data`` and ``target`` are DataFrames and ``frame`` the two
@@ -167,13 +167,9 @@ def load_sarcos(*, subset="all", data_home=None, return_X_y=False, as_frame=Fals
             ``q1..q7``, ``dq1..dq7``, ``ddq1..ddq7``.
         target_names : list of str
             ``tau1..tau7``.
-        filenames : list of str
-            The file(s) read.
-        DESCR : str
-            Description of the data set, its origin and publications.
+        %(filenames_descr)s
 
-    (data, target) : tuple if ``return_X_y`` is True
-        ``data`` and ``target`` as described above.
+    %(return_tuple)s
 
     Raises
     ------

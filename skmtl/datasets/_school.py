@@ -3,9 +3,11 @@
 import numpy as np
 from sklearn.utils import Bunch
 
+from skmtl.datasets._docs import loader_sections
 from skmtl.datasets._home import find_data_files
 from skmtl.datasets._layouts import long_layout
 from skmtl.datasets._matlab import cells, read_mat
+from skmtl.utils._docstrings import fill_doc
 
 FEATURE_NAMES = [
     "year_a",
@@ -117,6 +119,7 @@ def _read_npz(path):
         return npz["X"], npz["y"], npz["task"].astype(np.int64)
 
 
+@fill_doc(**loader_sections(task_last=True))
 def load_school(
     *, data_home=None, include_bias=False, return_X_y=False, as_frame=False
 ):
@@ -140,17 +143,14 @@ def load_school(
 
     Parameters
     ----------
-    data_home : str or path-like, default=None
-        The folder holding the file. If None, the ``SKMTL_DATA`` environment
-        variable names it.
+    %(data_home)s
 
     include_bias : bool, default=False
         Whether to keep MALSAR's constant column ``bias`` (all ones). skmtl's
         estimators fit their own intercepts, so by default it is dropped and
         the 27 attributes remain, as in Argyriou et al.
 
-    return_X_y : bool, default=False
-        If True, return ``(data, target)`` instead of a Bunch.
+    %(return_X_y)s
 
     as_frame : bool, default=False
         If True, ``data`` is a DataFrame (with an int64 ``"task"`` column),
@@ -176,13 +176,9 @@ def load_school(
             ``["exam_score"]``.
         n_tasks : int
             139.
-        filenames : list of str
-            The file(s) read.
-        DESCR : str
-            Description of the data set, its origin and publications.
+        %(filenames_descr)s
 
-    (data, target) : tuple if ``return_X_y`` is True
-        ``data`` (with the task id as its last column) and ``target``.
+    %(return_tuple)s
 
     Raises
     ------

@@ -22,6 +22,7 @@ from sklearn.utils.metadata_routing import (
     MethodMapping,
     process_routing,
 )
+from sklearn.utils.parallel import Parallel, delayed
 from sklearn.utils.validation import has_fit_parameter
 
 from skmtl._estimator import (
@@ -30,7 +31,7 @@ from skmtl._estimator import (
     MultiTaskRegressorMixin,
 )
 from skmtl._layout import common_dtype
-from skmtl.ensemble._columns import split_features
+from skmtl.ensemble._columns import split_features, take_rows
 from skmtl.utils._sklearn_compat import (
     HasMethods,
     _check_method_params,
@@ -107,6 +108,40 @@ def task_fit_params(X, fit_params, rows):
     indexed like the rows; the others are passed as they are.
     """
     return _check_method_params(X, params=fit_params, indices=rows)
+
+
+def fit_per_task(ensemble, X_fit, X, tasks, fit_params):
+    """Fit one clone of ``ensemble.estimator`` per task, in parallel.
+
+    Parameters
+    ----------
+    ensemble : _BaseTaskEnsemble
+        Gives ``estimator``, ``n_jobs`` and the task names for errors.
+    X_fit : array-like
+        The model inputs; task ``t`` trains on its rows ``tasks[t].rows``.
+    X : array-like
+        The features as given, which the per-sample fit parameters follow.
+    tasks : list
+        Each task's rows and observed labels ``y``.
+    fit_params : dict
+        Fit parameters, indexed like the rows where they hold one value per
+        sample.
+
+    Returns
+    -------
+    estimators : list of estimators
+        The fitted clone of each task.
+    """
+    return Parallel(n_jobs=ensemble.n_jobs)(
+        delayed(fit_clone)(
+            ensemble.estimator,
+            take_rows(X_fit, task.rows),
+            task.y,
+            task_fit_params(X, fit_params, task.rows),
+            subject=task_subject(ensemble, t),
+        )
+        for t, task in enumerate(tasks)
+    )
 
 
 class _BaseTaskEnsemble(MetaEstimatorMixin, BaseMultiTask, metaclass=ABCMeta):

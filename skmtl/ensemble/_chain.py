@@ -24,12 +24,13 @@ from skmtl.ensemble._base import (
     task_subject,
 )
 from skmtl.ensemble._columns import append_columns, take_rows
+from skmtl.ensemble._docs import SECTIONS
 from skmtl.ensemble._out_of_fold import (
     check_response_method,
     fit_out_of_fold,
     split_seed,
 )
-from skmtl.utils._docstrings import LAYOUT_SECTIONS, fill_doc
+from skmtl.utils._docstrings import fill_doc
 from skmtl.utils._sklearn_compat import Interval, _num_samples
 
 
@@ -162,7 +163,7 @@ class _BaseChainEnsemble(_BaseTaskEnsemble):
         return outputs
 
 
-@fill_doc(**LAYOUT_SECTIONS)
+@fill_doc(**SECTIONS)
 class ChainEnsembleRegressor(_TaskRegressorMixin, _BaseChainEnsemble):
     r"""Ensemble of regressor chains: tasks predicted in random orders, averaged.
 
@@ -190,27 +191,8 @@ class ChainEnsembleRegressor(_TaskRegressorMixin, _BaseChainEnsemble):
     n_chains : int, default=10
         Number of chains, in distinct random orders. With fewer distinct orders
         (``n_tasks! < n_chains``, e.g. 2 tasks), each order is used once.
-    cv : int, cross-validation generator or iterable, default=5
-        How the out-of-fold estimates of each task are computed on its observed
-        rows: an int gives ``KFold(cv, shuffle=True,
-        random_state=random_state)`` (:class:`~sklearn.model_selection.KFold`),
-        or a splitter or iterable of ``(train, test)`` splits of a task's
-        observed rows whose test folds partition them, used as given (e.g.
-        ``KFold(5)`` for consecutive folds). Splitters that need ``groups`` are
-        not supported. The folds are shuffled because data sets are often
-        stored sorted (by a design parameter, by time): consecutive folds would
-        leave each fold's model without the kind of rows it predicts, and the
-        later models would learn from estimates worse than the ones they get
-        at predict time.
-    random_state : int, RandomState instance or None, default=None
-        Draws the chain orders and seeds the shuffled inner folds of an int
-        ``cv`` (an int is the folds' seed itself; None or a RandomState
-        instance draws one seed per fit, the same in every chain). The base
-        estimator's own randomness is its own parameter.
-    %(task_column)s
-    n_jobs : int, default=None
-        Number of chains fitted in parallel (joblib). None means 1 unless in a
-        :obj:`joblib.parallel_backend` context.
+    %(cv_regressor)s
+    %(chain_random_state_n_jobs)s
 
     Attributes
     ----------
@@ -240,15 +222,7 @@ class ChainEnsembleRegressor(_TaskRegressorMixin, _BaseChainEnsemble):
     trains on the task's observed rows (never for the last task of a chain, nor
     in the long layout, where tasks share no rows).
 
-    Cost: up to ``n_chains * n_tasks * (cv + 1)`` fits, and ``predict`` runs
-    every chain. With a DataFrame ``X`` and a ColumnTransformer in a Pipeline,
-    the added columns must reach the model: use ``remainder="passthrough"`` or
-    select them.
-
-    References
-    ----------
-    E. Spyromitros-Xioufis, G. Tsoumakas, W. Groves and I. Vlahavas,
-    "Multi-target regression via input space expansion: treating targets as
+    %(chain_cost_references)s
     inputs", Machine Learning 104(1), 55-98, 2016.
 
     Examples
@@ -267,7 +241,7 @@ class ChainEnsembleRegressor(_TaskRegressorMixin, _BaseChainEnsemble):
     """
 
 
-@fill_doc(**LAYOUT_SECTIONS)
+@fill_doc(**SECTIONS)
 class ChainEnsembleClassifier(_TaskClassifierMixin, _BaseChainEnsemble):
     """Ensemble of classifier chains: tasks predicted in random orders, averaged.
 
@@ -292,35 +266,12 @@ class ChainEnsembleClassifier(_TaskClassifierMixin, _BaseChainEnsemble):
     n_chains : int, default=10
         Number of chains, in distinct random orders. With fewer distinct orders
         (``n_tasks! < n_chains``, e.g. 2 tasks), each order is used once.
-    cv : int, cross-validation generator or iterable, default=5
-        How the out-of-fold probabilities of each task are computed on its
-        observed rows: an int gives ``StratifiedKFold(cv, shuffle=True,
-        random_state=random_state)``
-        (:class:`~sklearn.model_selection.StratifiedKFold`, stratified on the
-        task's labels), or a splitter or iterable of ``(train, test)`` splits of
-        a task's observed rows whose test folds partition them, used as given
-        (e.g. ``StratifiedKFold(5)`` for unshuffled folds). Splitters that need
-        ``groups`` are not supported. The folds are shuffled because data sets
-        are often stored sorted (by a design parameter, by time): consecutive
-        folds would leave each fold's model without the kind of rows it
-        predicts, and the later models would learn from probabilities worse
-        than the ones they get at predict time.
-    random_state : int, RandomState instance or None, default=None
-        Draws the chain orders and seeds the shuffled inner folds of an int
-        ``cv`` (an int is the folds' seed itself; None or a RandomState
-        instance draws one seed per fit, the same in every chain). The base
-        estimator's own randomness is its own parameter.
-    %(task_column)s
-    n_jobs : int, default=None
-        Number of chains fitted in parallel (joblib). None means 1 unless in a
-        :obj:`joblib.parallel_backend` context.
+    %(cv_classifier)s
+    %(chain_random_state_n_jobs)s
 
     Attributes
     ----------
-    classes_ : list of ndarray or ndarray
-        The classes of each task, in the order of the columns of
-        ``predict_proba``. A single array when ``fit`` got a 1-D ``y`` in the
-        wide layout (one task), as for any scikit-learn classifier.
+    %(classes)s
     orders_ : ndarray of shape (n_orders, n_tasks)
         The task order of each chain (task indices into ``task_names_``).
     estimators_ : list of list of estimators
@@ -347,15 +298,7 @@ class ChainEnsembleClassifier(_TaskClassifierMixin, _BaseChainEnsemble):
     rows, which never saw them. A cross-validation fold that lacks a class
     gives it probability 0.
 
-    Cost: up to ``n_chains * n_tasks * (cv + 1)`` fits, and ``predict`` runs
-    every chain. With a DataFrame ``X`` and a ColumnTransformer in a Pipeline,
-    the added columns must reach the model: use ``remainder="passthrough"`` or
-    select them.
-
-    References
-    ----------
-    E. Spyromitros-Xioufis, G. Tsoumakas, W. Groves and I. Vlahavas,
-    "Multi-target regression via input space expansion: treating targets as
+    %(chain_cost_references)s
     inputs", Machine Learning 104(1), 55-98, 2016.
 
     J. Read, B. Pfahringer, G. Holmes and E. Frank, "Classifier chains for

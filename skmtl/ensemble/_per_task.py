@@ -2,18 +2,15 @@
 
 from numbers import Integral
 
-from sklearn.utils.parallel import Parallel, delayed
-
 from skmtl.ensemble._base import (
     _BaseTaskEnsemble,
     _TaskClassifierMixin,
     _TaskRegressorMixin,
-    fit_clone,
-    task_fit_params,
-    task_subject,
+    fit_per_task,
 )
 from skmtl.ensemble._columns import take_rows
-from skmtl.utils._docstrings import LAYOUT_SECTIONS, fill_doc
+from skmtl.ensemble._docs import SECTIONS
+from skmtl.utils._docstrings import fill_doc
 
 
 class _BasePerTask(_BaseTaskEnsemble):
@@ -30,16 +27,7 @@ class _BasePerTask(_BaseTaskEnsemble):
         self.n_jobs = n_jobs
 
     def _fit(self, X, tasks, fit_params):
-        self.estimators_ = Parallel(n_jobs=self.n_jobs)(
-            delayed(fit_clone)(
-                self.estimator,
-                take_rows(X, task.rows),
-                task.y,
-                task_fit_params(X, fit_params, task.rows),
-                subject=task_subject(self, t),
-            )
-            for t, task in enumerate(tasks)
-        )
+        self.estimators_ = fit_per_task(self, X, X, tasks, fit_params)
 
     def _outputs(self, X, rows, method):
         return [
@@ -50,7 +38,7 @@ class _BasePerTask(_BaseTaskEnsemble):
         ]
 
 
-@fill_doc(**LAYOUT_SECTIONS)
+@fill_doc(**SECTIONS)
 class PerTaskRegressor(_TaskRegressorMixin, _BasePerTask):
     """One independent regressor per task: the single-task baseline.
 
@@ -64,16 +52,11 @@ class PerTaskRegressor(_TaskRegressorMixin, _BasePerTask):
     estimator : estimator object
         A scikit-learn regressor (or a Pipeline ending in one), cloned once per
         task.
-    %(task_column)s
-    n_jobs : int, default=None
-        Number of tasks fitted in parallel (joblib). None means 1 unless in a
-        :obj:`joblib.parallel_backend` context; -1 uses all processors.
+    %(per_task_n_jobs)s
 
     Attributes
     ----------
-    estimators_ : list of estimators
-        The fitted clone of each task, in the order of ``task_names_``.
-    %(task_attributes)s
+    %(per_task_estimators)s
 
     See Also
     --------
@@ -104,7 +87,7 @@ class PerTaskRegressor(_TaskRegressorMixin, _BasePerTask):
     """
 
 
-@fill_doc(**LAYOUT_SECTIONS)
+@fill_doc(**SECTIONS)
 class PerTaskClassifier(_TaskClassifierMixin, _BasePerTask):
     """One independent classifier per task: the single-task baseline.
 
@@ -117,20 +100,12 @@ class PerTaskClassifier(_TaskClassifierMixin, _BasePerTask):
     estimator : estimator object
         A scikit-learn classifier (or a Pipeline ending in one), cloned once per
         task.
-    %(task_column)s
-    n_jobs : int, default=None
-        Number of tasks fitted in parallel (joblib). None means 1 unless in a
-        :obj:`joblib.parallel_backend` context; -1 uses all processors.
+    %(per_task_n_jobs)s
 
     Attributes
     ----------
-    classes_ : list of ndarray or ndarray
-        The classes of each task, in the order of the columns of
-        ``predict_proba``. A single array when ``fit`` got a 1-D ``y`` in the
-        wide layout (one task), as for any scikit-learn classifier.
-    estimators_ : list of estimators
-        The fitted clone of each task, in the order of ``task_names_``.
-    %(task_attributes)s
+    %(classes)s
+    %(per_task_estimators)s
 
     See Also
     --------

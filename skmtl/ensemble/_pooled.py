@@ -18,12 +18,13 @@ from skmtl.ensemble._base import (
     task_fit_params,
 )
 from skmtl.ensemble._columns import append_columns, take_rows
+from skmtl.ensemble._docs import SECTIONS
 from skmtl.ensemble._task_encoding import (
     TASK_ENCODINGS,
     declare_task_categorical,
     resolve_task_encoding,
 )
-from skmtl.utils._docstrings import LAYOUT_SECTIONS, fill_doc
+from skmtl.utils._docstrings import fill_doc
 from skmtl.utils._sklearn_compat import StrOptions, _num_samples
 
 
@@ -104,7 +105,7 @@ class _BasePooled(_BaseTaskEnsemble):
         return outputs
 
 
-@fill_doc(**LAYOUT_SECTIONS)
+@fill_doc(**SECTIONS)
 class PooledRegressor(_TaskRegressorMixin, _BasePooled):
     """One regressor on the rows of all tasks, with the task as a feature.
 
@@ -120,33 +121,14 @@ class PooledRegressor(_TaskRegressorMixin, _BasePooled):
     estimator : estimator object
         A scikit-learn regressor (or a Pipeline ending in one), fitted once on the
         rows of all tasks.
-    task_encoding : {"auto", "onehot", "ordinal", "categorical"}, default="auto"
-        How the task of a row is added to its features. ``"onehot"``: one 0/1
-        column per task, named ``task=<name>`` in a DataFrame. ``"ordinal"``: one
-        column holding the task's index in ``task_names_``, named ``task``; for a
-        DataFrame ``X`` it has pandas' ``category`` dtype. ``"categorical"``:
-        that column, declared categorical to the estimator: every
-        ``categorical_features`` parameter of ``estimator`` (nested ones too)
-        gets it added (the column's position, the last one of the pooled
-        features, or its name or a ``True`` mask entry, matching the given
-        value; with ``"from_dtype"`` and a DataFrame the category dtype says
-        it), so that e.g.
-        :class:`~sklearn.ensemble.HistGradientBoostingRegressor` splits the
-        tasks into any two groups at once; an estimator without that parameter
-        is an error. In a Pipeline whose first steps reorder the columns, give
-        the position yourself with ``"ordinal"``. ``"auto"``: ``"categorical"``
-        when ``estimator`` itself has a ``categorical_features`` parameter,
-        else ``"onehot"``.
-    %(task_column)s
+    %(task_encoding)s
 
     Attributes
     ----------
     estimator_ : estimator
         The fitted pooled model. Its inputs are the features (without the task
         column in the long layout) followed by the task indicator.
-    task_encoding_ : {"onehot", "ordinal", "categorical"}
-        The encoding used (``"auto"`` resolved).
-    %(task_attributes)s
+    %(task_encoding_attribute)s
 
     See Also
     --------
@@ -155,16 +137,7 @@ class PooledRegressor(_TaskRegressorMixin, _BasePooled):
 
     Notes
     -----
-    Memory: in the wide layout each row of ``X`` is repeated once per task with
-    an observed label, so the pooled training matrix has up to
-    ``n_samples * n_tasks`` rows of ``n_features + n_tasks`` columns (one-hot) or
-    ``n_features + 1`` (ordinal, categorical), and ``predict`` builds one such matrix of
-    ``n_samples`` rows per task. In the long layout each row is used once and
-    the task column becomes the indicator.
-
-    With a DataFrame ``X`` and a ColumnTransformer in a Pipeline, the added
-    columns must reach the model: use ``remainder="passthrough"`` or select
-    them (e.g. with :func:`~sklearn.compose.make_column_selector`).
+    %(pooled_memory)s
 
     Examples
     --------
@@ -180,7 +153,7 @@ class PooledRegressor(_TaskRegressorMixin, _BasePooled):
     """
 
 
-@fill_doc(**LAYOUT_SECTIONS)
+@fill_doc(**SECTIONS)
 class PooledClassifier(_TaskClassifierMixin, _BasePooled):
     """One classifier on the rows of all tasks, with the task as a feature.
 
@@ -203,38 +176,16 @@ class PooledClassifier(_TaskClassifierMixin, _BasePooled):
     estimator : estimator object
         A scikit-learn classifier (or a Pipeline ending in one), fitted once on the
         rows of all tasks.
-    task_encoding : {"auto", "onehot", "ordinal", "categorical"}, default="auto"
-        How the task of a row is added to its features. ``"onehot"``: one 0/1
-        column per task, named ``task=<name>`` in a DataFrame. ``"ordinal"``: one
-        column holding the task's index in ``task_names_``, named ``task``; for a
-        DataFrame ``X`` it has pandas' ``category`` dtype. ``"categorical"``:
-        that column, declared categorical to the estimator: every
-        ``categorical_features`` parameter of ``estimator`` (nested ones too)
-        gets it added (the column's position, the last one of the pooled
-        features, or its name or a ``True`` mask entry, matching the given
-        value; with ``"from_dtype"`` and a DataFrame the category dtype says
-        it), so that e.g.
-        :class:`~sklearn.ensemble.HistGradientBoostingRegressor` splits the
-        tasks into any two groups at once; an estimator without that parameter
-        is an error. In a Pipeline whose first steps reorder the columns, give
-        the position yourself with ``"ordinal"``. ``"auto"``: ``"categorical"``
-        when ``estimator`` itself has a ``categorical_features`` parameter,
-        else ``"onehot"``.
-    %(task_column)s
+    %(task_encoding)s
 
     Attributes
     ----------
-    classes_ : list of ndarray or ndarray
-        The classes of each task, in the order of the columns of
-        ``predict_proba``. A single array when ``fit`` got a 1-D ``y`` in the
-        wide layout (one task), as for any scikit-learn classifier.
+    %(classes)s
     estimator_ : estimator
         The fitted pooled model; its ``classes_`` are the union of the tasks'
         classes. Its inputs are the features (without the task column in the
         long layout) followed by the task indicator.
-    task_encoding_ : {"onehot", "ordinal", "categorical"}
-        The encoding used (``"auto"`` resolved).
-    %(task_attributes)s
+    %(task_encoding_attribute)s
 
     See Also
     --------
@@ -246,16 +197,7 @@ class PooledClassifier(_TaskClassifierMixin, _BasePooled):
     A task whose classes are a strict subset of the pooled classes needs a base
     estimator with ``predict_proba``.
 
-    Memory: in the wide layout each row of ``X`` is repeated once per task with
-    an observed label, so the pooled training matrix has up to
-    ``n_samples * n_tasks`` rows of ``n_features + n_tasks`` columns (one-hot) or
-    ``n_features + 1`` (ordinal, categorical), and ``predict`` builds one such matrix of
-    ``n_samples`` rows per task. In the long layout each row is used once and
-    the task column becomes the indicator.
-
-    With a DataFrame ``X`` and a ColumnTransformer in a Pipeline, the added
-    columns must reach the model: use ``remainder="passthrough"`` or select
-    them (e.g. with :func:`~sklearn.compose.make_column_selector`).
+    %(pooled_memory)s
 
     Examples
     --------

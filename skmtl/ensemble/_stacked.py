@@ -10,23 +10,21 @@ which removes the train/predict discrepancy the paper describes.
 from numbers import Integral
 
 import numpy as np
-from sklearn.utils.parallel import Parallel, delayed
 
 from skmtl.ensemble._base import (
     _BaseTaskEnsemble,
     _TaskClassifierMixin,
     _TaskRegressorMixin,
-    fit_clone,
-    task_fit_params,
-    task_subject,
+    fit_per_task,
 )
 from skmtl.ensemble._columns import append_columns, take_rows
+from skmtl.ensemble._docs import SECTIONS
 from skmtl.ensemble._out_of_fold import (
     check_response_method,
     fit_out_of_fold,
     split_seed,
 )
-from skmtl.utils._docstrings import LAYOUT_SECTIONS, fill_doc
+from skmtl.utils._docstrings import fill_doc
 
 
 class _BaseStackedTasks(_BaseTaskEnsemble):
@@ -61,16 +59,7 @@ class _BaseStackedTasks(_BaseTaskEnsemble):
         )
         self.first_stage_estimators_ = [models[t] for t in range(self.n_tasks_)]
         X_stacked = self._stack(X, [responses[t] for t in range(self.n_tasks_)])
-        self.estimators_ = Parallel(n_jobs=self.n_jobs)(
-            delayed(fit_clone)(
-                self.estimator,
-                take_rows(X_stacked, task.rows),
-                task.y,
-                task_fit_params(X, fit_params, task.rows),
-                subject=task_subject(self, t),
-            )
-            for t, task in enumerate(tasks)
-        )
+        self.estimators_ = fit_per_task(self, X_stacked, X, tasks, fit_params)
 
     def _stack(self, X, responses):
         """Return ``X`` with the response columns of every task appended."""
@@ -98,7 +87,7 @@ class _BaseStackedTasks(_BaseTaskEnsemble):
         ]
 
 
-@fill_doc(**LAYOUT_SECTIONS)
+@fill_doc(**SECTIONS)
 class StackedTasksRegressor(_TaskRegressorMixin, _BaseStackedTasks):
     r"""Stacked single-target regression: each task sees every task's estimate.
 
@@ -122,29 +111,8 @@ class StackedTasksRegressor(_TaskRegressorMixin, _BaseStackedTasks):
     estimator : estimator object
         A scikit-learn regressor (or a Pipeline ending in one), cloned for every
         first-stage, cross-validation and second-stage model.
-    cv : int, cross-validation generator or iterable, default=5
-        How the out-of-fold estimates of each task are computed on its observed
-        rows: an int gives ``KFold(cv, shuffle=True,
-        random_state=random_state)`` (:class:`~sklearn.model_selection.KFold`),
-        or a splitter or iterable of ``(train, test)`` splits of a task's
-        observed rows whose test folds partition them, used as given (e.g.
-        ``KFold(5)`` for consecutive folds). Splitters that need ``groups`` are
-        not supported. The folds are shuffled because data sets are often
-        stored sorted (by a design parameter, by time): consecutive folds would
-        leave each fold's model without the kind of rows it predicts, and the
-        later models would learn from estimates worse than the ones they get
-        at predict time.
-    random_state : int, RandomState instance or None, default=None
-        Seeds the shuffled inner folds of an int ``cv``: an int gives the same
-        folds at every fit (each task's observed rows are shuffled with it);
-        None or a RandomState instance draws one seed per fit. Not used when
-        ``cv`` is a splitter. The base estimator's own randomness is its own
-        parameter.
-    %(task_column)s
-    n_jobs : int, default=None
-        Number of fits run in parallel (joblib): all folds of all tasks in stage
-        1, then all tasks in stage 2. None means 1 unless in a
-        :obj:`joblib.parallel_backend` context.
+    %(cv_regressor)s
+    %(stacked_random_state_n_jobs)s
 
     Attributes
     ----------
@@ -171,15 +139,7 @@ class StackedTasksRegressor(_TaskRegressorMixin, _BaseStackedTasks):
     gets the prediction of the stage-1 model fitted on all observed rows, which
     never saw that row, so the estimate is distributed as at predict time.
 
-    Cost: ``n_tasks * (cv + 2)`` fits. With a DataFrame ``X`` and a
-    ColumnTransformer in a Pipeline, the added columns must reach the model:
-    use ``remainder="passthrough"`` or select them.
-
-    References
-    ----------
-    E. Spyromitros-Xioufis, G. Tsoumakas, W. Groves and I. Vlahavas,
-    "Multi-target regression via input space expansion: treating targets as
-    inputs", Machine Learning 104(1), 55-98, 2016.
+    %(stacked_cost_references)s
 
     Examples
     --------
@@ -197,7 +157,7 @@ class StackedTasksRegressor(_TaskRegressorMixin, _BaseStackedTasks):
     """
 
 
-@fill_doc(**LAYOUT_SECTIONS)
+@fill_doc(**SECTIONS)
 class StackedTasksClassifier(_TaskClassifierMixin, _BaseStackedTasks):
     """Stacked single-target classification: tasks see every task's probabilities.
 
@@ -221,37 +181,12 @@ class StackedTasksClassifier(_TaskClassifierMixin, _BaseStackedTasks):
         A scikit-learn classifier with ``predict_proba`` (or a Pipeline ending in
         one), cloned for every first-stage, cross-validation and second-stage
         model.
-    cv : int, cross-validation generator or iterable, default=5
-        How the out-of-fold probabilities of each task are computed on its
-        observed rows: an int gives ``StratifiedKFold(cv, shuffle=True,
-        random_state=random_state)``
-        (:class:`~sklearn.model_selection.StratifiedKFold`, stratified on the
-        task's labels), or a splitter or iterable of ``(train, test)`` splits of
-        a task's observed rows whose test folds partition them, used as given
-        (e.g. ``StratifiedKFold(5)`` for unshuffled folds). Splitters that need
-        ``groups`` are not supported. The folds are shuffled because data sets
-        are often stored sorted (by a design parameter, by time): consecutive
-        folds would leave each fold's model without the kind of rows it
-        predicts, and the later models would learn from probabilities worse
-        than the ones they get at predict time.
-    random_state : int, RandomState instance or None, default=None
-        Seeds the shuffled inner folds of an int ``cv``: an int gives the same
-        folds at every fit (each task's observed rows are shuffled with it);
-        None or a RandomState instance draws one seed per fit. Not used when
-        ``cv`` is a splitter. The base estimator's own randomness is its own
-        parameter.
-    %(task_column)s
-    n_jobs : int, default=None
-        Number of fits run in parallel (joblib): all folds of all tasks in stage
-        1, then all tasks in stage 2. None means 1 unless in a
-        :obj:`joblib.parallel_backend` context.
+    %(cv_classifier)s
+    %(stacked_random_state_n_jobs)s
 
     Attributes
     ----------
-    classes_ : list of ndarray or ndarray
-        The classes of each task, in the order of the columns of
-        ``predict_proba``. A single array when ``fit`` got a 1-D ``y`` in the
-        wide layout (one task), as for any scikit-learn classifier.
+    %(classes)s
     first_stage_estimators_ : list of estimators
         The stage-1 model of each task, fitted on all its observed rows.
     estimators_ : list of estimators
@@ -276,15 +211,7 @@ class StackedTasksClassifier(_TaskClassifierMixin, _BaseStackedTasks):
     observed rows, which never saw that row. A cross-validation fold that lacks
     a class gives it probability 0.
 
-    Cost: ``n_tasks * (cv + 2)`` fits. With a DataFrame ``X`` and a
-    ColumnTransformer in a Pipeline, the added columns must reach the model:
-    use ``remainder="passthrough"`` or select them.
-
-    References
-    ----------
-    E. Spyromitros-Xioufis, G. Tsoumakas, W. Groves and I. Vlahavas,
-    "Multi-target regression via input space expansion: treating targets as
-    inputs", Machine Learning 104(1), 55-98, 2016.
+    %(stacked_cost_references)s
 
     Examples
     --------

@@ -18,6 +18,7 @@ from skmtl.grouping._guard import guard_choices
 from skmtl.grouping._partition import groups_of, nested_partitions, task_similarity
 from skmtl.grouping._tasks import TaskData, assemble_predictions
 from skmtl.utils._doc_link import DocLinkMixin
+from skmtl.utils._docstrings import FEATURES_PARAMETER, fill_doc
 from skmtl.utils._sklearn_compat import (
     HasMethods,
     Interval,
@@ -68,13 +69,11 @@ class _BaseTaskGrouping(
         self.random_state = random_state
 
     @_fit_context(prefer_skip_nested_validation=False)
+    @fill_doc(features=FEATURES_PARAMETER)
     def fit(self, X, y):
         """Measure the affinity, choose the groups and fit one model per group.
 
-        Parameters
-        ----------
-        X : array-like or DataFrame of shape (n_samples, n_features)
-            Features (with the task column in the long layout).
+        %(features)s
         y : array-like or DataFrame
             Wide layout: (n_samples, n_tasks), NaN (or None) for a missing
             label; long layout: 1-D.
@@ -256,13 +255,11 @@ class _BaseTaskGrouping(
             self._models(X), _num_samples(X), task_index, self._y_one_d
         )
 
+    @fill_doc(features=FEATURES_PARAMETER)
     def predict(self, X):
         """Return each task's prediction by the model chosen for it.
 
-        Parameters
-        ----------
-        X : array-like or DataFrame of shape (n_samples, n_features)
-            Features (with the task column in the long layout).
+        %(features)s
 
         Returns
         -------

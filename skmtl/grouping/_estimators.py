@@ -5,9 +5,12 @@ from sklearn.base import ClassifierMixin, RegressorMixin
 
 from skmtl._scoring import PerTaskScoreMixin
 from skmtl.grouping._base import _BaseTaskGrouping
+from skmtl.grouping._docs import SECTIONS, head
+from skmtl.utils._docstrings import FEATURES_PARAMETER, fill_doc
 from skmtl.utils._sklearn_compat import _num_samples, _safe_indexing
 
 
+@fill_doc(**SECTIONS, parameters_attributes=head("regressor", "MultiTaskRegressor"))
 class TaskGroupingRegressor(RegressorMixin, _BaseTaskGrouping):
     """Group regression tasks by their measured affinity; one network per group.
 
@@ -17,83 +20,10 @@ class TaskGroupingRegressor(RegressorMixin, _BaseTaskGrouping):
     its group's network; optionally guards each task against negative
     transfer. See :ref:`task-relations`.
 
-    Parameters
-    ----------
-    estimator : regressor estimator, default=None
-        The network to train per group: a neural multi-task estimator (it
-        needs the ``task_affinity`` parameter). None: ``MultiTaskRegressor()``. Its
-        ``task_column`` is overridden by this estimator's; its
-        ``random_state`` too, when ``random_state`` is given or it has none.
-    n_groups : int or "auto", default="auto"
-        Number of groups (at most the number of tasks). ``"auto"``: the
-        partition, among the nested ones for 1 to ``n_tasks`` groups, with the
-        best mean inner cross-validated score over tasks (ties: fewer groups).
-    affinity : {"lookahead", "gradient"}, default="lookahead"
-        The affinity measured by the short training run (see the neural
-        estimators' ``task_affinity``): TAG's lookahead affinity, normalised
-        by its diagonal, or the cosine of the tasks' gradients.
-    affinity_epochs : int, default=None
-        Epochs of the affinity run; None: the estimator's ``max_epochs``.
-    guard : bool, default=False
-        The negative-transfer guard: per task, keep the single-task network,
-        the group's or the one shared by all tasks, whichever had the best
-        inner cross-validated score (ties keep the single-task network).
-    cv : int, default=3
-        Folds of the inner cross-validation (rows, shuffled) used by
-        ``n_groups="auto"`` and ``guard``; training rows only.
-    task_column : int, str or None, default=None
-        Long layout: the column of ``X`` holding each row's task (as for the
-        neural estimators); None: wide layout.
-    random_state : int, RandomState instance or None, default=None
-        Seed of the inner folds and of the networks.
+    %(parameters_attributes)s
+    %(task_attributes)s
 
-    Attributes
-    ----------
-    affinity_ : ndarray of shape (`n_tasks_`, `n_tasks_`)
-        The affinity measured by the short run (``[i, j]``: effect of task
-        ``i`` on task ``j``); ``[[1.0]]`` for a single task.
-    similarity_ : ndarray of shape (`n_tasks_`, `n_tasks_`)
-        Its symmetric form in ``[-1, 1]`` that the clustering uses.
-    groups_ : list of list
-        The task names of each group.
-    group_labels_ : ndarray of shape (`n_tasks_`,)
-        The group of each task (0, 1, ...).
-    n_groups_ : int
-        Number of groups.
-    cv_scores_ : dict
-        Only when the inner cross-validation ran: number of groups -> ndarray
-        of each task's mean inner score under that partition.
-    guard_scores_ : ndarray of shape (`n_tasks_`, 3)
-        With ``guard``: each task's inner score under its single-task, group
-        and shared network (columns in that order).
-    guard_choice_ : dict
-        With ``guard``: task name -> ``"single"``, ``"group"`` or ``"shared"``.
-    estimators_ : dict
-        Tuple of the task positions a network was fitted on -> that fitted
-        network.
-    task_names_ : list
-        Task names, as the neural estimators name them.
-    n_tasks_ : int
-        Number of tasks.
-    n_features_in_ : int
-        Number of columns of ``X`` seen in fit.
-    feature_names_in_ : ndarray of shape (`n_features_in_`,)
-        Column names of ``X``, when it is a DataFrame with string names.
-
-    See Also
-    --------
-    skmtl.neural.TaskAffinity : How the affinity is measured.
-
-    Notes
-    -----
-    The affinity of TAG (Fifty et al., 2021, "Efficiently Identifying Task
-    Groupings for Multi-Task Learning", NeurIPS) is measured during one short
-    run on all tasks; its symmetric form is clustered by average linkage (each
-    merge joins the two groups of highest mean affinity: a greedy form of
-    TAG's search for the groups of highest total affinity), which gives nested
-    partitions. A group shared by several candidate partitions is fitted once
-    per inner fold. Cost: the affinity run, plus with ``"auto"`` or ``guard``
-    ``cv x (2 n_tasks - 1)`` networks at most, plus the final networks.
+    %(see_also_notes)s
 
     Examples
     --------
@@ -116,91 +46,19 @@ class TaskGroupingRegressor(RegressorMixin, _BaseTaskGrouping):
     score = PerTaskScoreMixin.score
 
 
+@fill_doc(**SECTIONS, parameters_attributes=head("classifier", "MultiTaskClassifier"))
 class TaskGroupingClassifier(ClassifierMixin, _BaseTaskGrouping):
     """Group classification tasks by their measured affinity.
 
     The classification form of :class:`TaskGroupingRegressor` (inner scores
     are accuracies). See :ref:`task-relations`.
 
-    Parameters
-    ----------
-    estimator : classifier estimator, default=None
-        The network to train per group: a neural multi-task estimator (it
-        needs the ``task_affinity`` parameter). None: ``MultiTaskClassifier()``. Its
-        ``task_column`` is overridden by this estimator's; its
-        ``random_state`` too, when ``random_state`` is given or it has none.
-    n_groups : int or "auto", default="auto"
-        Number of groups (at most the number of tasks). ``"auto"``: the
-        partition, among the nested ones for 1 to ``n_tasks`` groups, with the
-        best mean inner cross-validated score over tasks (ties: fewer groups).
-    affinity : {"lookahead", "gradient"}, default="lookahead"
-        The affinity measured by the short training run (see the neural
-        estimators' ``task_affinity``): TAG's lookahead affinity, normalised
-        by its diagonal, or the cosine of the tasks' gradients.
-    affinity_epochs : int, default=None
-        Epochs of the affinity run; None: the estimator's ``max_epochs``.
-    guard : bool, default=False
-        The negative-transfer guard: per task, keep the single-task network,
-        the group's or the one shared by all tasks, whichever had the best
-        inner cross-validated score (ties keep the single-task network).
-    cv : int, default=3
-        Folds of the inner cross-validation (rows, shuffled) used by
-        ``n_groups="auto"`` and ``guard``; training rows only.
-    task_column : int, str or None, default=None
-        Long layout: the column of ``X`` holding each row's task (as for the
-        neural estimators); None: wide layout.
-    random_state : int, RandomState instance or None, default=None
-        Seed of the inner folds and of the networks.
-
-    Attributes
-    ----------
-    affinity_ : ndarray of shape (`n_tasks_`, `n_tasks_`)
-        The affinity measured by the short run (``[i, j]``: effect of task
-        ``i`` on task ``j``); ``[[1.0]]`` for a single task.
-    similarity_ : ndarray of shape (`n_tasks_`, `n_tasks_`)
-        Its symmetric form in ``[-1, 1]`` that the clustering uses.
-    groups_ : list of list
-        The task names of each group.
-    group_labels_ : ndarray of shape (`n_tasks_`,)
-        The group of each task (0, 1, ...).
-    n_groups_ : int
-        Number of groups.
-    cv_scores_ : dict
-        Only when the inner cross-validation ran: number of groups -> ndarray
-        of each task's mean inner score under that partition.
-    guard_scores_ : ndarray of shape (`n_tasks_`, 3)
-        With ``guard``: each task's inner score under its single-task, group
-        and shared network (columns in that order).
-    guard_choice_ : dict
-        With ``guard``: task name -> ``"single"``, ``"group"`` or ``"shared"``.
+    %(parameters_attributes)s
     classes_ : list of ndarray, or ndarray
         Each task's classes (one array for a 1-D ``y``).
-    estimators_ : dict
-        Tuple of the task positions a network was fitted on -> that fitted
-        network.
-    task_names_ : list
-        Task names, as the neural estimators name them.
-    n_tasks_ : int
-        Number of tasks.
-    n_features_in_ : int
-        Number of columns of ``X`` seen in fit.
-    feature_names_in_ : ndarray of shape (`n_features_in_`,)
-        Column names of ``X``, when it is a DataFrame with string names.
+    %(task_attributes)s
 
-    See Also
-    --------
-    skmtl.neural.TaskAffinity : How the affinity is measured.
-
-    Notes
-    -----
-    The affinity of TAG (Fifty et al., 2021, "Efficiently Identifying Task
-    Groupings for Multi-Task Learning", NeurIPS) is measured during one short
-    run on all tasks; its symmetric form is clustered by average linkage (each
-    merge joins the two groups of highest mean affinity: a greedy form of
-    TAG's search for the groups of highest total affinity), which gives nested
-    partitions. A group shared by several candidate partitions is fitted once
-    per inner fold. Cost: the affinity run, plus with ``"auto"`` or ``guard``
-    ``cv x (2 n_tasks - 1)`` networks at most, plus the final networks.
+    %(see_also_notes)s
     """
 
     _score_metric = "accuracy"
@@ -218,13 +76,11 @@ class TaskGroupingClassifier(ClassifierMixin, _BaseTaskGrouping):
         ]
         self.classes_ = classes[0] if self._y_one_d else classes
 
+    @fill_doc(features=FEATURES_PARAMETER)
     def predict_proba(self, X):
         """Return each task's class probabilities from the network predicting it.
 
-        Parameters
-        ----------
-        X : array-like or DataFrame of shape (n_samples, n_features)
-            Features (with the task column in the long layout).
+        %(features)s
 
         Returns
         -------

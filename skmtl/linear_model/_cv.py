@@ -14,6 +14,7 @@ from skmtl.linear_model._classifier import RegularizedMultiTaskClassifier
 from skmtl.linear_model._cv_base import _BaseRegularizedMultiTaskCV, refit_has
 from skmtl.linear_model._cv_docs import NOTES, SHARED_ATTRIBUTES, SHARED_PARAMETERS
 from skmtl.linear_model._regressor import RegularizedMultiTaskRegressor
+from skmtl.utils._docstrings import FEATURES_PARAMETER, fill_doc
 from skmtl.utils._sklearn_compat import check_is_fitted
 
 
@@ -112,13 +113,11 @@ class RegularizedMultiTaskClassifierCV(ClassifierMixin, _BaseRegularizedMultiTas
     score = _BaseRegularizedMultiTaskCV.score
 
     @available_if(refit_has("predict_proba"))
+    @fill_doc(features=FEATURES_PARAMETER)
     def predict_proba(self, X):
         """Return the refitted estimator's class probabilities per task.
 
-        Parameters
-        ----------
-        X : array-like or DataFrame of shape (n_samples, n_features)
-            Features (with the task column in the long layout).
+        %(features)s
 
         Returns
         -------
@@ -129,13 +128,11 @@ class RegularizedMultiTaskClassifierCV(ClassifierMixin, _BaseRegularizedMultiTas
         return self.estimator_.predict_proba(X)
 
     @available_if(refit_has("decision_function"))
+    @fill_doc(features=FEATURES_PARAMETER)
     def decision_function(self, X):
         """Return the refitted estimator's decision function.
 
-        Parameters
-        ----------
-        X : array-like or DataFrame of shape (n_samples, n_features)
-            Features (with the task column in the long layout).
+        %(features)s
 
         Returns
         -------

@@ -19,6 +19,7 @@ from skmtl.linear_model._cv_path import (
 from skmtl.linear_model._regressor import RegularizedMultiTaskRegressor
 from skmtl.linear_model.penalties import PENALTIES
 from skmtl.utils._doc_link import DocLinkMixin
+from skmtl.utils._docstrings import FEATURES_PARAMETER, fill_doc
 from skmtl.utils._sklearn_compat import (
     Interval,
     StrOptions,
@@ -107,13 +108,11 @@ class _BaseRegularizedMultiTaskCV(DocLinkMixin, BaseEstimator):
 
     # --------------------------------------------------------------------- fit
     @_fit_context(prefer_skip_nested_validation=True)
+    @fill_doc(features=FEATURES_PARAMETER)
     def fit(self, X, y, groups=None):
         """Choose ``alpha`` by cross-validation, then refit on all rows.
 
-        Parameters
-        ----------
-        X : array-like or DataFrame of shape (n_samples, n_features)
-            Features (with the task column in the long layout).
+        %(features)s
         y : array-like or DataFrame
             Targets, in the wide (NaN = missing label) or long layout.
         groups : array-like of shape (n_samples,), default=None
@@ -266,13 +265,11 @@ class _BaseRegularizedMultiTaskCV(DocLinkMixin, BaseEstimator):
         return list(splitter.split(data.features, data.task_index))
 
     # -------------------------------------------------------------- delegation
+    @fill_doc(features=FEATURES_PARAMETER)
     def predict(self, X):
         """Predict with the estimator refitted at ``alpha_``.
 
-        Parameters
-        ----------
-        X : array-like or DataFrame of shape (n_samples, n_features)
-            Features (with the task column in the long layout).
+        %(features)s
 
         Returns
         -------

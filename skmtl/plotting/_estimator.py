@@ -5,6 +5,17 @@ import sys
 from sklearn.exceptions import NotFittedError
 from sklearn.pipeline import Pipeline
 
+#: The Raises section of the plots of a fitted network's training history.
+HISTORY_RAISES = """\
+Raises
+------
+ImportError
+    If matplotlib is not installed.
+sklearn.exceptions.NotFittedError
+    If the estimator is not fitted.
+ValueError
+    If ``tasks`` names an unknown task."""
+
 
 def fitted_network(estimator, attribute):
     """Return the fitted estimator that holds ``attribute``.

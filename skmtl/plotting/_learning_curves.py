@@ -2,10 +2,12 @@
 
 import numpy as np
 
-from skmtl.plotting._estimator import fitted_network, select_tasks
+from skmtl.plotting._estimator import HISTORY_RAISES, fitted_network, select_tasks
 from skmtl.plotting._matplotlib import axes_or_new, pyplot
+from skmtl.utils._docstrings import fill_doc
 
 
+@fill_doc(history_raises=HISTORY_RAISES)
 def plot_learning_curves(estimator, *, ax=None, tasks=None, valid=True, logy=False):
     """Plot each task's loss per epoch, on the training and validation rows.
 
@@ -39,14 +41,7 @@ def plot_learning_curves(estimator, *, ax=None, tasks=None, valid=True, logy=Fal
     ax : matplotlib Axes
         The Axes with one line per task and split.
 
-    Raises
-    ------
-    ImportError
-        If matplotlib is not installed.
-    sklearn.exceptions.NotFittedError
-        If the estimator is not fitted.
-    ValueError
-        If ``tasks`` names an unknown task.
+    %(history_raises)s
 
     See Also
     --------

@@ -26,6 +26,13 @@ n_features_in_ : int
 feature_names_in_ : ndarray of shape (`n_features_in_`,)
     Column names of ``X``, when it is a DataFrame with string names."""
 
+#: The Parameters section of a method that takes only the features.
+FEATURES_PARAMETER = """\
+Parameters
+----------
+X : array-like or DataFrame of shape (n_samples, n_features)
+    Features (with the task column in the long layout)."""
+
 #: The sections of the task layout, for :func:`fill_doc`.
 LAYOUT_SECTIONS = {"task_column": TASK_COLUMN, "task_attributes": TASK_ATTRIBUTES}
 

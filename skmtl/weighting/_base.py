@@ -5,6 +5,19 @@ from torch import nn
 from skmtl.utils._plugin import PluginConfig
 from skmtl.utils._registry import Registry
 
+#: Docstring sections shared by the weightings, for
+#: :func:`skmtl.utils._docstrings.fill_doc`: ``n_tasks``, and the note on
+#: which gradients the gradient-based methods aggregate.
+WEIGHTING_SECTIONS = {
+    "n_tasks": """\
+n_tasks : int
+    Number of tasks.""",
+    "gradients": """\
+The gradients are those of the present tasks' losses with respect to the
+shared representation; see
+:class:`~skmtl.weighting._gradients.GradientAggregation`.""",
+}
+
 
 class LossWeighting(nn.Module):
     """Base class of the loss weightings: combine per-task losses into one loss.

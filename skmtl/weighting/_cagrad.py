@@ -10,11 +10,13 @@ from numbers import Real
 import numpy as np
 from scipy.optimize import minimize
 
+from skmtl.utils._docstrings import fill_doc
 from skmtl.utils._sklearn_compat import Interval
-from skmtl.weighting._base import WEIGHTINGS, LossWeightingConfig
+from skmtl.weighting._base import WEIGHTING_SECTIONS, WEIGHTINGS, LossWeightingConfig
 from skmtl.weighting._gradients import GradientAggregation
 
 
+@fill_doc(**WEIGHTING_SECTIONS)
 class CAGrad(GradientAggregation):
     """Conflict-averse gradient descent, at the shared representation.
 
@@ -31,14 +33,11 @@ class CAGrad(GradientAggregation):
     larger ``c`` moves towards the worst-off task. The recorded weights are exact:
     ``w_t = (1/k + sqrt(phi) / ||g_w*|| w*_t) / (1 + c^2)`` for ``k`` present tasks.
 
-    The gradients are those of the present tasks' losses with respect to the
-    shared representation; see
-    :class:`~skmtl.weighting._gradients.GradientAggregation`.
+    %(gradients)s
 
     Parameters
     ----------
-    n_tasks : int
-        Number of tasks.
+    %(n_tasks)s
     c : float, default=0.4
         Radius of the ball around the average gradient, relative to its norm.
     random_state : int

@@ -8,10 +8,12 @@ surgery for multi-task learning. Advances in Neural Information Processing Syste
 import numpy as np
 import torch
 
-from skmtl.weighting._base import WEIGHTINGS, LossWeightingConfig
+from skmtl.utils._docstrings import fill_doc
+from skmtl.weighting._base import WEIGHTING_SECTIONS, WEIGHTINGS, LossWeightingConfig
 from skmtl.weighting._gradients import GradientAggregation
 
 
+@fill_doc(**WEIGHTING_SECTIONS)
 class PCGrad(GradientAggregation):
     """Project conflicting gradients (gradient surgery) at the shared representation.
 
@@ -24,14 +26,11 @@ class PCGrad(GradientAggregation):
     aggregated gradient is ``sum_t w_t g_t``. Without conflicts every weight is 1
     (the plain sum of the task losses).
 
-    The gradients are those of the present tasks' losses with respect to the
-    shared representation; see
-    :class:`~skmtl.weighting._gradients.GradientAggregation`.
+    %(gradients)s
 
     Parameters
     ----------
-    n_tasks : int
-        Number of tasks.
+    %(n_tasks)s
     random_state : int
         Seed of the random task orders (a private ``torch.Generator``).
 

@@ -8,9 +8,16 @@ pp. 7482-7491.
 import torch
 from torch import nn
 
-from skmtl.weighting._base import WEIGHTINGS, LossWeighting, LossWeightingConfig
+from skmtl.utils._docstrings import fill_doc
+from skmtl.weighting._base import (
+    WEIGHTING_SECTIONS,
+    WEIGHTINGS,
+    LossWeighting,
+    LossWeightingConfig,
+)
 
 
+@fill_doc(**WEIGHTING_SECTIONS)
 class UncertaintyWeighting(LossWeighting):
     r"""Weigh each task by a learned inverse variance (homoscedastic uncertainty).
 
@@ -27,8 +34,7 @@ class UncertaintyWeighting(LossWeighting):
 
     Parameters
     ----------
-    n_tasks : int
-        Number of tasks.
+    %(n_tasks)s
     random_state : int
         Unused; kept for the common signature.
 

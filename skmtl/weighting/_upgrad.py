@@ -7,10 +7,12 @@ arXiv:2406.16232.
 import numpy as np
 import torch
 
-from skmtl.weighting._base import WEIGHTINGS, LossWeightingConfig
+from skmtl.utils._docstrings import fill_doc
+from skmtl.weighting._base import WEIGHTING_SECTIONS, WEIGHTINGS, LossWeightingConfig
 from skmtl.weighting._gradients import GradientAggregation
 
 
+@fill_doc(**WEIGHTING_SECTIONS)
 class UPGrad(GradientAggregation):
     """Unconflicting projection of gradients, at the shared representation.
 
@@ -21,14 +23,11 @@ class UPGrad(GradientAggregation):
     conflicts, and is zero only at a Pareto-stationary point. The recorded weights
     are exact: the update is ``sum_t w_t g_t``.
 
-    The gradients are those of the present tasks' losses with respect to the
-    shared representation; see
-    :class:`~skmtl.weighting._gradients.GradientAggregation`.
+    %(gradients)s
 
     Parameters
     ----------
-    n_tasks : int
-        Number of tasks.
+    %(n_tasks)s
     random_state : int
         Unused; kept for the common signature.
 

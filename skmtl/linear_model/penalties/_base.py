@@ -5,6 +5,14 @@ import numpy as np
 from skmtl.utils._plugin import PluginConfig
 from skmtl.utils._registry import Registry
 
+#: ``alpha`` and ``task_names``, the parameters of the plain penalties, for
+#: :func:`skmtl.utils._docstrings.fill_doc`.
+PENALTY_PARAMETERS = """\
+alpha : float
+    Strength of the penalty.
+task_names : sequence
+    The names of the tasks, in the order of the rows of ``W``."""
+
 
 class Penalty:
     r"""Base class of the penalties :math:`\Omega(W)` on the coefficients of all tasks.

@@ -10,9 +10,16 @@ Computing, 20(2), 231-252.
 
 import numpy as np
 
-from skmtl.linear_model.penalties._base import PENALTIES, Penalty, PenaltyConfig
+from skmtl.linear_model.penalties._base import (
+    PENALTIES,
+    PENALTY_PARAMETERS,
+    Penalty,
+    PenaltyConfig,
+)
+from skmtl.utils._docstrings import fill_doc
 
 
+@fill_doc(parameters=PENALTY_PARAMETERS)
 class L21Penalty(Penalty):
     r"""Joint feature selection: the sum over features of the norm over tasks.
 
@@ -29,10 +36,7 @@ class L21Penalty(Penalty):
 
     Parameters
     ----------
-    alpha : float
-        Strength of the penalty.
-    task_names : sequence
-        The names of the tasks, in the order of the rows of ``W``.
+    %(parameters)s
 
     See Also
     --------

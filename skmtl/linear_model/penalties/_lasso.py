@@ -6,9 +6,16 @@ of the Royal Statistical Society, Series B, 58(1), 267-288.
 
 import numpy as np
 
-from skmtl.linear_model.penalties._base import PENALTIES, Penalty, PenaltyConfig
+from skmtl.linear_model.penalties._base import (
+    PENALTIES,
+    PENALTY_PARAMETERS,
+    Penalty,
+    PenaltyConfig,
+)
+from skmtl.utils._docstrings import fill_doc
 
 
+@fill_doc(parameters=PENALTY_PARAMETERS)
 class LassoPenalty(Penalty):
     r"""The l1 norm of every coefficient: one independent lasso per task.
 
@@ -22,10 +29,7 @@ class LassoPenalty(Penalty):
 
     Parameters
     ----------
-    alpha : float
-        Strength of the penalty.
-    task_names : sequence
-        The names of the tasks, in the order of the rows of ``W``.
+    %(parameters)s
 
     See Also
     --------

@@ -6,12 +6,15 @@ nonorthogonal problems. Technometrics, 12(1), 55-67.
 
 from skmtl.linear_model.penalties._base import (
     PENALTIES,
+    PENALTY_PARAMETERS,
     Penalty,
     PenaltyConfig,
     frobenius_squared,
 )
+from skmtl.utils._docstrings import fill_doc
 
 
+@fill_doc(parameters=PENALTY_PARAMETERS)
 class RidgePenalty(Penalty):
     r"""Half the squared norm of every task's coefficients: one ridge per task.
 
@@ -30,10 +33,7 @@ class RidgePenalty(Penalty):
 
     Parameters
     ----------
-    alpha : float
-        Strength of the penalty.
-    task_names : sequence
-        The names of the tasks, in the order of the rows of ``W``.
+    %(parameters)s
 
     See Also
     --------

@@ -10,9 +10,16 @@ Optimization, 20(6), 3465-3489.
 
 import numpy as np
 
-from skmtl.linear_model.penalties._base import PENALTIES, Penalty, PenaltyConfig
+from skmtl.linear_model.penalties._base import (
+    PENALTIES,
+    PENALTY_PARAMETERS,
+    Penalty,
+    PenaltyConfig,
+)
+from skmtl.utils._docstrings import fill_doc
 
 
+@fill_doc(parameters=PENALTY_PARAMETERS)
 class TracePenalty(Penalty):
     r"""The trace norm: the sum of the singular values of :math:`W`.
 
@@ -26,10 +33,7 @@ class TracePenalty(Penalty):
 
     Parameters
     ----------
-    alpha : float
-        Strength of the penalty.
-    task_names : sequence
-        The names of the tasks, in the order of the rows of ``W``.
+    %(parameters)s
 
     See Also
     --------

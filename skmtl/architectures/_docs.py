@@ -1,0 +1,28 @@
+"""Parameter documentation shared by the architectures.
+
+The architectures fill their docstrings from :data:`SECTIONS` (see
+:func:`skmtl.utils._docstrings.fill_doc`).
+"""
+
+#: ``n_features``, ``n_tasks`` and ``n_outputs`` of an architecture with its own
+#: hyperparameters.
+NUMBERS = """\
+n_features, n_tasks, n_outputs : int
+    Numbers of input features, of tasks and of outputs per task, as for
+    :class:`~skmtl.architectures.Architecture`."""
+
+#: ``head_layers`` and ``activation``.
+HEAD_ACTIVATION = """\
+head_layers : tuple of int, default=()
+    Hidden layer sizes of each task head; empty gives linear heads.
+activation : str or type, default="relu"
+    Activation after each hidden layer."""
+
+#: ``head_layers``, ``activation`` and ``dropout``.
+LAYERS = f"""\
+{HEAD_ACTIVATION}
+dropout : float, default=0.0
+    Dropout probability after each hidden layer."""
+
+#: The sections, for :func:`skmtl.utils._docstrings.fill_doc`.
+SECTIONS = {"numbers": NUMBERS, "head_activation": HEAD_ACTIVATION, "layers": LAYERS}

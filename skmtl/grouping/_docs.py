@@ -1,0 +1,120 @@
+"""Parameter, attribute and notes documentation shared by the grouping twins.
+
+TaskGroupingRegressor and TaskGroupingClassifier fill their docstrings from
+these sections (see :func:`skmtl.utils._docstrings.fill_doc`).
+"""
+
+#: The parameters after ``estimator``.
+PARAMETERS = """\
+n_groups : int or "auto", default="auto"
+    Number of groups (at most the number of tasks). ``"auto"``: the
+    partition, among the nested ones for 1 to ``n_tasks`` groups, with the
+    best mean inner cross-validated score over tasks (ties: fewer groups).
+affinity : {"lookahead", "gradient"}, default="lookahead"
+    The affinity measured by the short training run (see the neural
+    estimators' ``task_affinity``): TAG's lookahead affinity, normalised
+    by its diagonal, or the cosine of the tasks' gradients.
+affinity_epochs : int, default=None
+    Epochs of the affinity run; None: the estimator's ``max_epochs``.
+guard : bool, default=False
+    The negative-transfer guard: per task, keep the single-task network,
+    the group's or the one shared by all tasks, whichever had the best
+    inner cross-validated score (ties keep the single-task network).
+cv : int, default=3
+    Folds of the inner cross-validation (rows, shuffled) used by
+    ``n_groups="auto"`` and ``guard``; training rows only.
+task_column : int, str or None, default=None
+    Long layout: the column of ``X`` holding each row's task (as for the
+    neural estimators); None: wide layout.
+random_state : int, RandomState instance or None, default=None
+    Seed of the inner folds and of the networks."""
+
+#: The attributes set by the grouping itself.
+GROUPING_ATTRIBUTES = """\
+affinity_ : ndarray of shape (`n_tasks_`, `n_tasks_`)
+    The affinity measured by the short run (``[i, j]``: effect of task
+    ``i`` on task ``j``); ``[[1.0]]`` for a single task.
+similarity_ : ndarray of shape (`n_tasks_`, `n_tasks_`)
+    Its symmetric form in ``[-1, 1]`` that the clustering uses.
+groups_ : list of list
+    The task names of each group.
+group_labels_ : ndarray of shape (`n_tasks_`,)
+    The group of each task (0, 1, ...).
+n_groups_ : int
+    Number of groups.
+cv_scores_ : dict
+    Only when the inner cross-validation ran: number of groups -> ndarray
+    of each task's mean inner score under that partition.
+guard_scores_ : ndarray of shape (`n_tasks_`, 3)
+    With ``guard``: each task's inner score under its single-task, group
+    and shared network (columns in that order).
+guard_choice_ : dict
+    With ``guard``: task name -> ``"single"``, ``"group"`` or ``"shared"``."""
+
+#: The fitted networks and the task attributes.
+TASK_ATTRIBUTES = """\
+estimators_ : dict
+    Tuple of the task positions a network was fitted on -> that fitted
+    network.
+task_names_ : list
+    Task names, as the neural estimators name them.
+n_tasks_ : int
+    Number of tasks.
+n_features_in_ : int
+    Number of columns of ``X`` seen in fit.
+feature_names_in_ : ndarray of shape (`n_features_in_`,)
+    Column names of ``X``, when it is a DataFrame with string names."""
+
+#: The See Also and Notes sections.
+SEE_ALSO_NOTES = """\
+See Also
+--------
+skmtl.neural.TaskAffinity : How the affinity is measured.
+
+Notes
+-----
+The affinity of TAG (Fifty et al., 2021, "Efficiently Identifying Task
+Groupings for Multi-Task Learning", NeurIPS) is measured during one short
+run on all tasks; its symmetric form is clustered by average linkage (each
+merge joins the two groups of highest mean affinity: a greedy form of
+TAG's search for the groups of highest total affinity), which gives nested
+partitions. A group shared by several candidate partitions is fitted once
+per inner fold. Cost: the affinity run, plus with ``"auto"`` or ``guard``
+``cv x (2 n_tasks - 1)`` networks at most, plus the final networks."""
+
+
+def head(kind, default):
+    """Return the Parameters section and the grouping's own attributes.
+
+    Parameters
+    ----------
+    kind : str
+        ``"regressor"`` or ``"classifier"``.
+    default : str
+        The class name of the default network.
+
+    Returns
+    -------
+    section : str
+        Written without indentation, for :func:`skmtl.utils._docstrings.fill_doc`.
+    """
+    return f"""\
+Parameters
+----------
+estimator : {kind} estimator, default=None
+    The network to train per group: a neural multi-task estimator (it
+    needs the ``task_affinity`` parameter). None: ``{default}()``. Its
+    ``task_column`` is overridden by this estimator's; its
+    ``random_state`` too, when ``random_state`` is given or it has none.
+{PARAMETERS}
+
+Attributes
+----------
+{GROUPING_ATTRIBUTES}"""
+
+
+#: The sections, for :func:`skmtl.utils._docstrings.fill_doc`.
+SECTIONS = {
+    "task_attributes": TASK_ATTRIBUTES,
+    "see_also_notes": SEE_ALSO_NOTES,
+}
