@@ -44,7 +44,7 @@ def models(n_tasks, net_params, seed):
 
 def evaluate(name, n_folds, net_params):
     """Return ``{model: [per-task score dict per fold]}`` and the guard choices."""
-    X, Y = load_mtr(name, return_X_y=True)
+    X, Y = load_mtr(name, return_X_y=True, data_home=_data.data_dir())
     X = np.asarray(X, dtype=float)
     Y = np.asarray(Y, dtype=float)
     folds = KFold(n_folds, shuffle=True, random_state=0).split(X)
