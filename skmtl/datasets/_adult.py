@@ -4,10 +4,10 @@ import csv
 import gzip
 
 import numpy as np
-from sklearn.utils import Bunch
 
 from skmtl.datasets._docs import loader_sections
-from skmtl.datasets._home import find_data_files, import_pandas
+from skmtl.datasets._home import check_subset, find_data_files, import_pandas
+from skmtl.datasets._layouts import loader_result
 from skmtl.utils._docstrings import fill_doc
 
 COLUMNS = [
@@ -49,8 +49,6 @@ FEATURE_NAMES = [
     name for name in COLUMNS if name in NUMERICAL_FEATURES + CATEGORICAL_FEATURES
 ]
 TARGET_NAMES = ["income_over_50k", "never_married"]
-SUBSETS = ("train", "test", "all")
-
 PUBLISHED = (
     "the UCI Machine Learning Repository, "
     "https://archive.ics.uci.edu/dataset/2/adult (adult.data, adult.test)"
@@ -255,10 +253,7 @@ def load_adult_multitask(
 
     %(return_tuple)s
 
-    Raises
-    ------
-    ValueError
-        When ``subset`` is not one of the three values.
+    %(subset_raises)s
     FileNotFoundError
         When neither the UCI files that ``subset`` needs nor the shared copy
         are found.
@@ -270,8 +265,7 @@ def load_adult_multitask(
     >>> adult.data.shape, adult.target_names  # doctest: +SKIP
     ((32561, 12), ['income_over_50k', 'never_married'])
     """
-    if subset not in SUBSETS:
-        raise ValueError(f"subset={subset!r} is not one of {list(SUBSETS)}.")
+    check_subset(subset)
     uci = {"train": ("adult.data",), "test": ("adult.test",)}
     uci["all"] = uci["train"] + uci["test"]
     options = [
@@ -303,18 +297,15 @@ def load_adult_multitask(
         data = pd.DataFrame(columns)
         target = pd.DataFrame(target, columns=TARGET_NAMES)
         frame = pd.concat([data, target], axis=1)
-    if return_X_y:
-        return data, target
-    return Bunch(
-        data=data,
-        target=target,
-        split=split,
-        subset=subset,
-        frame=frame,
-        feature_names=list(FEATURE_NAMES),
-        numerical_features=list(NUMERICAL_FEATURES),
-        categorical_features=list(CATEGORICAL_FEATURES),
-        target_names=list(TARGET_NAMES),
-        filenames=[str(path) for path in paths],
-        DESCR=DESCR,
+    attributes = {
+        "split": split,
+        "subset": subset,
+        "frame": frame,
+        "feature_names": list(FEATURE_NAMES),
+        "numerical_features": list(NUMERICAL_FEATURES),
+        "categorical_features": list(CATEGORICAL_FEATURES),
+        "target_names": list(TARGET_NAMES),
+    }
+    return loader_result(
+        data, target, attributes, return_X_y=return_X_y, paths=paths, descr=DESCR
     )
