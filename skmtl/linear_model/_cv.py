@@ -8,11 +8,14 @@ best mean score on all rows (as :class:`sklearn.linear_model.MultiTaskLassoCV` a
 """
 
 from sklearn.base import ClassifierMixin, RegressorMixin
+from sklearn.utils.metaestimators import available_if
 
 from skmtl.linear_model._classifier import RegularizedMultiTaskClassifier
-from skmtl.linear_model._cv_base import _BaseRegularizedMultiTaskCV, refit_method
+from skmtl.linear_model._cv_base import _BaseRegularizedMultiTaskCV, refit_has
 from skmtl.linear_model._cv_docs import NOTES, SHARED_ATTRIBUTES, SHARED_PARAMETERS
 from skmtl.linear_model._regressor import RegularizedMultiTaskRegressor
+from skmtl.utils._docstrings import FEATURES_PARAMETER, fill_doc
+from skmtl.utils._sklearn_compat import check_is_fitted
 
 
 class RegularizedMultiTaskRegressorCV(RegressorMixin, _BaseRegularizedMultiTaskCV):
@@ -109,18 +112,35 @@ class RegularizedMultiTaskClassifierCV(ClassifierMixin, _BaseRegularizedMultiTas
     # The mixin on the left would otherwise supply a single-output score.
     score = _BaseRegularizedMultiTaskCV.score
 
-    predict_proba = refit_method(
-        "predict_proba",
-        "Return the refitted estimator's class probabilities per task.",
-        """proba : list of ndarray, or ndarray
-    As :meth:`RegularizedMultiTaskClassifier.predict_proba`.""",
-    )
-    decision_function = refit_method(
-        "decision_function",
-        "Return the refitted estimator's decision function.",
-        """scores : ndarray
-    As the base estimator's ``decision_function``.""",
-    )
+    @available_if(refit_has("predict_proba"))
+    @fill_doc(features=FEATURES_PARAMETER)
+    def predict_proba(self, X):
+        """Return the refitted estimator's class probabilities per task.
+
+        %(features)s
+
+        Returns
+        -------
+        proba : list of ndarray, or ndarray
+            As :meth:`RegularizedMultiTaskClassifier.predict_proba`.
+        """
+        check_is_fitted(self)
+        return self.estimator_.predict_proba(X)
+
+    @available_if(refit_has("decision_function"))
+    @fill_doc(features=FEATURES_PARAMETER)
+    def decision_function(self, X):
+        """Return the refitted estimator's decision function.
+
+        %(features)s
+
+        Returns
+        -------
+        scores : ndarray
+            As the base estimator's ``decision_function``.
+        """
+        check_is_fitted(self)
+        return self.estimator_.decision_function(X)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

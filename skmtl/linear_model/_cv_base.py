@@ -1,7 +1,5 @@
 """The base of the cross-validated regularized estimators: path per fold, refit."""
 
-import sys
-import textwrap
 from numbers import Integral, Real
 
 import numpy as np
@@ -10,7 +8,6 @@ from scipy import sparse
 from sklearn.base import BaseEstimator
 from sklearn.metrics import check_scoring, get_scorer_names
 from sklearn.model_selection import KFold, StratifiedKFold, check_cv
-from sklearn.utils.metaestimators import available_if
 
 from skmtl.linear_model._alpha_grid import DecodedData, alpha_grid
 from skmtl.linear_model._cv_path import (
@@ -53,44 +50,6 @@ def refit_has(method):
         return hasattr(self._estimator_class, method)
 
     return check
-
-
-def refit_method(name, summary, returns):
-    """Return the method ``name`` that delegates to the refitted estimator.
-
-    Parameters
-    ----------
-    name : str
-        The method of the refitted estimator, taking only ``X``.
-    summary : str
-        The first line of the method's docstring.
-    returns : str
-        Its Returns section's entry, without indentation.
-
-    Returns
-    -------
-    method : callable
-        Available (see :func:`available_if`) when the refitted estimator (before
-        fit, the estimator class) has ``name``. Call it in a class body.
-    """
-
-    def method(self, X):
-        check_is_fitted(self)
-        return getattr(self.estimator_, name)(X)
-
-    # Called in a class body: name the method after that class, as a def would.
-    namespace = sys._getframe(1).f_locals
-    method.__module__ = namespace["__module__"]
-    method.__name__, method.__qualname__ = name, f"{namespace['__qualname__']}.{name}"
-    method.__doc__ = f"""{summary}
-
-        %(features)s
-
-        Returns
-        -------
-{textwrap.indent(returns, " " * 8)}
-        """
-    return available_if(refit_has(name))(fill_doc(features=FEATURES_PARAMETER)(method))
 
 
 class _BaseRegularizedMultiTaskCV(DocLinkMixin, BaseEstimator):
