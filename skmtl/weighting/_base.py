@@ -6,12 +6,16 @@ from skmtl.utils._plugin import PluginConfig
 from skmtl.utils._registry import Registry
 
 #: Docstring sections shared by the weightings, for
-#: :func:`skmtl.utils._docstrings.fill_doc`: ``n_tasks``, and the note on
+#: :func:`skmtl.utils._docstrings.fill_doc`: ``n_tasks``, the ``random_state``
+#: of the deterministic methods, and the note on
 #: which gradients the gradient-based methods aggregate.
 WEIGHTING_SECTIONS = {
     "n_tasks": """\
 n_tasks : int
     Number of tasks.""",
+    "unused_random_state": """\
+random_state : int
+    Unused; kept for the common signature.""",
     "gradients": """\
 The gradients are those of the present tasks' losses with respect to the
 shared representation; see
