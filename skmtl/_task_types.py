@@ -56,7 +56,7 @@ def source_dtypes(y):
     return getattr(y, "dtype", None)
 
 
-def _is_categorical_dtype(dtype):
+def is_categorical_dtype(dtype):
     """Return whether ``dtype`` holds labels that are classes whatever their values."""
     if dtype is None:
         return False
@@ -83,7 +83,7 @@ def infer_task_type(values, dtype=None):
     task_type : {"classification", "regression"}
         See the rule in :mod:`skmtl._task_types`.
     """
-    if _is_categorical_dtype(dtype):
+    if is_categorical_dtype(dtype):
         return "classification"
     observed = homogeneous(np.asarray(values)[~is_missing(values)])
     if observed.dtype.kind in "bUS" or observed.dtype == object:
@@ -139,7 +139,7 @@ def given_task_types(task_types, task_names):
     return given
 
 
-def encode_task(values, name, task_type, classes=None):
+def encode_task(values, name, task_type, classes=None, *, categorical=False):
     """Return a task's labels as float64 numbers, its fitted type and classes.
 
     Parameters
@@ -152,6 +152,9 @@ def encode_task(values, name, task_type, classes=None):
         The task's type (given or inferred).
     classes : ndarray, default=None
         Classification, continued training: the classes of the first fit.
+    categorical : bool, default=False
+        The labels come from a categorical (or boolean, string) dtype: their
+        distinct values are the classes, even non-integer numbers.
 
     Returns
     -------
@@ -164,6 +167,10 @@ def encode_task(values, name, task_type, classes=None):
         The task's classes (classification), else None.
     """
     if task_type == "classification":
+        if categorical and classes is None:
+            missing = is_missing(values)
+            require_observed(name, missing)
+            classes = np.unique(homogeneous(np.asarray(values)[~missing]))
         codes, classes = class_codes(values, name, classes)
         encoded = np.where(codes < 0, np.nan, codes.astype(np.float64))
         return encoded, ("binary" if len(classes) <= 2 else "multiclass"), classes
@@ -173,7 +180,7 @@ def encode_task(values, name, task_type, classes=None):
     if observed.dtype.kind not in "iuf":
         raise ValueError(
             f"Task {name!r} is of type {task_type!r} but has labels that are not "
-            f"numbers (e.g. {observed[0]!r}); name it 'classification' in "
+            f"numbers (e.g. {observed.tolist()[0]!r}); name it 'classification' in "
             "task_types or give numeric labels."
         )
     numbers_ = regression_values(values, name)

@@ -14,6 +14,7 @@ from skmtl._task_types import (
     encode_task,
     given_task_types,
     infer_task_type,
+    is_categorical_dtype,
     source_dtypes,
 )
 from skmtl._values import is_dataframe
@@ -191,16 +192,15 @@ class MultiTaskMixedEstimator(PerTaskScoreMixin, _BaseMultiTaskNeural):
             given = given_task_types(self.task_types, names)
         fitted, classes = [], []
         for t, _, cells, column in layout.columns(Y, task_index):
+            dtype = self._y_dtypes
+            if isinstance(dtype, list):
+                dtype = dtype[t]
             if reset:
-                dtype = self._y_dtypes
-                if isinstance(dtype, list):
-                    dtype = dtype[t]
-                kind = given[t] or infer_task_type(column, dtype)
-                known = None
+                kind, known = given[t] or infer_task_type(column, dtype), None
             else:
                 kind, known = self._task_given[t], self._task_classes[t]
             encoded[cells], task_type, task_classes = encode_task(
-                column, names[t], kind, known
+                column, names[t], kind, known, categorical=is_categorical_dtype(dtype)
             )
             fitted.append(task_type)
             classes.append(task_classes)
