@@ -3,6 +3,7 @@
 import numpy as np
 import pandas as pd
 import pytest
+import torch
 
 from skmtl import MultiTaskClassifier, MultiTaskMixedEstimator, MultiTaskRegressor
 from skmtl._task_types import MAX_CLASS_LEVELS, infer_task_type
@@ -216,8 +217,8 @@ def test_uncertainty_weighting_gets_each_types_likelihood_factor(wide_mixed):
     assert scales.tolist() == [1.0, 2.0, 2.0, 2.0]
     weighting = model.net_.module_.weighting
     # The weight of a task is c_t exp(-s_t).
-    expected = scales * np.exp(-weighting.log_vars.detach())
-    np.testing.assert_allclose(model.task_weights_[-1], expected.numpy(), rtol=0.05)
+    expected = (scales * torch.exp(-weighting.log_vars.detach())).numpy()
+    np.testing.assert_allclose(model.task_weights_[-1], expected, rtol=0.05)
     # The single-type estimators keep the plain form.
     for estimator, y in (
         (MultiTaskRegressor, Y[["amount"]].fillna(0.0)),
