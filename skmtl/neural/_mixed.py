@@ -22,7 +22,7 @@ from skmtl.neural._base import _BaseMultiTaskNeural
 from skmtl.neural._docs import SECTIONS
 from skmtl.neural._mixed_criterion import KIND_CODES, MixedTaskLoss, MixedTaskModule
 from skmtl.neural._targets import scaled_targets, target_standardization
-from skmtl.utils._docstrings import fill_doc
+from skmtl.utils._docstrings import FEATURES_PARAMETER, fill_doc
 from skmtl.utils._sklearn_compat import _num_samples
 
 _MIXED_SECTIONS = {
@@ -75,12 +75,12 @@ class MultiTaskMixedEstimator(PerTaskScoreMixin, _BaseMultiTaskNeural):
     ----------
     %(network)s
     %(task_column)s
+    %(task_types)s
     %(training)s
     warm_start : bool, default=False
         Continue training the fitted network for ``max_epochs`` more epochs on
         the next call to ``fit`` (same tasks and types, no new classes).
     %(standardize_targets)s
-    %(task_types)s
     %(precision)s
     %(tabular)s
 
@@ -95,10 +95,7 @@ class MultiTaskMixedEstimator(PerTaskScoreMixin, _BaseMultiTaskNeural):
     classes_ : dict
         Task name -> classes, for the classification tasks, in the order of
         the columns of :meth:`predict_proba`.
-    %(net)s
-    %(task_attributes)s
-    %(tabular_attributes)s
-    %(history)s
+    %(fitted)s
 
     See Also
     --------
@@ -150,31 +147,13 @@ class MultiTaskMixedEstimator(PerTaskScoreMixin, _BaseMultiTaskNeural):
         _BaseMultiTaskNeural.__init__, standardize_targets=True, task_types=None
     )
 
-    def fit(self, X, y, sample_weight=None):
-        """Fit the network on tasks of mixed types.
-
-        Parameters
-        ----------
-        X : array-like or DataFrame of shape (n_samples, n_features)
-            Features. In the long layout, the column named by ``task_column``
-            holds each row's task id.
-        y : array-like or DataFrame
-            Wide layout: shape (n_samples, n_tasks), NaN (or None) for a missing
-            label; a DataFrame keeps each column's dtype for the type inference
-            and :meth:`predict`. Long layout: 1-D, each row's label.
-        sample_weight : array-like of shape (n_samples,), default=None
-            Non-negative weight of each row in its tasks' losses.
-
-        Returns
-        -------
-        self : object
-            The fitted estimator.
-        """
+    def _fit_layout(self, X, y, *, warm):
+        """Keep ``y``'s dtypes and kind, then decode the layout as the base does."""
         # Read before the targets become one array (a DataFrame's columns an
         # object array): the dtypes decide the inferred types.
         self._y_dtypes = source_dtypes(y)
         self._y_frame = is_dataframe(y) and self.task_column is None
-        return super().fit(X, y, sample_weight)
+        return super()._fit_layout(X, y, warm=warm)
 
     # ----------------------------------------------------------------- targets
     @property
@@ -282,13 +261,11 @@ class MultiTaskMixedEstimator(PerTaskScoreMixin, _BaseMultiTaskNeural):
         )
         return self._layout.assemble(predictions, rows, _num_samples(features), dtype)
 
+    @fill_doc(features=FEATURES_PARAMETER)
     def predict(self, X):
         """Predict every task (wide layout) or each row's own task (long layout).
 
-        Parameters
-        ----------
-        X : array-like, sparse matrix or DataFrame of shape (n_samples, n_features)
-            Features (with the task column in the long layout).
+        %(features)s
 
         Returns
         -------
@@ -310,13 +287,11 @@ class MultiTaskMixedEstimator(PerTaskScoreMixin, _BaseMultiTaskNeural):
         return pd.DataFrame(columns, index=index, columns=self.task_names_)
 
     @available_if(_has_classification)
+    @fill_doc(features=FEATURES_PARAMETER)
     def predict_proba(self, X):
         """Return the class probabilities of each classification task.
 
-        Parameters
-        ----------
-        X : array-like, sparse matrix or DataFrame of shape (n_samples, n_features)
-            Features (with the task column in the long layout).
+        %(features)s
 
         Returns
         -------

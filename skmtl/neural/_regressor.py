@@ -44,10 +44,7 @@ class MultiTaskRegressor(MultiTaskRegressorMixin, _BaseMultiTaskNeural):
 
     Attributes
     ----------
-    %(net)s
-    %(task_attributes)s
-    %(tabular_attributes)s
-    %(history)s
+    %(fitted)s
 
     See Also
     --------
