@@ -35,11 +35,11 @@ TASK_METRICS = {
 }
 
 
-def source_dtypes(y):
-    """Return the dtype the caller gave each target column, or one for all.
+def categorical_targets(y):
+    """Return whether the caller's target columns are of a categorical dtype.
 
-    A DataFrame ``y`` gives one dtype per column (kept before the columns are
-    read into one object array); anything else one dtype for every task.
+    A DataFrame ``y`` gives one answer per column (read before the columns
+    become one object array); anything else one answer for every task.
 
     Parameters
     ----------
@@ -48,12 +48,12 @@ def source_dtypes(y):
 
     Returns
     -------
-    dtypes : list or dtype
-        One dtype per column of a DataFrame, else a single dtype (or None).
+    categorical : list of bool or bool
+        See :func:`is_categorical_dtype`.
     """
     if is_dataframe(y):
-        return list(y.dtypes)
-    return getattr(y, "dtype", None)
+        return [is_categorical_dtype(dtype) for dtype in y.dtypes]
+    return is_categorical_dtype(getattr(y, "dtype", None))
 
 
 def is_categorical_dtype(dtype):
@@ -66,24 +66,24 @@ def is_categorical_dtype(dtype):
     return kind in ("b", "U", "S")
 
 
-def infer_task_type(values, dtype=None):
+def infer_task_type(values, categorical=False):
     """Return ``"classification"`` or ``"regression"`` for a task's labels.
 
     Parameters
     ----------
     values : ndarray of shape (n,)
         The task's labels, missing ones included (ignored).
-    dtype : dtype, default=None
-        The dtype the caller gave the task's column (a pandas dtype for a
-        DataFrame column): a boolean, categorical or string dtype makes the task
-        a classification whatever its values.
+    categorical : bool, default=False
+        Whether the caller gave the task's column a boolean, categorical or
+        string dtype (:func:`is_categorical_dtype`): the task is then a
+        classification whatever its values.
 
     Returns
     -------
     task_type : {"classification", "regression"}
         See the rule in :mod:`skmtl._task_types`.
     """
-    if is_categorical_dtype(dtype):
+    if categorical:
         return "classification"
     observed = homogeneous(np.asarray(values)[~is_missing(values)])
     if observed.dtype.kind in "bUS" or observed.dtype == object:

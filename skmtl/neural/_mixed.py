@@ -11,11 +11,10 @@ from skmtl._layout import common_dtype
 from skmtl._scoring import PerTaskScoreMixin
 from skmtl._task_types import (
     TASK_METRICS,
+    categorical_targets,
     encode_task,
     given_task_types,
     infer_task_type,
-    is_categorical_dtype,
-    source_dtypes,
 )
 from skmtl._values import is_dataframe
 from skmtl.neural._base import _BaseMultiTaskNeural
@@ -150,8 +149,8 @@ class MultiTaskMixedEstimator(PerTaskScoreMixin, _BaseMultiTaskNeural):
     def _fit_layout(self, X, y, *, warm):
         """Keep ``y``'s dtypes and kind, then decode the layout as the base does."""
         # Read before the targets become one array (a DataFrame's columns an
-        # object array): the dtypes decide the inferred types.
-        self._y_dtypes = source_dtypes(y)
+        # object array): categorical dtypes make classes.
+        self._y_categorical = categorical_targets(y)
         self._y_frame = is_dataframe(y) and self.task_column is None
         return super()._fit_layout(X, y, warm=warm)
 
@@ -172,15 +171,15 @@ class MultiTaskMixedEstimator(PerTaskScoreMixin, _BaseMultiTaskNeural):
             given = given_task_types(self.task_types, names)
         fitted, classes = [], []
         for t, _, cells, column in layout.columns(Y, task_index):
-            dtype = self._y_dtypes
-            if isinstance(dtype, list):
-                dtype = dtype[t]
+            categorical = self._y_categorical
+            if isinstance(categorical, list):
+                categorical = categorical[t]
             if reset:
-                kind, known = given[t] or infer_task_type(column, dtype), None
+                kind, known = given[t] or infer_task_type(column, categorical), None
             else:
                 kind, known = self._task_given[t], self._task_classes[t]
             encoded[cells], task_type, task_classes = encode_task(
-                column, names[t], kind, known, categorical=is_categorical_dtype(dtype)
+                column, names[t], kind, known, categorical=categorical
             )
             fitted.append(task_type)
             classes.append(task_classes)

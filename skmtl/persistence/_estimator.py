@@ -13,7 +13,9 @@ import numpy as np
 import skmtl
 from skmtl.persistence._encoding import decode, encode
 
-NEURAL = frozenset({"MultiTaskRegressor", "MultiTaskClassifier"})
+NEURAL = frozenset(
+    {"MultiTaskRegressor", "MultiTaskClassifier", "MultiTaskMixedEstimator"}
+)
 LINEAR = frozenset({"RegularizedMultiTaskRegressor", "RegularizedMultiTaskClassifier"})
 _MODULE = "module."
 

@@ -6,7 +6,11 @@ import pytest
 import torch
 
 from skmtl import MultiTaskClassifier, MultiTaskMixedEstimator, MultiTaskRegressor
-from skmtl._task_types import MAX_CLASS_LEVELS, infer_task_type
+from skmtl._task_types import (
+    MAX_CLASS_LEVELS,
+    infer_task_type,
+    is_categorical_dtype,
+)
 from tests.conftest import FAST
 
 TYPES = {"visits": "poisson"}
@@ -95,7 +99,7 @@ def test_an_array_y_gives_an_array_of_the_tasks_common_dtype(wide_mixed):
     ],
 )
 def test_inference_rule(values, dtype, expected):
-    assert infer_task_type(values, dtype) == expected
+    assert infer_task_type(values, is_categorical_dtype(dtype)) == expected
 
 
 def test_inferred_types_from_a_frames_dtypes():

@@ -118,3 +118,24 @@ def test_every_architecture_in_the_long_layout(sharing, weighting, long_mixed):
     numbers = model.predict(X)[np.isin(X[:, 0], ["amount", "visits"])]
     assert np.isfinite(numbers.astype(float)).all()
     assert np.isfinite(model.task_weights_).all()
+
+
+@pytest.mark.parametrize("layout", ["wide", "long"])
+def test_safe_save_and_load(layout, wide_mixed, long_mixed, tmp_path):
+    pytest.importorskip("safetensors", reason="skmtl.persistence needs safetensors")
+    from skmtl.persistence import load, save
+
+    X, Y = wide_mixed if layout == "wide" else long_mixed
+    column = None if layout == "wide" else 0
+    model = MultiTaskMixedEstimator(
+        **FAST, task_types=TYPES, task_column=column, loss_weighting="uncertainty"
+    ).fit(X, Y)
+    save(model, tmp_path / "model.skmtl")
+    loaded = load(tmp_path / "model.skmtl")
+    assert loaded.task_types_ == model.task_types_
+    if layout == "wide":
+        pd.testing.assert_frame_equal(loaded.predict(X), model.predict(X))
+    else:
+        np.testing.assert_array_equal(loaded.predict(X), model.predict(X))
+    for name, proba in model.predict_proba(X).items():
+        np.testing.assert_array_equal(loaded.predict_proba(X)[name], proba)
