@@ -139,3 +139,16 @@ def test_safe_save_and_load(layout, wide_mixed, long_mixed, tmp_path):
         np.testing.assert_array_equal(loaded.predict(X), model.predict(X))
     for name, proba in model.predict_proba(X).items():
         np.testing.assert_array_equal(loaded.predict_proba(X)[name], proba)
+
+
+def test_onnx_export_is_a_clear_error_and_quantization_works(wide_mixed, tmp_path):
+    from skmtl.export import quantize_dynamic, to_onnx
+
+    X, Y = wide_mixed
+    model = MultiTaskMixedEstimator(**FAST, task_types=TYPES).fit(X, Y)
+    with pytest.raises(TypeError, match="MultiTaskMixedEstimator are not exported"):
+        to_onnx(model, tmp_path / "model.onnx")
+    quantized = quantize_dynamic(model)
+    np.testing.assert_allclose(
+        quantized.predict(X)["amount"], model.predict(X)["amount"], rtol=0.1
+    )
