@@ -86,3 +86,23 @@ def test_uncertainty_likelihood_scales():
     assert weights.tolist() == [1.0, 2.0]
     assert "likelihood_scales" in weighting.state_dict()
     assert "likelihood_scales" not in UncertaintyWeighting(2).state_dict()
+
+
+def test_ensemble_members_combine_by_kind():
+    from skmtl.neural._mixed_criterion import MixedTaskModule
+
+    module = MixedTaskModule.__new__(MixedTaskModule)
+    torch.nn.Module.__init__(module)
+    module.register_buffer("task_kinds", torch.tensor(KINDS))
+    # (batch 1, 2 members, 3 tasks, width 2); class task has 2 classes.
+    outputs = torch.tensor(
+        [[[[1.0, INF], [0.0, 1.0], [0.0, INF]], [[3.0, INF], [2.0, 0.0], [1.0, INF]]]]
+    )
+    combined = module.combine(outputs, None)[0]
+    assert combined[0, 0].item() == pytest.approx(2.0)  # mean value
+    rate = (math.exp(0.0) + math.exp(1.0)) / 2
+    assert combined[2, 0].item() == pytest.approx(math.log(rate))  # mean rate
+    proba = torch.softmax(outputs[0, :, 1], dim=-1).mean(0)
+    np.testing.assert_allclose(
+        torch.softmax(combined[1], dim=-1).numpy(), proba.numpy(), rtol=1e-6
+    )

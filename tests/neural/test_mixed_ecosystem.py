@@ -152,3 +152,19 @@ def test_onnx_export_is_a_clear_error_and_quantization_works(wide_mixed, tmp_pat
     np.testing.assert_allclose(
         quantized.predict(X)["amount"], model.predict(X)["amount"], rtol=0.1
     )
+
+
+@pytest.mark.parametrize("layout", ["wide", "long"])
+def test_ensemble_of_members(layout, wide_mixed, long_mixed):
+    X, Y = wide_mixed if layout == "wide" else long_mixed
+    column = None if layout == "wide" else 0
+    model = MultiTaskMixedEstimator(
+        **FAST, task_types=TYPES, task_column=column, ensemble_size=2
+    ).fit(X, Y)
+    prediction = np.asarray(model.predict(X), dtype=object)
+    assert len(prediction) == len(X)
+    for proba in model.predict_proba(X).values():
+        rows = ~np.isnan(proba).any(axis=1)
+        np.testing.assert_allclose(proba[rows].sum(axis=1), 1.0)
+    if layout == "wide":
+        assert (model.predict(X)["visits"] > 0).all()
