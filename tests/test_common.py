@@ -147,6 +147,7 @@ _MIXED_PROBA_CHECKS = dict.fromkeys(
         "check_estimators_pickle",
         "check_estimators_pickle(readonly_memmap=True)",
         "check_methods_sample_order_invariance",
+        "check_methods_subset_invariance",
         "check_fit_idempotent",
     ),
     _DICT_PROBA,
