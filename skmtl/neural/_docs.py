@@ -177,6 +177,9 @@ lookahead_affinity_ : ndarray of shape (`n_tasks_`, `n_tasks_`)
     ``i``'s loss (TAG's ``Z[i -> j]``). Per epoch:
     ``history_[:, "lookahead_affinity"]``."""
 
+#: Every fitted attribute the neural estimators share, in their order.
+FITTED = "\n".join([NET, TASK_ATTRIBUTES, TABULAR_ATTRIBUTES, HISTORY])
+
 SECTIONS = {
     "network": NETWORK,
     "task_column": TASK_COLUMN,
@@ -187,4 +190,5 @@ SECTIONS = {
     "net": NET,
     "task_attributes": TASK_ATTRIBUTES,
     "history": HISTORY,
+    "fitted": FITTED,
 }

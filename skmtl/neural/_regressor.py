@@ -1,13 +1,12 @@
 """MultiTaskRegressor: a multi-task neural network for regression tasks."""
 
 import numpy as np
-import torch
 
 from skmtl._estimator import MultiTaskRegressorMixin, init_adding
 from skmtl.neural._base import _BaseMultiTaskNeural
 from skmtl.neural._criterion import MaskedSquaredError
 from skmtl.neural._docs import SECTIONS
-from skmtl.neural._targets import check_float32_targets, weighted_mean_and_scale
+from skmtl.neural._targets import scaled_targets, target_standardization
 from skmtl.utils._docstrings import fill_doc
 
 
@@ -45,10 +44,7 @@ class MultiTaskRegressor(MultiTaskRegressorMixin, _BaseMultiTaskNeural):
 
     Attributes
     ----------
-    %(net)s
-    %(task_attributes)s
-    %(tabular_attributes)s
-    %(history)s
+    %(fitted)s
 
     See Also
     --------
@@ -82,20 +78,12 @@ class MultiTaskRegressor(MultiTaskRegressorMixin, _BaseMultiTaskNeural):
 
     def _training_targets(self, layout, encoded, task_index, weight, *, reset):
         if reset:
-            means, scales = np.zeros(self.n_tasks_), np.ones(self.n_tasks_)
-            if self.standardize_targets:
-                for t, samples, _, column in layout.columns(encoded, task_index):
-                    task_weight = np.where(np.isnan(column), 0.0, weight[samples])
-                    if task_weight.sum() > 0:
-                        means[t], scales[t] = weighted_mean_and_scale(
-                            column, task_weight
-                        )
-            self._target_mean, self._target_scale = means, scales
-        scaled = (encoded - layout.per_row(self._target_mean, task_index)) / (
-            layout.per_row(self._target_scale, task_index)
+            self._target_mean, self._target_scale = target_standardization(
+                layout, encoded, task_index, weight, self.standardize_targets
+            )
+        return scaled_targets(
+            layout, encoded, task_index, self._target_mean, self._target_scale
         )
-        check_float32_targets(scaled, task_index, self.task_names_)
-        return torch.from_numpy(np.ascontiguousarray(scaled, dtype=np.float32))
 
     def _predict_from_features(self, features, task_index):
         layout = self._layout

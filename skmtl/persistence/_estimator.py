@@ -14,7 +14,9 @@ import skmtl
 from skmtl.persistence._encoding import decode, encode
 from skmtl.utils._docstrings import fill_doc
 
-NEURAL = frozenset({"MultiTaskRegressor", "MultiTaskClassifier"})
+NEURAL = frozenset(
+    {"MultiTaskRegressor", "MultiTaskClassifier", "MultiTaskMixedEstimator"}
+)
 LINEAR = frozenset({"RegularizedMultiTaskRegressor", "RegularizedMultiTaskClassifier"})
 _MODULE = "module."
 

@@ -102,6 +102,22 @@ class LossWeighting(nn.Module):
             no label in the epoch). The default does nothing.
         """
 
+    def set_likelihood_scales(self, scales):
+        """Tell the weighting how each task's loss relates to its likelihood.
+
+        An estimator whose tasks have losses of different kinds
+        (:class:`~skmtl.neural.MultiTaskMixedEstimator`) calls this once, before
+        training. A weighting derived from the tasks' likelihoods uses it (see
+        :class:`UncertaintyWeighting`); the default does nothing.
+
+        Parameters
+        ----------
+        scales : sequence of float of length n_tasks
+            The factor of each task's loss in its likelihood term: 1 for a
+            squared error (Gaussian), 2 for a cross-entropy or a Poisson
+            negative log-likelihood.
+        """
+
 
 class LossWeightingConfig(PluginConfig):
     """Base class of the loss weightings' configurations.
