@@ -20,6 +20,7 @@ EXAMPLE_DATA = {
     "plot_text_classification.py": "text_multitask.csv.gz",
     "plot_school_long_layout.py": "school.npz",
     "plot_federated_landmine.py": "landmine.npz",
+    "plot_mixed_adult.py": "adult.csv.gz",
 }
 
 
