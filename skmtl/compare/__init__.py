@@ -8,6 +8,7 @@ it on a CSV file. Nothing here imports matplotlib.
 """
 
 from skmtl.compare._engine import compare_models
+from skmtl.compare._mixed import mixed_models
 from skmtl.compare._models import (
     BASELINE,
     PENALTY_GRID,
@@ -34,4 +35,5 @@ __all__ = [
     "default_models",
     "make_preprocessor",
     "make_tree_preprocessor",
+    "mixed_models",
 ]

@@ -8,6 +8,7 @@ from pathlib import Path
 from skmtl.compare._csv import DataError, load_csv
 from skmtl.compare._engine import compare_models
 from skmtl.compare._grouping import grouping_models
+from skmtl.compare._mixed import frame_task_types, mixed_models
 from skmtl.compare._models import default_models
 from skmtl.compare._progress import FitProgress
 
@@ -27,6 +28,15 @@ test labels per fold.
 Wide layout: one --target column per task (empty cells are missing labels).
 Long layout: --task-column names the column saying which task each row
 belongs to, and a single --target holds every row's label.
+
+Targets of mixed types (wide layout, no --classification): when some target
+columns hold text labels and the others numbers, each task gets its type by
+MultiTaskMixedEstimator's rule (text, and integers with at most 10 levels:
+classification; other numbers: regression) and its metric by type (R² or
+accuracy, named in the table's metric column). The models are then the
+single-task baselines of each task's type and one MultiTaskMixedEstimator per
+--sharing architecture; pooled and MTL linear models fit one type for all
+tasks and are left out, and so is --grouping.
 
 Models: single-task (RidgeCV / LogisticRegression per task), single-task
 HistGB (HistGradientBoosting* per task, scikit-learn's defaults and early
@@ -98,7 +108,9 @@ def _add_data_arguments(parser):
     parser.add_argument(
         "--classification",
         action="store_true",
-        help="the targets are class labels (default: numeric regression targets)",
+        help="every target holds class labels, numbers included (default: "
+        "numeric regression targets; text target columns next to numeric ones "
+        "are targets of mixed types)",
     )
     parser.add_argument(
         "--exclude",
@@ -231,14 +243,24 @@ def _compare(args):
         exclude=args.exclude,
         categorical=args.categorical,
     )
-    models = default_models(
-        classification=args.classification,
-        random_state=args.random_state,
-        sharings=[s.strip() for s in args.sharing.split(",") if s.strip()],
-        max_epochs=args.max_epochs,
-        n_threads=args.n_threads,
-        boosting=args.boosting,
-    )
+    mixed = args.task_column is None and not args.classification
+    mixed = mixed and frame_task_types(y) is not None
+    options = {
+        "random_state": args.random_state,
+        "sharings": [s.strip() for s in args.sharing.split(",") if s.strip()],
+        "max_epochs": args.max_epochs,
+        "n_threads": args.n_threads,
+        "boosting": args.boosting,
+    }
+    if mixed:
+        models = mixed_models(**options)
+    else:
+        models = default_models(classification=args.classification, **options)
+    if args.grouping and mixed:
+        raise DataError(
+            "--grouping does not apply to targets of mixed types (task grouping "
+            "fits networks of one type); leave it out."
+        )
     if args.grouping:
         models.update(
             grouping_models(
@@ -291,10 +313,13 @@ def run(args, parser):
         if args.task_column
         else "wide layout"
     )
+    kind = "classification" if args.classification else "regression"
+    if result.task_types is not None:
+        kind = "targets of mixed types"
     print(
         f"skmtl compare: {args.data}: {len(X)} rows, {len(result.tasks)} tasks "
-        f"({layout}), {'classification' if args.classification else 'regression'}"
-        f", {result.n_splits}-fold cross-validation, {len(result.models)} models\n"
+        f"({layout}), {kind}, {result.n_splits}-fold cross-validation, "
+        f"{len(result.models)} models\n"
     )
     print(result.table())
     print()

@@ -77,7 +77,13 @@ def _stray_text_error(column, name, what, positions, remedy):
 
 
 def _check_targets(frame, targets):
-    """Raise a DataError naming a non-numeric target column (regression)."""
+    """Raise a DataError naming a non-numeric target column (regression).
+
+    Text target columns next to numeric ones are targets of mixed types and
+    pass; a text column is refused when every target is text, and a mostly
+    numeric column with a few text cells always is (a likely typo).
+    """
+    text = []
     for name in targets:
         column = frame[name]
         if _is_number_column(column):
@@ -89,10 +95,12 @@ def _check_targets(frame, targets):
                     column, name, "target", stray, "use --classification for labels"
                 )
             )
-        observed = column.dropna()
+        text.append(name)
+    if text and len(text) == len(targets):
+        observed = frame[text[0]].dropna()
         example = f" (e.g. {observed.iloc[0]!r})" if len(observed) else ""
         raise DataError(
-            f"target column {name!r} is not numeric{example}; for class labels "
+            f"target column {text[0]!r} is not numeric{example}; for class labels "
             "use --classification."
         )
 
@@ -153,7 +161,9 @@ def load_csv(
     task_column : str, default=None
         The column naming each row's task (long layout); stays in ``X``.
     classification : bool, default=False
-        Whether the targets are class labels; otherwise they must be numeric.
+        Whether the targets are class labels; otherwise they must be numeric,
+        or, in the wide layout, text columns next to numeric ones (targets of
+        mixed types).
     exclude : sequence of str, default=()
         Columns that are neither features nor targets (identifiers, ...).
     categorical : sequence of str, default=()

@@ -4,6 +4,7 @@ from numbers import Integral
 
 import numpy as np
 
+from skmtl.compare._mixed import bind_task_types, mixed_models, mixed_notice
 from skmtl.compare._models import (
     bind_task_column,
     default_baseline,
@@ -71,7 +72,17 @@ def compare_models(
         Long layout: the column of ``X`` holding each row's task id. None: wide
         layout.
     classification : bool, default=False
-        Whether the tasks are classification tasks.
+        Whether the tasks are classification tasks. True treats every
+        target's labels as classes, numbers included. False: regression,
+        unless, in the wide layout, some target columns hold text (or
+        boolean, categorical) labels and the others numbers: then the targets
+        are of mixed types, and each task's type follows the rule of
+        :class:`~skmtl.MultiTaskMixedEstimator` (text labels, and integers
+        with at most 10 levels, are classes; other numbers a regression). Each
+        task is then scored by its type's metric, the regression targets alone
+        are standardized, the folds are not stratified on labels, every
+        unset ``task_types`` parameter of the models is set to the detected
+        types, and the default models are :func:`mixed_models`.
     task_names : list, default=None
         Wide layout: names of the columns of ``y`` (default: the columns of a
         DataFrame ``y``, else ``task_0, task_1, ...``).
@@ -104,7 +115,8 @@ def compare_models(
         categorical support, the model told which columns they are. None: the
         models receive ``X`` as given.
     standardize_targets : bool, default=True
-        Regression: standardize each task's labels with the mean and standard
+        Regression (and the regression tasks of targets of mixed types):
+        standardize each task's labels with the mean and standard
         deviation of its training labels in each fold before fitting. R² is
         unchanged by it; penalty strengths and learning rates then need no
         tuning to the units of the targets.
@@ -164,7 +176,10 @@ def compare_models(
     if preprocessor == "auto":
         check_finite_features(X, task_column)
     folds = _folds(cv, X, data, task_column, classification, random_state)
-    if models is None:
+    mixed = data.task_types is not None
+    if models is None and mixed:
+        models = mixed_models(random_state=random_state)
+    elif models is None:
         models = default_models(
             classification=classification, random_state=random_state
         )
@@ -175,6 +190,9 @@ def compare_models(
     runnable, notices = _runnable(models, baseline, data, model_task_column)
 
     metric = "accuracy" if classification else "r2"
+    if mixed:
+        metric = "mixed"
+        notices.insert(0, mixed_notice(data.task_types))
     runs = FoldRuns(runnable, data, X, task_column, metric, preprocessor, on_error)
     total, done = len(folds) * len(runnable), 0
     for k, (train, test) in enumerate(folds):
@@ -202,6 +220,7 @@ def compare_models(
             np.mean([len(test) / len(train) for train, test in folds])
         ),
         chosen_params=runs.chosen,
+        task_types=data.task_types,
     )
 
 
@@ -235,4 +254,6 @@ def _runnable(models, baseline, data, task_column):
             notices.append(f"{name} skipped: {reason}.")
             continue
         runnable[name] = bind_task_column(estimator, task_column)
+        if data.task_types is not None:
+            runnable[name] = bind_task_types(runnable[name], data.task_types)
     return runnable, notices

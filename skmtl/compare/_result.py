@@ -5,7 +5,7 @@ import math
 import numpy as np
 
 from skmtl.compare._best import baseline_names, best_fold_scores, best_per_task
-from skmtl.compare._result_json import result_to_dict
+from skmtl.compare._result_json import result_to_dict, task_metrics
 from skmtl.compare._table import format_table
 from skmtl.compare._wording import METRIC_LABELS
 from skmtl.metrics import (
@@ -46,8 +46,8 @@ class ComparisonResult:
     ----------
     scores : dict
         Model name -> task name -> list of per-fold scores.
-    metric : {"r2", "accuracy"}
-        The metric of the scores.
+    metric : {"r2", "accuracy", "mixed"}
+        The metric of the scores; ``"mixed"``: each task's by its type.
     baseline : str or list of str
         The model the others are compared with (single-task learning), or
         several: then the reference on each task is the one of them with the
@@ -69,6 +69,9 @@ class ComparisonResult:
     chosen_params : dict, default=None
         Model name -> per-fold dict of the hyperparameters its inner search
         chose (None for a model without a search).
+    task_types : dict, default=None
+        Targets of mixed types: task name -> ``"regression"`` (scored by R²)
+        or ``"classification"`` (accuracy).
 
     Attributes
     ----------
@@ -108,6 +111,7 @@ class ComparisonResult:
         test_sizes=None,
         test_train_ratio=None,
         chosen_params=None,
+        task_types=None,
     ):
         self.scores = scores
         self.metric = metric
@@ -118,6 +122,7 @@ class ComparisonResult:
         self.test_sizes = test_sizes if test_sizes is not None else {}
         self.test_train_ratio = test_train_ratio
         self.chosen_params = chosen_params if chosen_params is not None else {}
+        self.task_types = task_types
         self.models = list(scores)
         self.tasks = list(next(iter(scores.values()))) if scores else []
         first = next(iter(scores.values()), {})
@@ -127,6 +132,11 @@ class ComparisonResult:
     def metric_label(self):
         """The metric's name for display (``"R²"`` or ``"accuracy"``)."""
         return METRIC_LABELS.get(self.metric, self.metric)
+
+    @property
+    def task_metrics(self):
+        """Task name -> the metric of its scores (``"r2"`` or ``"accuracy"``)."""
+        return task_metrics(self)
 
     def mean_scores(self):
         """Return the mean over folds of each model's score on each task.
@@ -388,7 +398,10 @@ class ComparisonResult:
         Returns
         -------
         result : dict
-            Keys ``metric``, ``layout``, ``baseline``, ``baselines``,
+            Keys ``metric``, ``task_metrics`` (task -> ``"r2"`` or
+            ``"accuracy"``), ``task_types`` (targets of mixed types: task ->
+            ``"regression"`` or ``"classification"``; else None), ``layout``,
+            ``baseline``, ``baselines``,
             ``baseline_per_task`` (task -> the baseline model on it),
             ``n_splits``, ``models``,
             ``tasks``, ``scores`` (model -> task -> per-fold scores), ``mean``,

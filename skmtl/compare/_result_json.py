@@ -4,7 +4,7 @@ import math
 
 import numpy as np
 
-from skmtl.compare._wording import ERRORS, NOISE_RULE
+from skmtl.compare._wording import ERRORS, NOISE_RULE, TYPE_METRICS
 
 
 def result_to_dict(result):
@@ -43,6 +43,13 @@ def result_to_dict(result):
     }
 
 
+def task_metrics(result):
+    """Return task name -> the metric of its scores (``"r2"`` or ``"accuracy"``)."""
+    if result.task_types is None:
+        return dict.fromkeys(result.tasks, result.metric)
+    return {task: TYPE_METRICS[result.task_types[task]] for task in result.tasks}
+
+
 def _scores(result):
     """Return the setting and the per-fold, per-task and overall scores."""
     means, stds = result.mean_scores(), result.std_scores()
@@ -55,6 +62,10 @@ def _scores(result):
 
     return {
         "metric": result.metric,
+        "task_metrics": {str(k): v for k, v in task_metrics(result).items()},
+        "task_types": None
+        if result.task_types is None
+        else {str(k): v for k, v in result.task_types.items()},
         "layout": result.layout,
         "baseline": result.baseline,
         "baselines": list(result.baselines),

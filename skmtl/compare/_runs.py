@@ -8,6 +8,7 @@ from sklearn.pipeline import Pipeline
 
 from skmtl._values import is_missing
 from skmtl.compare._grouping import grouping_choices
+from skmtl.compare._mixed import mixed_scores
 from skmtl.compare._notices import (
     chosen_params_notice,
     error_text,
@@ -32,8 +33,8 @@ class FoldRuns:
         All the rows' features, for the preprocessor.
     task_column : int, str or None
         The caller's task column (long layout), for the preprocessor.
-    metric : {"r2", "accuracy"}
-        The per-task score.
+    metric : {"r2", "accuracy", "mixed"}
+        The per-task score; ``"mixed"``: each task's by its type.
     preprocessor : {"auto", None}
         Whether each model runs after the default preprocessing.
     on_error : {"warn", "raise"}
@@ -87,13 +88,7 @@ class FoldRuns:
             try:
                 model.fit(X_train, _named(Y[train], data))
                 self.chosen[name].append(_chosen_params(model))
-                fold_scores = per_task_scores(
-                    Y[test],
-                    model.predict(X_test),
-                    task=None if data.tasks is None else data.tasks[test],
-                    task_names=data.names,
-                    metric=self.metric,
-                )
+                fold_scores = self._scores(Y[test], model.predict(X_test), test)
             except Exception as error:
                 if self.on_error == "raise":
                     raise
@@ -105,6 +100,19 @@ class FoldRuns:
         self.fit_times[name].append(time.perf_counter() - start)
         for task in data.names:
             self.scores[name][task].append(fold_scores[task])
+
+    def _scores(self, y_true, y_pred, test):
+        """Return each task's score of the predictions ``y_pred`` of rows ``test``."""
+        data = self.data
+        if data.task_types is not None:
+            return mixed_scores(y_true, y_pred, data.names, data.task_types)
+        return per_task_scores(
+            y_true,
+            y_pred,
+            task=None if data.tasks is None else data.tasks[test],
+            task_names=data.names,
+            metric=self.metric,
+        )
 
     def _model(self, name):
         """Return an unfitted copy of model ``name``, after the preprocessing."""
@@ -141,7 +149,11 @@ def _named(Y, data):
         import pandas as pd
     except ImportError:
         return Y
-    return pd.DataFrame(Y, columns=data.names)
+    frame = pd.DataFrame(Y, columns=data.names)
+    for name, task_type in (data.task_types or {}).items():
+        if task_type == "regression":
+            frame[name] = frame[name].astype("float64")
+    return frame
 
 
 def _chosen_params(model):

@@ -3,7 +3,7 @@
 import math
 import textwrap
 
-from skmtl.compare._wording import ERRORS, NOISE_RULE
+from skmtl.compare._wording import ERRORS, METRIC_LABELS, NOISE_RULE
 from skmtl.metrics import beyond_noise
 
 
@@ -91,6 +91,16 @@ def _legend(result):
     )
 
 
+def _add_metric_column(rows, result):
+    """Insert, after the task names, the column saying each task's metric."""
+    metrics = result.task_metrics
+    rows[0].insert(1, "metric")
+    for row, task in zip(rows[1:], result.tasks):
+        row.insert(1, METRIC_LABELS[metrics[task]])
+    for row in rows[1 + len(result.tasks) :]:
+        row.insert(1, "")
+
+
 def format_table(result):
     """Return the table of a :class:`ComparisonResult`, with a title and a legend.
 
@@ -103,6 +113,7 @@ def format_table(result):
     -------
     table : str
         A title saying the metric, then a markdown table: one row per task
+        (with a column naming each task's metric for targets of mixed types)
         (mean ± std over folds of each model, and the best model beyond fold
         noise), an overall row, the paired difference with the baseline (±
         its standard error), the error reduction over the baseline and the
@@ -163,7 +174,9 @@ def format_table(result):
         ]
     )
     folds = f"mean ± std over {result.n_splits} folds" if spread else "one split"
-    title = (
-        f"Per-task {result.metric_label} on held-out rows ({folds}; higher is better)"
-    )
+    label = result.metric_label
+    if result.task_types is not None:
+        _add_metric_column(rows, result)
+        label += " (R² for regression tasks, accuracy for classification tasks)"
+    title = f"Per-task {label} on held-out rows ({folds}; higher is better)"
     return f"{title}\n\n{_markdown(rows)}\n\n{_legend(result)}"

@@ -6,17 +6,24 @@ import numpy as np
 
 from skmtl._layout import python_list, read_task_column, task_ids
 from skmtl._targets import long_targets, wide_targets
+from skmtl._task_types import categorical_targets
 from skmtl._values import as_numbers, is_missing
 from skmtl.compare._checks import infinite_cells_error
+from skmtl.compare._mixed import mixed_task_types
 from skmtl.utils._sklearn_compat import _num_samples
 
-TaskData = namedtuple("TaskData", ["Y", "names", "tasks", "n_classes"])
+TaskData = namedtuple(
+    "TaskData", ["Y", "names", "tasks", "n_classes", "task_types"], defaults=[None]
+)
 TaskData.__doc__ = """The targets of a comparison.
 
 ``Y`` is ``(n_samples, n_tasks)`` (wide layout) or ``(n_samples,)`` (long), float
-for regression and object for classification, NaN marking a missing label;
-``names`` the task names; ``tasks`` each row's task id (long layout) or None;
-``n_classes`` task name -> number of classes (classification) or None."""
+for regression and object for classification (and for targets of mixed types:
+numbers in the regression columns, label strings in the others), NaN marking a
+missing label; ``names`` the task names; ``tasks`` each row's task id (long
+layout) or None; ``n_classes`` task name -> number of classes (of the
+classification tasks) or None; ``task_types`` task name -> ``"regression"`` or
+``"classification"`` for targets of mixed types, else None."""
 
 
 def _as_numbers(values, name):
@@ -61,7 +68,9 @@ def prepare_targets(X, y, *, task_column=None, classification=False, task_names=
     task_column : int or str, default=None
         The task column of ``X``; None for the wide layout.
     classification : bool, default=False
-        Whether the labels are classes.
+        Whether the labels are classes. False: numbers (regression), or, when
+        some wide-layout target columns hold text labels and the others
+        numbers, targets of mixed types (see :mod:`skmtl.compare._mixed`).
     task_names : list, default=None
         Wide layout: the names of the target columns, replacing the columns of a
         DataFrame ``y`` or the default ``task_0, task_1, ...``.
@@ -99,18 +108,12 @@ def prepare_targets(X, y, *, task_column=None, classification=False, task_names=
                 f"({names[0]!r}); a multi-task comparison needs at least 2 tasks."
             )
         columns = [(name, Y[tasks == name]) for name in names]
+    if not classification:
+        task_types = _mixed_types(y, columns, task_column)
+        if task_types is not None:
+            return _mixed_targets(Y, names, columns, task_types)
     if classification:
-        Y = _label_strings(Y)
-        n_classes = {}
-        for name, values in columns:
-            labels = values[~is_missing(values)]
-            n_classes[name] = len({str(label) for label in labels})
-            if n_classes[name] == 1:
-                raise ValueError(
-                    f"Task {name!r} has a single class ({labels[0]!r}); there is "
-                    "nothing to classify: drop the task."
-                )
-        return TaskData(Y, names, tasks, n_classes)
+        return TaskData(_label_strings(Y), names, tasks, _class_counts(columns))
     if task_column is None:
         Y = np.column_stack([_as_numbers(values, name) for name, values in columns])
         named_columns = [(name, Y[:, t]) for t, name in enumerate(names)]
@@ -123,6 +126,54 @@ def prepare_targets(X, y, *, task_column=None, classification=False, task_names=
         if message is not None:
             raise ValueError(message)
     return TaskData(Y, names, tasks, None)
+
+
+def _class_counts(columns):
+    """Return task name -> number of classes; raise for a task with one class."""
+    n_classes = {}
+    for name, values in columns:
+        labels = values[~is_missing(values)]
+        n_classes[name] = len({str(label) for label in labels})
+        if n_classes[name] == 1:
+            raise ValueError(
+                f"Task {name!r} has a single class ({labels[0]!r}); there is "
+                "nothing to classify: drop the task."
+            )
+    return n_classes
+
+
+def _mixed_types(y, columns, task_column):
+    """Return each task's type when the targets mix text and numbers, else None."""
+    categorical = categorical_targets(y)
+    if not isinstance(categorical, list):
+        categorical = [categorical] * len(columns)
+    task_types = mixed_task_types(columns, categorical)
+    if task_types is not None and task_column is not None:
+        text = [name for name, kind in task_types.items() if kind == "classification"]
+        raise ValueError(
+            f"Tasks {text} have text labels and the others numbers: targets of "
+            "mixed types are compared in the wide layout only (one target column "
+            "per task, each of one type), as the long layout's single target "
+            "column would mix text and numbers; or pass classification=True to "
+            "treat every task's labels as classes."
+        )
+    return task_types
+
+
+def _mixed_targets(Y, names, columns, task_types):
+    """Return the TaskData of targets of mixed types (wide layout)."""
+    Y = np.array(Y, dtype=object)
+    classes = [(n, v) for n, v in columns if task_types[n] == "classification"]
+    n_classes = _class_counts(classes)
+    for t, (name, values) in enumerate(columns):
+        if task_types[name] == "classification":
+            Y[:, t] = _label_strings(values)
+            continue
+        Y[:, t] = _as_numbers(values, name)
+        message = infinite_cells_error(Y[:, t].astype(np.float64), name, "target")
+        if message is not None:
+            raise ValueError(message)
+    return TaskData(Y, names, None, n_classes, task_types)
 
 
 def task_label_counts(data):
@@ -172,9 +223,16 @@ def standardized(data, train):
     unchanged, and it makes penalty strengths and learning rates independent of
     the units of the targets.
     """
-    Y = np.array(data.Y, dtype=np.float64)
-    in_train = np.zeros(len(Y), dtype=bool)
+    in_train = np.zeros(len(data.Y), dtype=bool)
     in_train[train] = True
+    if data.task_types is not None:
+        Y = np.array(data.Y, dtype=object)
+        for t, name in enumerate(data.names):
+            if data.task_types[name] == "regression":
+                values = Y[:, t].astype(np.float64)
+                Y[:, t] = _standardize(values, values[in_train])
+        return Y
+    Y = np.array(data.Y, dtype=np.float64)
     if data.tasks is None:
         for t in range(Y.shape[1]):
             Y[:, t] = _standardize(Y[:, t], Y[in_train, t])

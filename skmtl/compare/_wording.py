@@ -1,7 +1,13 @@
 """The metric names and the winner rule, as the result's table and JSON say them."""
 
-METRIC_LABELS = {"r2": "R²", "accuracy": "accuracy"}
-ERRORS = {"r2": "1 - R²", "accuracy": "1 - accuracy"}
+METRIC_LABELS = {"r2": "R²", "accuracy": "accuracy", "mixed": "score"}
+#: The metric of each task type of targets of mixed types.
+TYPE_METRICS = {"regression": "r2", "classification": "accuracy"}
+ERRORS = {
+    "r2": "1 - R²",
+    "accuracy": "1 - accuracy",
+    "mixed": "1 - R² or 1 - accuracy by the task's metric",
+}
 
 #: How a winner is decided, in words (shown under the table and in the JSON).
 NOISE_RULE = (
