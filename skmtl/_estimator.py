@@ -24,6 +24,7 @@ from skmtl._scoring import PerTaskScoreMixin
 from skmtl._targets import class_codes, regression_values
 from skmtl.utils._doc_link import DocLinkMixin
 from skmtl.utils._sklearn_compat import _num_samples, check_is_fitted
+from skmtl.utils._tags import multi_task_tags
 
 
 def init_adding(base_init, **extra):
@@ -135,12 +136,7 @@ class BaseMultiTask(DocLinkMixin, BaseEstimator):
         return self._predict_from_features(features, task_index)
 
     def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.target_tags.multi_output = True
-        tags.target_tags.single_output = True
-        tags.input_tags.allow_nan = False
-        tags.input_tags.sparse = True
-        return tags
+        return multi_task_tags(super().__sklearn_tags__(), sparse=True)
 
 
 class MultiTaskRegressorMixin(PerTaskScoreMixin, RegressorMixin):
