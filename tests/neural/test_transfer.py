@@ -255,15 +255,26 @@ def test_pickle_after_adding_tasks():
     assert restored.n_tasks_ == 5
 
 
+def test_saved_file_after_adding_tasks_round_trips(tmp_path):
+    pytest.importorskip("safetensors")
+    from skmtl.persistence import load, save
+
+    X, Y = _regression()
+    model = MultiTaskClassifier(**FAST).fit(X, Y[:, :2] > 0)
+    model.set_params(warm_start=True).fit(X, Y > 0)
+    save(model, tmp_path / "model.skmtl")
+    restored = load(tmp_path / "model.skmtl")
+    np.testing.assert_array_equal(restored.predict_proba(X), model.predict_proba(X))
+
+
 def test_grid_search_over_shared_lr_scale_and_clone_drops_the_fit():
     X, Y = _regression()
     model = MultiTaskRegressor(**{**FAST, "max_epochs": 2}, warm_start=True)
     model.fit(X, Y[:, :2])
     fresh = clone(model)
     assert not hasattr(fresh, "net_")
-    search = GridSearchCV(fresh, {"shared_lr_scale": [0.0, 0.5, 1.0]}, cv=KFold(2)).fit(
-        X, Y
-    )
+    grid = {"shared_lr_scale": [0.0, 0.5, 1.0]}
+    search = GridSearchCV(fresh, grid, cv=KFold(2)).fit(X, Y)
     assert search.best_estimator_.n_tasks_ == 4
 
 
