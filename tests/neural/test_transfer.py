@@ -282,3 +282,17 @@ def test_shared_lr_scale_is_validated():
     X, Y = _regression()
     with pytest.raises(ValueError, match="shared_lr_scale"):
         MultiTaskRegressor(**FAST, shared_lr_scale=1.5).fit(X, Y)
+
+
+@pytest.mark.parametrize(
+    "params",
+    [{"optimizer": "rmsprop"}, {"early_stopping": True}, {"task_affinity": "both"}],
+    ids=["closure-path", "early-stopping", "affinity"],
+)
+def test_frozen_growth_with_other_training_paths(params):
+    X, Y = _regression()
+    model = MultiTaskRegressor(**{**FAST, "max_epochs": 3}, **params)
+    before = _grow_frozen(model, X, Y[:, :3], X, Y)
+    np.testing.assert_array_equal(model.predict(X)[:, :3], before)
+    if "task_affinity" in params:
+        assert model.gradient_affinity_.shape == (4, 4)
