@@ -49,6 +49,11 @@ FEATURE_NAMES = [
     name for name in COLUMNS if name in NUMERICAL_FEATURES + CATEGORICAL_FEATURES
 ]
 TARGET_NAMES = ["income_over_50k", "never_married"]
+# ``tasks="mixed"``: one binary, one multiclass and one regression task; the
+# regression target (hours-per-week) leaves the features.
+MIXED_TARGET_NAMES = ["income_over_50k", "marital_status", "hours_per_week"]
+MIXED_FEATURE_NAMES = [name for name in FEATURE_NAMES if name != "hours-per-week"]
+TASK_SETS = ("binary", "mixed")
 SUBSETS = ("train", "test", "all")
 
 PUBLISHED = (
@@ -163,11 +168,11 @@ def _to_int(path, name, values):
         raise
 
 
-def _to_arrays(columns, path):
+def _to_arrays(columns, path, feature_names):
     columns = dict(zip(COLUMNS, columns))
     n_samples = len(columns["income"])
-    data = np.empty((n_samples, len(FEATURE_NAMES)), dtype=object)
-    for j, name in enumerate(FEATURE_NAMES):
+    data = np.empty((n_samples, len(feature_names)), dtype=object)
+    for j, name in enumerate(feature_names):
         values = columns[name]
         if name in NUMERICAL_FEATURES:
             data[:, j] = _to_int(path, name, values)
@@ -184,15 +189,26 @@ def _to_arrays(columns, path):
             f"{sorted(unknown)}."
         )
     marital = np.array([value.strip() for value in columns["marital-status"]])
-    target = np.column_stack([income == ">50K", marital == "Never-married"])
-    return data, target.reshape(n_samples, 2).astype(np.int64)
+    if len(feature_names) == len(FEATURE_NAMES):
+        target = np.column_stack([income == ">50K", marital == "Never-married"])
+        return data, target.reshape(n_samples, 2).astype(np.int64)
+    hours = _to_int(path, "hours-per-week", columns["hours-per-week"])
+    target = np.empty((n_samples, 3), dtype=object)
+    target[:, 0] = (income == ">50K").astype(np.int64)
+    target[:, 1] = marital.astype(object)
+    target[:, 2] = hours.astype(np.float64)
+    return data, target
 
 
 @fill_doc(**loader_sections(files="files"))
 def load_adult_multitask(
-    *, subset="all", data_home=None, return_X_y=False, as_frame=False
+    *, subset="all", tasks="binary", data_home=None, return_X_y=False, as_frame=False
 ):
     """Load the UCI Adult data as two tasks: income over 50K, never married.
+
+    With ``tasks="mixed"``, three tasks of three types instead: income over 50K
+    (binary), marital status (7 classes) and hours worked per week
+    (regression), for networks that learn tasks of mixed types together.
 
     Reads the UCI files ``adult.data`` and ``adult.test`` or the skmtl shared
     copy ``adult.csv.gz``, in that order of preference. Nothing is downloaded.
@@ -217,6 +233,14 @@ def load_adult_multitask(
         official test split (``adult.test``), or both, training rows first;
         ``split`` in the result tells them apart.
 
+    tasks : {"binary", "mixed"}, default="binary"
+        The task set. ``"binary"``: ``income_over_50k`` and ``never_married``
+        (int64, 0 or 1) from 12 features. ``"mixed"``: ``income_over_50k``
+        (int64, 0 or 1), ``marital_status`` (str, 7 classes such as
+        ``"Never-married"``) and ``hours_per_week`` (float64), from the 11
+        features other than ``hours-per-week``; the target array then has
+        dtype object (a DataFrame keeps each column's dtype).
+
     %(data_home)s
 
     %(return_X_y)s
@@ -231,12 +255,12 @@ def load_adult_multitask(
     data : :class:`~sklearn.utils.Bunch`
         Dictionary-like object with the attributes:
 
-        data : {ndarray, DataFrame} of shape (n_samples, 12)
+        data : {ndarray, DataFrame} of shape (n_samples, 12) or (n_samples, 11)
             The features in the order of ``feature_names``. An ndarray has
             dtype object: Python ints in the numerical columns, str in the
             categorical ones, NaN where a value is missing.
-        target : {ndarray, DataFrame} of shape (n_samples, 2)
-            The two tasks' labels, int64, 0 or 1.
+        target : {ndarray, DataFrame} of shape (n_samples, n_tasks)
+            The tasks' labels (see ``tasks``).
         split : ndarray of shape (n_samples,)
             ``"train"`` or ``"test"`` for each row, the official split.
         subset : str
@@ -244,13 +268,14 @@ def load_adult_multitask(
         frame : DataFrame of shape (n_samples, 14) or None
             ``data`` and ``target`` side by side if ``as_frame`` is True.
         feature_names : list of str
-            The 12 feature names.
+            The 12 (11) feature names.
         numerical_features : list of str
-            The 6 numerical features.
+            The 6 (5) numerical features.
         categorical_features : list of str
             The 6 categorical features.
         target_names : list of str
-            ``["income_over_50k", "never_married"]``.
+            ``["income_over_50k", "never_married"]``, or with ``tasks="mixed"``
+            ``["income_over_50k", "marital_status", "hours_per_week"]``.
         %(filenames_descr)s
 
     %(return_tuple)s
@@ -258,7 +283,7 @@ def load_adult_multitask(
     Raises
     ------
     ValueError
-        When ``subset`` is not one of the three values.
+        When ``subset`` or ``tasks`` is not one of its values.
     FileNotFoundError
         When neither the UCI files that ``subset`` needs nor the shared copy
         are found.
@@ -272,6 +297,12 @@ def load_adult_multitask(
     """
     if subset not in SUBSETS:
         raise ValueError(f"subset={subset!r} is not one of {list(SUBSETS)}.")
+    if tasks not in TASK_SETS:
+        raise ValueError(f"tasks={tasks!r} is not one of {list(TASK_SETS)}.")
+    mixed = tasks == "mixed"
+    feature_names = MIXED_FEATURE_NAMES if mixed else FEATURE_NAMES
+    target_names = MIXED_TARGET_NAMES if mixed else TARGET_NAMES
+    numerical = [name for name in NUMERICAL_FEATURES if name in feature_names]
     uci = {"train": ("adult.data",), "test": ("adult.test",)}
     uci["all"] = uci["train"] + uci["test"]
     options = [
@@ -288,20 +319,24 @@ def load_adult_multitask(
             splits += [name] * _read_uci(path, columns)
     else:
         columns, splits = _read_shared(paths[0], subset)
-    data, target = _to_arrays(columns, paths[0])
+    data, target = _to_arrays(columns, paths[0], feature_names)
     split = np.array(splits, dtype=str)
 
     frame = None
     if as_frame:
         pd = import_pandas("load_adult_multitask")
         columns = {}
-        for j, name in enumerate(FEATURE_NAMES):
+        for j, name in enumerate(feature_names):
             if name in NUMERICAL_FEATURES:
                 columns[name] = data[:, j].astype(np.int64)
             else:
                 columns[name] = pd.Categorical(data[:, j])
         data = pd.DataFrame(columns)
-        target = pd.DataFrame(target, columns=TARGET_NAMES)
+        target = pd.DataFrame(target, columns=target_names)
+        if mixed:
+            target = target.astype(
+                {"income_over_50k": np.int64, "hours_per_week": np.float64}
+            )
         frame = pd.concat([data, target], axis=1)
     if return_X_y:
         return data, target
@@ -311,10 +346,10 @@ def load_adult_multitask(
         split=split,
         subset=subset,
         frame=frame,
-        feature_names=list(FEATURE_NAMES),
-        numerical_features=list(NUMERICAL_FEATURES),
+        feature_names=list(feature_names),
+        numerical_features=numerical,
         categorical_features=list(CATEGORICAL_FEATURES),
-        target_names=list(TARGET_NAMES),
+        target_names=list(target_names),
         filenames=[str(path) for path in paths],
         DESCR=DESCR,
     )

@@ -117,3 +117,36 @@ def test_bad_subset_and_missing_files(tmp_path):
     message = str(info.value)
     assert "'adult.data' and 'adult.test'" in message and "'adult.csv.gz'" in message
     assert "archive.ics.uci.edu" in message
+
+
+def test_mixed_tasks_from_uci_files(tmp_path):
+    write_adult_uci(tmp_path)
+    adult = load_adult_multitask(data_home=tmp_path, tasks="mixed")
+    assert adult.target_names == ["income_over_50k", "marital_status", "hours_per_week"]
+    assert "hours-per-week" not in adult.feature_names
+    assert adult.data.shape == (5, 11) and adult.feature_names == [
+        name for name in FEATURES if name != "hours-per-week"
+    ]
+    assert "hours-per-week" not in adult.numerical_features
+    assert adult.target.dtype == object
+    assert adult.target[:, 0].tolist() == [0, 1, 0, 0, 1]
+    assert adult.target[0, 1] == "Never-married"
+    assert all(isinstance(value, float) for value in adult.target[:, 2])
+    assert adult.target[0, 2] == 40.0
+
+
+def test_mixed_tasks_as_frame_keep_each_dtype(tmp_path):
+    write_adult_uci(tmp_path)
+    X, Y = load_adult_multitask(
+        data_home=tmp_path, tasks="mixed", as_frame=True, return_X_y=True
+    )
+    assert X.shape == (5, 11)
+    pd = pytest.importorskip("pandas")
+    assert Y["income_over_50k"].dtype == np.int64
+    assert pd.api.types.is_string_dtype(Y["marital_status"])
+    assert Y["hours_per_week"].dtype == np.float64
+
+
+def test_bad_task_set(tmp_path):
+    with pytest.raises(ValueError, match="tasks='all' is not one of"):
+        load_adult_multitask(tasks="all", data_home=tmp_path)
