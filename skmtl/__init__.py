@@ -29,6 +29,7 @@ from skmtl.linear_model import (
 # Public names whose modules import torch: resolved by ``__getattr__`` on first use.
 _LAZY_NAMES = {
     "MultiTaskClassifier": "skmtl.neural",
+    "MultiTaskMixedEstimator": "skmtl.neural",
     "MultiTaskRegressor": "skmtl.neural",
 }
 
@@ -36,6 +37,7 @@ __all__ = [
     "ChainEnsembleClassifier",
     "ChainEnsembleRegressor",
     "MultiTaskClassifier",
+    "MultiTaskMixedEstimator",
     "MultiTaskRegressor",
     "PerTaskClassifier",
     "PerTaskRegressor",

@@ -9,7 +9,7 @@ import warnings
 import numpy as np
 from sklearn.utils.multiclass import check_classification_targets
 
-from skmtl._values import homogeneous, is_dataframe, is_missing, python_list
+from skmtl._values import as_numbers, homogeneous, is_dataframe, is_missing, python_list
 
 
 def require_observed(name, missing):
@@ -29,14 +29,14 @@ def regression_values(values, name, *, required=True):
     missing = is_missing(values)
     if required:
         require_observed(name, missing)
-    try:
-        numbers = np.where(missing, np.nan, values).astype(np.float64)
-    except (TypeError, ValueError):
-        example = values[~missing][0]
-        raise ValueError(
+    numbers = as_numbers(
+        values,
+        missing,
+        lambda example: ValueError(
             f"Task {name!r} has non-numeric targets (e.g. {example!r}); a regressor "
             "needs numbers: use MultiTaskClassifier for class labels."
-        ) from None
+        ),
+    )
     if np.isinf(numbers).any():
         raise ValueError(f"Task {name!r} has infinite targets; labels must be finite.")
     return numbers

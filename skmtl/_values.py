@@ -25,6 +25,30 @@ def is_missing(values):
     return np.asarray(flat, dtype=bool).reshape(values.shape)
 
 
+def as_numbers(values, missing, error):
+    """Return ``values`` as float64, NaN where ``missing``.
+
+    Parameters
+    ----------
+    values : ndarray
+        Labels, possibly of object dtype.
+    missing : ndarray of bool
+        Where a label is missing.
+    error : callable
+        Called with the first observed label when a label is not a number;
+        returns the exception to raise.
+
+    Returns
+    -------
+    numbers : ndarray of float64
+        The labels, NaN where missing.
+    """
+    try:
+        return np.where(missing, np.nan, values).astype(np.float64)
+    except (TypeError, ValueError):
+        raise error(values[~missing][0]) from None
+
+
 def homogeneous(labels):
     """Return object-dtype labels of one kind (all numbers or all strings) unboxed.
 

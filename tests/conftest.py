@@ -35,3 +35,55 @@ def wide_classification():
     return make_multitask_classification(
         n_samples=120, n_features=6, n_tasks=3, n_classes=[2, 3, 2], random_state=0
     )
+
+
+def make_mixed(n_samples=160, *, missing=True, random_state=0):
+    """Return ``(X, Y)``: a regression, a binary (strings), a 3-class and a count task.
+
+    ``Y`` is a DataFrame; with ``missing``, a share of each task's labels is
+    missing (NaN or None).
+    """
+    import pandas as pd
+
+    rng = np.random.default_rng(random_state)
+    X = rng.normal(size=(n_samples, 5)).astype(np.float32)
+    Y = pd.DataFrame(
+        {
+            "amount": 10.0 + 3.0 * X[:, 0] + 0.3 * rng.normal(size=n_samples),
+            "churn": np.where(X[:, 1] + 0.2 * X[:, 0] > 0, "yes", "no"),
+            "grade": np.digitize(X[:, 2], [-0.5, 0.5]),
+            "visits": rng.poisson(np.exp(0.3 + 0.6 * X[:, 3])),
+        }
+    )
+    if missing:
+        Y = Y.astype({"churn": object, "grade": float})
+        Y.loc[::5, "amount"] = np.nan
+        Y.loc[1::6, "churn"] = None
+        Y.loc[2::7, "grade"] = np.nan
+    return X, Y
+
+
+@pytest.fixture
+def wide_mixed():
+    return make_mixed()
+
+
+@pytest.fixture
+def long_mixed():
+    return make_long_mixed()
+
+
+def make_long_mixed():
+    """Return the mixed tasks in the long layout: each row's task in column 0 of X."""
+    X, Y = make_mixed(missing=False)
+    rows, tasks, labels = [], [], []
+    for name in Y.columns:
+        keep = np.arange(len(X)) % 2 == (0 if name in ("amount", "grade") else 1)
+        rows.append(X[keep])
+        tasks.extend([name] * int(keep.sum()))
+        labels.extend(Y.loc[keep, name].tolist())
+    features = np.vstack(rows)
+    X_long = np.empty((len(features), features.shape[1] + 1), dtype=object)
+    X_long[:, 0] = tasks
+    X_long[:, 1:] = features
+    return X_long, np.asarray(labels, dtype=object)

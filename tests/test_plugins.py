@@ -13,7 +13,7 @@ from sklearn.model_selection import GridSearchCV, KFold
 from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.preprocessing import StandardScaler
 
-from skmtl import MultiTaskClassifier, MultiTaskRegressor
+from skmtl import MultiTaskClassifier, MultiTaskMixedEstimator, MultiTaskRegressor
 from skmtl.architectures import ARCHITECTURES, MultiGateMixtureOfExpertsConfig
 from skmtl.weighting import WEIGHTINGS, DynamicWeightAverageConfig
 
@@ -118,3 +118,26 @@ def test_grid_search_reaches_plugin_hyperparameters_as_nested_parameters(
     assert pipeline[-1].sharing is mmoe
     scores = grid.cv_results_["mean_test_score"]
     assert np.isfinite(scores).all() and len(set(scores)) == 4
+
+
+@pytest.mark.parametrize("weighting", WEIGHTINGS.names())
+@pytest.mark.parametrize("sharing", ARCHITECTURES.names())
+def test_every_combination_trains_tasks_of_mixed_types(sharing, weighting, wide_mixed):
+    X, Y = wide_mixed
+    model = MultiTaskMixedEstimator(
+        **TINY,
+        sharing=sharing,
+        loss_weighting=weighting,
+        task_types={"visits": "poisson"},
+    ).fit(X, Y)
+    assert list(model.task_types_.values()) == [
+        "regression",
+        "binary",
+        "multiclass",
+        "poisson",
+    ]
+    prediction = model.predict(X)
+    assert np.isfinite(prediction[["amount", "visits"]].to_numpy()).all()
+    assert np.isfinite(model.task_weights_).all()
+    for proba in model.predict_proba(X).values():
+        np.testing.assert_allclose(proba.sum(axis=1), 1.0)

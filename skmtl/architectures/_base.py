@@ -72,10 +72,7 @@ class Architecture(nn.Module):
     def forward(self, X, task=None):
         """Return the outputs of every task, or of each row's own task.
 
-        Parameters
-        ----------
-        X : Tensor of shape (batch, n_features)
-            Input features.
+        %(rows)s
         task : LongTensor of shape (batch,) or None
             Task index of each row (long layout). None computes every task.
 

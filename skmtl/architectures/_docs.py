@@ -24,5 +24,25 @@ LAYERS = f"""\
 dropout : float, default=0.0
     Dropout probability after each hidden layer."""
 
+#: The Parameters section of the methods that read a batch of rows.
+ROWS = """\
+Parameters
+----------
+X : Tensor of shape (batch, n_features)
+    Input features."""
+
+#: The Parameters section of the ``summary`` of an architecture with gates.
+GATE_ROWS = """\
+Parameters
+----------
+X : Tensor of shape (batch, n_features) or None
+    Rows on which to evaluate the gates; None returns an empty dict."""
+
 #: The sections, for :func:`skmtl.utils._docstrings.fill_doc`.
-SECTIONS = {"numbers": NUMBERS, "head_activation": HEAD_ACTIVATION, "layers": LAYERS}
+SECTIONS = {
+    "numbers": NUMBERS,
+    "head_activation": HEAD_ACTIVATION,
+    "layers": LAYERS,
+    "rows": ROWS,
+    "gate_rows": GATE_ROWS,
+}

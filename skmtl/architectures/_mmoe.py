@@ -97,10 +97,7 @@ class MultiGateMixtureOfExperts(Architecture):
     def expert_outputs(self, X):
         """Return every expert's output.
 
-        Parameters
-        ----------
-        X : Tensor of shape (batch, n_features)
-            Input features.
+        %(rows)s
 
         Returns
         -------
@@ -112,10 +109,7 @@ class MultiGateMixtureOfExperts(Architecture):
     def gate_weights(self, X):
         """Return each task's softmax weights over the experts for every row.
 
-        Parameters
-        ----------
-        X : Tensor of shape (batch, n_features)
-            Input features.
+        %(rows)s
 
         Returns
         -------
@@ -149,10 +143,7 @@ class MultiGateMixtureOfExperts(Architecture):
     def summary(self, X=None):
         """Return the gate weights of every task on ``X``.
 
-        Parameters
-        ----------
-        X : Tensor of shape (batch, n_features) or None
-            Rows on which to evaluate the gates; None returns an empty dict.
+        %(gate_rows)s
 
         Returns
         -------

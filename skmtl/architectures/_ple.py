@@ -259,10 +259,7 @@ class ProgressiveLayeredExtraction(Architecture):
     def gate_weights(self, X):
         """Return every task gate's weights for every row and level.
 
-        Parameters
-        ----------
-        X : Tensor of shape (batch, n_features)
-            Input features.
+        %(rows)s
 
         Returns
         -------
@@ -275,10 +272,7 @@ class ProgressiveLayeredExtraction(Architecture):
     def summary(self, X=None):
         """Return the mean gate weights of the task and shared gates on ``X``.
 
-        Parameters
-        ----------
-        X : Tensor of shape (batch, n_features) or None
-            Rows on which to evaluate the gates; None returns an empty dict.
+        %(gate_rows)s
 
         Returns
         -------

@@ -6,7 +6,7 @@ import numpy as np
 
 from skmtl._layout import python_list, read_task_column, task_ids
 from skmtl._targets import long_targets, wide_targets
-from skmtl._values import is_missing
+from skmtl._values import as_numbers, is_missing
 from skmtl.compare._checks import infinite_cells_error
 from skmtl.utils._sklearn_compat import _num_samples
 
@@ -21,15 +21,14 @@ for regression and object for classification, NaN marking a missing label;
 
 def _as_numbers(values, name):
     """Return labels as float64 (NaN = missing); the error names the target."""
-    missing = is_missing(values)
-    try:
-        return np.where(missing, np.nan, values).astype(np.float64)
-    except (TypeError, ValueError):
-        example = values[~missing][0]
-        raise ValueError(
+    return as_numbers(
+        values,
+        is_missing(values),
+        lambda example: ValueError(
             f"Target {name!r} is not numeric (e.g. {example!r}); regression needs "
             "numbers: pass classification=True for class labels."
-        ) from None
+        ),
+    )
 
 
 def _label_strings(Y):

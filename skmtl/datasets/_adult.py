@@ -4,10 +4,10 @@ import csv
 import gzip
 
 import numpy as np
-from sklearn.utils import Bunch
 
 from skmtl.datasets._docs import loader_sections
-from skmtl.datasets._home import find_data_files, import_pandas
+from skmtl.datasets._home import check_subset, find_data_files, import_pandas
+from skmtl.datasets._layouts import loader_result
 from skmtl.utils._docstrings import fill_doc
 
 COLUMNS = [
@@ -54,7 +54,6 @@ TARGET_NAMES = ["income_over_50k", "never_married"]
 MIXED_TARGET_NAMES = ["income_over_50k", "marital_status", "hours_per_week"]
 MIXED_FEATURE_NAMES = [name for name in FEATURE_NAMES if name != "hours-per-week"]
 TASK_SETS = ("binary", "mixed")
-SUBSETS = ("train", "test", "all")
 
 PUBLISHED = (
     "the UCI Machine Learning Repository, "
@@ -280,10 +279,9 @@ def load_adult_multitask(
 
     %(return_tuple)s
 
-    Raises
-    ------
+    %(subset_raises)s
     ValueError
-        When ``subset`` or ``tasks`` is not one of its values.
+        When ``tasks`` is not one of its values.
     FileNotFoundError
         When neither the UCI files that ``subset`` needs nor the shared copy
         are found.
@@ -295,8 +293,7 @@ def load_adult_multitask(
     >>> adult.data.shape, adult.target_names  # doctest: +SKIP
     ((32561, 12), ['income_over_50k', 'never_married'])
     """
-    if subset not in SUBSETS:
-        raise ValueError(f"subset={subset!r} is not one of {list(SUBSETS)}.")
+    check_subset(subset)
     if tasks not in TASK_SETS:
         raise ValueError(f"tasks={tasks!r} is not one of {list(TASK_SETS)}.")
     mixed = tasks == "mixed"
@@ -338,18 +335,15 @@ def load_adult_multitask(
                 {"income_over_50k": np.int64, "hours_per_week": np.float64}
             )
         frame = pd.concat([data, target], axis=1)
-    if return_X_y:
-        return data, target
-    return Bunch(
-        data=data,
-        target=target,
-        split=split,
-        subset=subset,
-        frame=frame,
-        feature_names=list(feature_names),
-        numerical_features=numerical,
-        categorical_features=list(CATEGORICAL_FEATURES),
-        target_names=list(target_names),
-        filenames=[str(path) for path in paths],
-        DESCR=DESCR,
+    attributes = {
+        "split": split,
+        "subset": subset,
+        "frame": frame,
+        "feature_names": list(feature_names),
+        "numerical_features": numerical,
+        "categorical_features": list(CATEGORICAL_FEATURES),
+        "target_names": list(target_names),
+    }
+    return loader_result(
+        data, target, attributes, return_X_y=return_X_y, paths=paths, descr=DESCR
     )

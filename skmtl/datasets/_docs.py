@@ -10,6 +10,14 @@ return_X_y : bool, default=False
     If True, return ``(data, target)`` instead of a Bunch."""
 
 
+#: The error of the loaders of a data set with an official split.
+SUBSET_RAISES = """\
+Raises
+------
+ValueError
+    When ``subset`` is not one of the three values."""
+
+
 def loader_sections(
     *, files="file", read="file(s)", publications="publications", task_last=False
 ):
@@ -29,8 +37,8 @@ def loader_sections(
     Returns
     -------
     sections : dict
-        ``data_home``, ``return_X_y``, ``filenames_descr`` (the last entries of
-        the Bunch) and ``return_tuple``, for
+        ``data_home``, ``return_X_y``, ``subset_raises``, ``filenames_descr``
+        (the last entries of the Bunch) and ``return_tuple``, for
         :func:`skmtl.utils._docstrings.fill_doc`.
     """
     data = (
@@ -44,6 +52,7 @@ data_home : str or path-like, default=None
     The folder holding the {files}. If None, the ``SKMTL_DATA`` environment
     variable names it.""",
         "return_X_y": RETURN_X_Y,
+        "subset_raises": SUBSET_RAISES,
         "filenames_descr": f"""\
 filenames : list of str
     The {read} read.

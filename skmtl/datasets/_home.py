@@ -100,6 +100,16 @@ def find_data_files(dataset, options, *, data_home=None, published=""):
     )
 
 
+#: The values of ``subset``, for the data sets with an official split.
+SUBSETS = ("train", "test", "all")
+
+
+def check_subset(subset):
+    """Raise a ValueError unless ``subset`` is one of :data:`SUBSETS`."""
+    if subset not in SUBSETS:
+        raise ValueError(f"subset={subset!r} is not one of {list(SUBSETS)}.")
+
+
 def import_pandas(loader):
     """Import pandas, or say that ``as_frame=True`` needs it.
 

@@ -1,11 +1,10 @@
 """Landmine detection: 29 minefields as 29 binary classification tasks."""
 
 import numpy as np
-from sklearn.utils import Bunch
 
 from skmtl.datasets._docs import loader_sections
 from skmtl.datasets._home import find_data_files
-from skmtl.datasets._layouts import long_layout
+from skmtl.datasets._layouts import loader_result, long_layout
 from skmtl.datasets._matlab import cells, read_mat
 from skmtl.utils._docstrings import fill_doc
 
@@ -173,7 +172,7 @@ def load_landmine(*, data_home=None, return_X_y=False, as_frame=False):
         "Landmine", OPTIONS, data_home=data_home, published=PUBLISHED
     )
     X, y, task = (_read_mat if option == 0 else _read_npz)(paths[0])
-    data, target, frame, feature_names = long_layout(
+    data, target, attributes = long_layout(
         X,
         y,
         task,
@@ -182,16 +181,6 @@ def load_landmine(*, data_home=None, return_X_y=False, as_frame=False):
         as_frame=as_frame,
         loader="load_landmine",
     )
-    if return_X_y:
-        return data, target
-    return Bunch(
-        data=data,
-        target=target,
-        task=task,
-        frame=frame,
-        feature_names=feature_names,
-        target_names=["landmine"],
-        n_tasks=len(np.unique(task)),
-        filenames=[str(path) for path in paths],
-        DESCR=DESCR,
+    return loader_result(
+        data, target, attributes, return_X_y=return_X_y, paths=paths, descr=DESCR
     )

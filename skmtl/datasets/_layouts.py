@@ -1,4 +1,4 @@
-"""Turn loaded arrays into the ``data``, ``target`` and ``frame`` of a Bunch.
+"""Turn loaded arrays into what a loader returns: ``(data, target)`` or a Bunch.
 
 Two shapes, as in the estimators: the long layout (one row per sample, the task
 id appended to the features as the last column, named ``"task"``) and the wide
@@ -6,14 +6,25 @@ layout (one target column per task).
 """
 
 import numpy as np
+from sklearn.utils import Bunch
 
 from skmtl.datasets._home import import_pandas
+from skmtl.utils._docstrings import fill_doc
 
 TASK_COLUMN = "task"
 
+#: ``as_frame`` and ``loader``, the parameters of both layouts, for
+#: :func:`skmtl.utils._docstrings.fill_doc`.
+FRAME_PARAMETERS = """\
+as_frame : bool
+    Whether to return pandas objects.
+loader : str
+    The loader's name, for the error when pandas is missing."""
 
+
+@fill_doc(frame=FRAME_PARAMETERS)
 def long_layout(X, y, task, *, feature_names, target_name, as_frame, loader):
-    """Build the long-layout ``data``, ``target`` and ``frame``.
+    """Build the long-layout ``data``, ``target`` and Bunch attributes.
 
     Parameters
     ----------
@@ -27,10 +38,7 @@ def long_layout(X, y, task, *, feature_names, target_name, as_frame, loader):
         The names of the columns of ``X``.
     target_name : str
         The name of the target.
-    as_frame : bool
-        Whether to return pandas objects.
-    loader : str
-        The loader's name, for the error when pandas is missing.
+    %(frame)s
 
     Returns
     -------
@@ -39,24 +47,35 @@ def long_layout(X, y, task, *, feature_names, target_name, as_frame, loader):
         an array, int64 in a DataFrame.
     target : ndarray of shape (n_samples,) or Series
         ``y``.
-    frame : DataFrame or None
-        ``data`` and ``target`` side by side if ``as_frame``, else None.
-    feature_names : list of str
-        The names of the columns of ``data``, ending with ``"task"``.
+    attributes : dict
+        ``task``, ``frame`` (``data`` and ``target`` side by side if
+        ``as_frame``, else None), ``feature_names`` (the names of the columns of
+        ``data``, ending with ``"task"``), ``target_names`` and ``n_tasks``.
     """
-    names = [*feature_names, TASK_COLUMN]
-    if not as_frame:
-        data = np.column_stack([X, task.astype(np.float64)])
-        return data, y, None, names
-    pd = import_pandas(loader)
-    data = pd.DataFrame(X, columns=list(feature_names))
-    data[TASK_COLUMN] = task.astype(np.int64)
-    target = pd.Series(y, name=target_name)
-    return data, target, pd.concat([data, target], axis=1), names
+    if as_frame:
+        pd = import_pandas(loader)
+        data = pd.DataFrame(X, columns=list(feature_names))
+        data[TASK_COLUMN] = task.astype(np.int64)
+        target = pd.Series(y, name=target_name)
+        frame = pd.concat([data, target], axis=1)
+    else:
+        data, target, frame = np.column_stack([X, task.astype(np.float64)]), y, None
+    return (
+        data,
+        target,
+        {
+            "task": task,
+            "frame": frame,
+            "feature_names": [*feature_names, TASK_COLUMN],
+            "target_names": [target_name],
+            "n_tasks": len(np.unique(task)),
+        },
+    )
 
 
+@fill_doc(frame=FRAME_PARAMETERS)
 def wide_layout(X, Y, *, feature_names, target_names, as_frame, loader):
-    """Build the wide-layout ``data``, ``target`` and ``frame``.
+    """Build the wide-layout ``data``, ``target`` and Bunch attributes.
 
     Parameters
     ----------
@@ -68,10 +87,7 @@ def wide_layout(X, Y, *, feature_names, target_names, as_frame, loader):
         The names of the columns of ``X``.
     target_names : list of str
         The names of the columns of ``Y``.
-    as_frame : bool
-        Whether to return pandas objects.
-    loader : str
-        The loader's name, for the error when pandas is missing.
+    %(frame)s
 
     Returns
     -------
@@ -79,12 +95,47 @@ def wide_layout(X, Y, *, feature_names, target_names, as_frame, loader):
         ``X``.
     target : ndarray or DataFrame
         ``Y``.
-    frame : DataFrame or None
-        ``data`` and ``target`` side by side if ``as_frame``, else None.
+    attributes : dict
+        ``frame`` (``data`` and ``target`` side by side if ``as_frame``, else
+        None), ``feature_names`` and ``target_names``.
     """
-    if not as_frame:
-        return X, Y, None
-    pd = import_pandas(loader)
-    data = pd.DataFrame(X, columns=list(feature_names))
-    target = pd.DataFrame(Y, columns=list(target_names))
-    return data, target, pd.concat([data, target], axis=1)
+    data, target, frame = X, Y, None
+    if as_frame:
+        pd = import_pandas(loader)
+        data = pd.DataFrame(X, columns=list(feature_names))
+        target = pd.DataFrame(Y, columns=list(target_names))
+        frame = pd.concat([data, target], axis=1)
+    names = {"feature_names": list(feature_names), "target_names": list(target_names)}
+    return data, target, {"frame": frame, **names}
+
+
+def loader_result(data, target, attributes, *, return_X_y, paths, descr):
+    """Return ``(data, target)``, or the Bunch of a loader.
+
+    Parameters
+    ----------
+    data, target : ndarray or pandas object
+        The Bunch's ``data`` and ``target``.
+    attributes : dict
+        The Bunch's attributes between ``target`` and ``filenames``, in order.
+    return_X_y : bool
+        Whether to return ``(data, target)`` instead of the Bunch.
+    paths : list of path-like
+        The files read, the Bunch's ``filenames``.
+    descr : str
+        The Bunch's ``DESCR``.
+
+    Returns
+    -------
+    result : tuple or :class:`~sklearn.utils.Bunch`
+        ``(data, target)`` if ``return_X_y``, else the Bunch.
+    """
+    if return_X_y:
+        return data, target
+    return Bunch(
+        data=data,
+        target=target,
+        **attributes,
+        filenames=[str(path) for path in paths],
+        DESCR=descr,
+    )

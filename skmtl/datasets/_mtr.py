@@ -1,12 +1,11 @@
 """The Mulan multi-target regression (MTR) benchmark collection."""
 
 import numpy as np
-from sklearn.utils import Bunch
 
 from skmtl.datasets._arff import read_arff
 from skmtl.datasets._docs import loader_sections
 from skmtl.datasets._home import find_data_files
-from skmtl.datasets._layouts import wide_layout
+from skmtl.datasets._layouts import loader_result, wide_layout
 from skmtl.utils._docstrings import fill_doc
 
 # name: (number of targets, the last attributes of the ARFF file; domain)
@@ -214,7 +213,7 @@ def load_mtr(name, *, data_home=None, return_X_y=False, as_frame=False):
     else:
         X, Y, feature_names, target_names, categories = _read_npz(paths[0])
     X, Y = X.astype(np.float64), Y.astype(np.float64)
-    data, target, frame = wide_layout(
+    data, target, attributes = wide_layout(
         X,
         Y,
         feature_names=feature_names,
@@ -222,8 +221,6 @@ def load_mtr(name, *, data_home=None, return_X_y=False, as_frame=False):
         as_frame=as_frame,
         loader="load_mtr",
     )
-    if return_X_y:
-        return data, target
     descr = DESCR.format(
         name=name,
         n_samples=X.shape[0],
@@ -232,13 +229,11 @@ def load_mtr(name, *, data_home=None, return_X_y=False, as_frame=False):
         n_missing=int(np.isnan(X).sum()),
         domain=domain,
     )
-    return Bunch(
-        data=data,
-        target=target,
-        frame=frame,
-        feature_names=list(feature_names),
-        target_names=list(target_names),
-        feature_categories=categories,
-        filenames=[str(paths[0])],
-        DESCR=descr,
+    return loader_result(
+        data,
+        target,
+        {**attributes, "feature_categories": categories},
+        return_X_y=return_X_y,
+        paths=paths[:1],
+        descr=descr,
     )

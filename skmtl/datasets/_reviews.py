@@ -4,10 +4,10 @@ import csv
 import gzip
 
 import numpy as np
-from sklearn.utils import Bunch
 
 from skmtl.datasets._docs import loader_sections
 from skmtl.datasets._home import find_data_files, import_pandas
+from skmtl.datasets._layouts import loader_result
 from skmtl.utils._docstrings import fill_doc
 
 COLUMNS = ["text", "domain", "sentiment", "rating", "title"]
@@ -169,15 +169,12 @@ def load_reviews_multitask(*, data_home=None, return_X_y=False, as_frame=False):
         target[:, 0] = arrays["domain"]
         target[:, 1] = arrays["sentiment"]
         target[:, 2] = arrays["rating"].tolist()
-    if return_X_y:
-        return data, target
-    return Bunch(
-        data=data,
-        target=target,
-        title=arrays["title"],
-        frame=frame,
-        feature_names=["text"],
-        target_names=list(TARGET_NAMES),
-        filenames=[str(paths[0])],
-        DESCR=DESCR,
+    attributes = {
+        "title": arrays["title"],
+        "frame": frame,
+        "feature_names": ["text"],
+        "target_names": list(TARGET_NAMES),
+    }
+    return loader_result(
+        data, target, attributes, return_X_y=return_X_y, paths=paths[:1], descr=DESCR
     )

@@ -1,11 +1,10 @@
 """SARCOS robot-arm inverse dynamics: 7 joint torques as 7 regression tasks."""
 
 import numpy as np
-from sklearn.utils import Bunch
 
 from skmtl.datasets._docs import loader_sections
-from skmtl.datasets._home import find_data_files, get_data_home
-from skmtl.datasets._layouts import wide_layout
+from skmtl.datasets._home import check_subset, find_data_files, get_data_home
+from skmtl.datasets._layouts import loader_result, wide_layout
 from skmtl.datasets._matlab import read_mat
 from skmtl.utils._docstrings import fill_doc
 
@@ -29,8 +28,6 @@ TEST_OPTIONS = [
     ),
     (("sarcos_test.npz",), "the skmtl shared copy of the test split"),
 ]
-SUBSETS = ("train", "test", "all")
-
 DESCR = """\
 .. _sarcos_dataset:
 
@@ -171,10 +168,7 @@ def load_sarcos(*, subset="all", data_home=None, return_X_y=False, as_frame=Fals
 
     %(return_tuple)s
 
-    Raises
-    ------
-    ValueError
-        When ``subset`` is not one of the three values.
+    %(subset_raises)s
     FileNotFoundError
         When a file that ``subset`` needs is missing; with only the test split
         present, the message says that only the test split is available.
@@ -186,8 +180,7 @@ def load_sarcos(*, subset="all", data_home=None, return_X_y=False, as_frame=Fals
     >>> sarcos.data.shape, sarcos.target.shape  # doctest: +SKIP
     ((4449, 21), (4449, 7))
     """
-    if subset not in SUBSETS:
-        raise ValueError(f"subset={subset!r} is not one of {list(SUBSETS)}.")
+    check_subset(subset)
     parts = []
     if subset in ("train", "all"):
         parts.append(("train", *_read_train(data_home)))
@@ -196,7 +189,7 @@ def load_sarcos(*, subset="all", data_home=None, return_X_y=False, as_frame=Fals
     X = np.concatenate([part[2] for part in parts]).astype(np.float64)
     Y = np.concatenate([part[3] for part in parts]).astype(np.float64)
     split = np.concatenate([np.full(len(part[2]), part[0]) for part in parts])
-    data, target, frame = wide_layout(
+    data, target, attributes = wide_layout(
         X,
         Y,
         feature_names=FEATURE_NAMES,
@@ -204,16 +197,11 @@ def load_sarcos(*, subset="all", data_home=None, return_X_y=False, as_frame=Fals
         as_frame=as_frame,
         loader="load_sarcos",
     )
-    if return_X_y:
-        return data, target
-    return Bunch(
-        data=data,
-        target=target,
-        split=split,
-        subset=subset,
-        frame=frame,
-        feature_names=list(FEATURE_NAMES),
-        target_names=list(TARGET_NAMES),
-        filenames=[str(part[1]) for part in parts],
-        DESCR=DESCR,
+    return loader_result(
+        data,
+        target,
+        {"split": split, "subset": subset, **attributes},
+        return_X_y=return_X_y,
+        paths=[part[1] for part in parts],
+        descr=DESCR,
     )

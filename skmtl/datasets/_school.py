@@ -1,11 +1,10 @@
 """The ILEA School exam scores: 139 schools as 139 regression tasks."""
 
 import numpy as np
-from sklearn.utils import Bunch
 
 from skmtl.datasets._docs import loader_sections
 from skmtl.datasets._home import find_data_files
-from skmtl.datasets._layouts import long_layout
+from skmtl.datasets._layouts import loader_result, long_layout
 from skmtl.datasets._matlab import cells, read_mat
 from skmtl.utils._docstrings import fill_doc
 
@@ -210,7 +209,7 @@ def load_school(
     feature_names = list(FEATURE_NAMES)
     if not include_bias:
         X, feature_names = X[:, :-1], feature_names[:-1]
-    data, target, frame, feature_names = long_layout(
+    data, target, attributes = long_layout(
         X,
         y,
         task,
@@ -219,16 +218,6 @@ def load_school(
         as_frame=as_frame,
         loader="load_school",
     )
-    if return_X_y:
-        return data, target
-    return Bunch(
-        data=data,
-        target=target,
-        task=task,
-        frame=frame,
-        feature_names=feature_names,
-        target_names=["exam_score"],
-        n_tasks=len(np.unique(task)),
-        filenames=[str(path) for path in paths],
-        DESCR=DESCR,
+    return loader_result(
+        data, target, attributes, return_X_y=return_X_y, paths=paths, descr=DESCR
     )

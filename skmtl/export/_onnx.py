@@ -20,6 +20,7 @@ from torch import nn
 import skmtl
 from skmtl.architectures._ensemble import combine_members
 from skmtl.export._checks import check_fitted_neural
+from skmtl.neural._mixed import MultiTaskMixedEstimator
 from skmtl.utils._optional import import_optional
 
 # torch's ONNX exporter logs one warning per missing optional torchvision
@@ -70,7 +71,8 @@ def to_onnx(model, path, *, opset_version=None):
     Raises
     ------
     TypeError
-        If ``model`` is not a fitted neural estimator.
+        If ``model`` is not a fitted neural estimator, or is a
+        :class:`~skmtl.MultiTaskMixedEstimator`.
     RuntimeError
         If torch cannot export the network (for example a user-defined
         architecture with operations that have no ONNX equivalent, or a model
@@ -85,6 +87,12 @@ def to_onnx(model, path, *, opset_version=None):
     with ``predict``/``predict_proba`` within float32 rounding of the network
     (tested to 1e-5 with onnxruntime).
     """
+    if isinstance(model, MultiTaskMixedEstimator):
+        raise TypeError(
+            "to_onnx exports MultiTaskRegressor and MultiTaskClassifier; the "
+            "per-type outputs of a MultiTaskMixedEstimator are not exported: save "
+            "it with skmtl.persistence.save."
+        )
     onnx = import_optional("onnx", "skmtl.export.to_onnx", "onnx")
     # torch's exporter imports it itself; checked here for a clear message.
     import_optional("onnxscript", "skmtl.export.to_onnx", "onnx")

@@ -29,6 +29,7 @@ from skmtl.utils._sklearn_compat import (
     check_is_fitted,
     validate_data,
 )
+from skmtl.utils._tags import multi_task_tags
 
 
 class _BaseTaskGrouping(
@@ -271,15 +272,9 @@ class _BaseTaskGrouping(
         return self._predict_from_features(features, task_index)
 
     def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.target_tags.multi_output = True
-        tags.target_tags.single_output = True
-        tags.input_tags.allow_nan = False
         # The networks take sparse X; another estimator says for itself.
-        tags.input_tags.sparse = (
-            self.estimator is None or get_tags(self.estimator).input_tags.sparse
-        )
-        return tags
+        sparse = self.estimator is None or get_tags(self.estimator).input_tags.sparse
+        return multi_task_tags(super().__sklearn_tags__(), sparse=sparse)
 
 
 def _finite_mean(values):

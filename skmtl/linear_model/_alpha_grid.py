@@ -32,6 +32,8 @@ import numpy as np
 from scipy import sparse
 from scipy.sparse.linalg import LinearOperator, eigsh
 
+from skmtl.utils._docstrings import fill_doc
+
 # Penalty name -> the dual norm of the penalty's unit ball, applied to the loss
 # gradient at zero: the smallest alpha at which W = 0 solves the problem.
 _ZEROING_THRESHOLDS = {
@@ -39,6 +41,12 @@ _ZEROING_THRESHOLDS = {
     "lasso": lambda G: float(np.abs(G).max()),
     "trace": lambda G: float(np.linalg.norm(G, 2)),
 }
+
+#: ``data``, the parameter of the functions below, for
+#: :func:`skmtl.utils._docstrings.fill_doc`.
+DATA_PARAMETER = """\
+data : DecodedData
+    The decoded training data."""
 
 # The largest curvature of the logistic loss, log(1 + e^z) - y z, over z.
 _LOGISTIC_CURVATURE = 0.25
@@ -92,6 +100,7 @@ class DecodedData:
             yield t, rows, labels
 
 
+@fill_doc(data=DATA_PARAMETER)
 def alpha_grid(penalty_name, data, n_alphas, eps):
     """Return ``n_alphas`` strengths from ``alpha_max`` down to ``eps * alpha_max``.
 
@@ -99,8 +108,7 @@ def alpha_grid(penalty_name, data, n_alphas, eps):
     ----------
     penalty_name : str or None
         The registry name of the penalty (None for an unregistered class).
-    data : DecodedData
-        The decoded training data.
+    %(data)s
     n_alphas : int
         Number of strengths.
     eps : float
@@ -124,6 +132,7 @@ def alpha_grid(penalty_name, data, n_alphas, eps):
     return np.geomspace(alpha_max, alpha_max * eps, num=n_alphas)
 
 
+@fill_doc(data=DATA_PARAMETER)
 def loss_gradient_at_zero(data):
     r"""Return the gradient of the data term at :math:`W = 0`, intercepts fitted.
 
@@ -136,8 +145,7 @@ def loss_gradient_at_zero(data):
 
     Parameters
     ----------
-    data : DecodedData
-        The decoded training data.
+    %(data)s
 
     Returns
     -------
@@ -157,6 +165,7 @@ def loss_gradient_at_zero(data):
     return gradient
 
 
+@fill_doc(data=DATA_PARAMETER)
 def largest_curvature(data):
     r"""Return the largest eigenvalue of the data term's Hessian (a bound for logistic).
 
@@ -166,8 +175,7 @@ def largest_curvature(data):
 
     Parameters
     ----------
-    data : DecodedData
-        The decoded training data.
+    %(data)s
 
     Returns
     -------

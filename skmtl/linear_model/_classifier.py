@@ -53,9 +53,7 @@ class RegularizedMultiTaskClassifier(
     alpha : float, default=0.01
         Strength of the penalty, >= 0 (0: no penalty; separable tasks then have
         no finite solution).
-    penalty_params : dict, default=None
-        Deprecated (FutureWarning), removed in the next release: hyperparameters
-        of the penalty; give its configuration as ``penalty`` instead.
+    %(penalty_params)s
     %(fit_intercept)s
     task_weighting : {"per_task", "per_sample"}, default="per_task"
         How tasks with different numbers of observed labels are weighted (see
@@ -76,9 +74,7 @@ class RegularizedMultiTaskClassifier(
         The two classes of each task (one for a single-class task), in the order
         of the columns of ``predict_proba``. A single array when ``fit`` got a
         1-D ``y`` in the wide layout (one task).
-    %(coefficients)s
-    %(task_attributes)s
-    %(clusters)s
+    %(fitted_attributes)s
 
     See Also
     --------

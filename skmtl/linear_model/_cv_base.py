@@ -19,13 +19,14 @@ from skmtl.linear_model._cv_path import (
 from skmtl.linear_model._regressor import RegularizedMultiTaskRegressor
 from skmtl.linear_model.penalties import PENALTIES
 from skmtl.utils._doc_link import DocLinkMixin
-from skmtl.utils._docstrings import FEATURES_PARAMETER, fill_doc
+from skmtl.utils._docstrings import FEATURES_PARAMETER, SCORE_PARAMETERS, fill_doc
 from skmtl.utils._sklearn_compat import (
     Interval,
     StrOptions,
     _fit_context,
     check_is_fitted,
 )
+from skmtl.utils._tags import multi_task_tags
 
 # The refit estimator's fitted attributes that the CV estimator exposes as its own.
 _EXPOSED_ATTRIBUTES = (
@@ -280,17 +281,11 @@ class _BaseRegularizedMultiTaskCV(DocLinkMixin, BaseEstimator):
         check_is_fitted(self)
         return self.estimator_.predict(X)
 
+    @fill_doc(score=SCORE_PARAMETERS)
     def score(self, X, y, sample_weight=None):
         """Return the refitted estimator's mean per-task score (R² or accuracy).
 
-        Parameters
-        ----------
-        X : array-like or DataFrame of shape (n_samples, n_features)
-            Features.
-        y : array-like
-            True labels, in the layout used in ``fit``.
-        sample_weight : array-like of shape (n_samples,), default=None
-            Sample weights.
+        %(score)s
 
         Returns
         -------
@@ -300,17 +295,11 @@ class _BaseRegularizedMultiTaskCV(DocLinkMixin, BaseEstimator):
         check_is_fitted(self)
         return self.estimator_.score(X, y, sample_weight)
 
+    @fill_doc(score=SCORE_PARAMETERS)
     def score_per_task(self, X, y, sample_weight=None, *, as_frame=False):
         """Return the refitted estimator's score of each task.
 
-        Parameters
-        ----------
-        X : array-like or DataFrame of shape (n_samples, n_features)
-            Features.
-        y : array-like
-            True labels, in the layout used in ``fit``.
-        sample_weight : array-like of shape (n_samples,), default=None
-            Sample weights.
+        %(score)s
         as_frame : bool, default=False
             Return a pandas DataFrame indexed by task instead of a dict.
 
@@ -323,10 +312,5 @@ class _BaseRegularizedMultiTaskCV(DocLinkMixin, BaseEstimator):
         return self.estimator_.score_per_task(X, y, sample_weight, as_frame=as_frame)
 
     def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.target_tags.multi_output = True
-        tags.target_tags.single_output = True
-        tags.input_tags.allow_nan = False
         # The linear models take SciPy sparse X (CSR/CSC, never densified).
-        tags.input_tags.sparse = True
-        return tags
+        return multi_task_tags(super().__sklearn_tags__(), sparse=True)

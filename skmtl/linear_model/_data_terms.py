@@ -21,14 +21,23 @@ from skmtl.linear_model._design import DenseDesign
 _DENSE_EIGEN_SIZE = 64
 
 
-class SquaredLoss:
-    """Half the weighted squared error: ``sum omega * (z - y)^2 / 2``."""
+class _WeightedLoss:
+    """A loss on the scores ``z`` of the observed labels ``y``, weighted by ``omega``.
 
-    curvature = 1.0
+    ``curvature`` bounds the second derivative of the loss of one score.
+    """
+
+    curvature = None
 
     def __init__(self, targets, weights):
         self.targets = targets
         self.weights = weights
+
+
+class SquaredLoss(_WeightedLoss):
+    """Half the weighted squared error: ``sum omega * (z - y)^2 / 2``."""
+
+    curvature = 1.0
 
     def value(self, scores):
         residual = scores - self.targets
@@ -47,14 +56,10 @@ class SquaredLoss:
         )
 
 
-class LogisticLoss:
+class LogisticLoss(_WeightedLoss):
     """The weighted logistic loss ``sum omega * (log(1 + e^z) - y z)``, y in {0, 1}."""
 
     curvature = 0.25
-
-    def __init__(self, targets, weights):
-        self.targets = targets
-        self.weights = weights
 
     def value(self, scores):
         losses = np.logaddexp(0.0, scores) - self.targets * scores

@@ -51,9 +51,7 @@ class RegularizedMultiTaskRegressor(MultiTaskRegressorMixin, _BaseRegularizedMul
     %(penalty)s
     alpha : float, default=0.01
         Strength of the penalty, >= 0 (0: no penalty).
-    penalty_params : dict, default=None
-        Deprecated (FutureWarning), removed in the next release: hyperparameters
-        of the penalty; give its configuration as ``penalty`` instead.
+    %(penalty_params)s
     %(fit_intercept)s
     task_weighting : {"per_task", "per_sample"}, default="per_task"
         How tasks with different numbers of observed labels are weighted (see
@@ -79,9 +77,7 @@ class RegularizedMultiTaskRegressor(MultiTaskRegressorMixin, _BaseRegularizedMul
 
     Attributes
     ----------
-    %(coefficients)s
-    %(task_attributes)s
-    %(clusters)s
+    %(fitted_attributes)s
 
     See Also
     --------

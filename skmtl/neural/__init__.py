@@ -2,6 +2,12 @@
 
 from skmtl.neural._affinity import TaskAffinity
 from skmtl.neural._classifier import MultiTaskClassifier
+from skmtl.neural._mixed import MultiTaskMixedEstimator
 from skmtl.neural._regressor import MultiTaskRegressor
 
-__all__ = ["MultiTaskClassifier", "MultiTaskRegressor", "TaskAffinity"]
+__all__ = [
+    "MultiTaskClassifier",
+    "MultiTaskMixedEstimator",
+    "MultiTaskRegressor",
+    "TaskAffinity",
+]

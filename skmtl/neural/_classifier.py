@@ -52,10 +52,7 @@ class MultiTaskClassifier(
         The classes of each task, in the order of the columns of
         ``predict_proba``. A single array when ``fit`` got a 1-D ``y`` in the
         wide layout (one task), as for any scikit-learn classifier.
-    %(net)s
-    %(task_attributes)s
-    %(tabular_attributes)s
-    %(history)s
+    %(fitted)s
 
     See Also
     --------

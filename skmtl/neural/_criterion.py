@@ -89,8 +89,12 @@ class MaskedSquaredError(nn.Module):
             self.elementwise(y_pred, y), weight, observed, task, self.n_tasks
         )
 
-    def elementwise(self, y_pred, y):
-        """Return the squared error of each label (no label may be missing)."""
+    def elementwise(self, y_pred, y, task=None):
+        """Return the squared error of each label (no label may be missing).
+
+        ``task`` (each row's task in the long layout) is unused: every task has
+        the same loss.
+        """
         if _has_members(y_pred, y):
             # An ensemble's loss is the mean of its members' losses (TabM).
             predicted = y_pred[..., 0]
@@ -141,8 +145,11 @@ class MaskedCrossEntropy(nn.Module):
             self.elementwise(y_pred, y), weight, observed, task, self.n_tasks
         )
 
-    def elementwise(self, y_pred, y):
-        """Return the negative log-likelihood of each label (none may be missing)."""
+    def elementwise(self, y_pred, y, task=None):
+        """Return the negative log-likelihood of each label (none may be missing).
+
+        ``task`` is unused, as for :meth:`MaskedSquaredError.elementwise`.
+        """
         log_proba = F.log_softmax(y_pred, dim=-1)
         if _has_members(y_pred, y):
             index = y.unsqueeze(1).expand(log_proba.shape[:-1]).unsqueeze(-1)

@@ -177,6 +177,9 @@ lookahead_affinity_ : ndarray of shape (`n_tasks_`, `n_tasks_`)
     ``i``'s loss (TAG's ``Z[i -> j]``). Per epoch:
     ``history_[:, "lookahead_affinity"]``."""
 
+#: Every fitted attribute the neural estimators share, in their order.
+FITTED = "\n".join([NET, TASK_ATTRIBUTES, TABULAR_ATTRIBUTES, HISTORY])
+
 #: After ``warm_start``.
 SHARED_LR_SCALE = """\
 shared_lr_scale : float in [0, 1], default=1.0
@@ -198,4 +201,5 @@ SECTIONS = {
     "net": NET,
     "task_attributes": TASK_ATTRIBUTES,
     "history": HISTORY,
+    "fitted": FITTED,
 }

@@ -51,5 +51,14 @@ class MultiTaskModule(nn.Module):
                 mask = mask.unsqueeze(1)
             outputs = outputs.masked_fill(~mask, float("-inf"))
         if members and not self.training:
-            outputs = combine_members(outputs, self.class_mask is not None)
+            outputs = self.combine(outputs, task)
         return outputs, shared
+
+    def combine(self, outputs, task):
+        """Return an ensemble's prediction from its members' ``outputs``.
+
+        Averages the probabilities of a classifier's members and the values of
+        a regressor's; ``task`` (each row's task in the long layout, else None)
+        is for subclasses that combine each task its own way.
+        """
+        return combine_members(outputs, self.class_mask is not None)

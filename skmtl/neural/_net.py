@@ -135,7 +135,9 @@ class MultiTaskNet(FastTrainingLoopMixin, NeuralNet):
             else:
                 # Each label weighs 1 / (k n_t) in its batch (computed once per
                 # epoch by the batch iterator), so the loss is one dot product.
-                elementwise = self.criterion_.elementwise(y_pred, y_true["y"])
+                elementwise = self.criterion_.elementwise(
+                    y_pred, y_true["y"], task=task
+                )
                 if elementwise.dim() == 1:  # long: one label per row
                     loss = torch.dot(elementwise, share)
                 else:

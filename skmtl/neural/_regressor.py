@@ -1,14 +1,13 @@
 """MultiTaskRegressor: a multi-task neural network for regression tasks."""
 
 import numpy as np
-import torch
 
 from skmtl._estimator import MultiTaskRegressorMixin, init_adding
 from skmtl.neural._base import _BaseMultiTaskNeural
 from skmtl.neural._criterion import MaskedSquaredError
 from skmtl.neural._docs import SECTIONS
 from skmtl.neural._partial import PartialFitMixin
-from skmtl.neural._targets import check_float32_targets, weighted_mean_and_scale
+from skmtl.neural._targets import scaled_targets, target_standardization
 from skmtl.utils._docstrings import fill_doc
 
 
@@ -50,10 +49,7 @@ class MultiTaskRegressor(
 
     Attributes
     ----------
-    %(net)s
-    %(task_attributes)s
-    %(tabular_attributes)s
-    %(history)s
+    %(fitted)s
 
     See Also
     --------
@@ -90,21 +86,16 @@ class MultiTaskRegressor(
         # partial_fit, the first chunk with its labels).
         n_known = 0 if reset else len(self._target_mean)
         if n_known < self.n_tasks_:
-            means = np.zeros(self.n_tasks_)
-            scales = np.ones(self.n_tasks_)
+            means, scales = target_standardization(
+                layout, encoded, task_index, weight, self.standardize_targets
+            )
             if n_known:
                 means[:n_known] = self._target_mean
                 scales[:n_known] = self._target_scale
-            for t, samples, _, column in layout.columns(encoded, task_index):
-                task_weight = np.where(np.isnan(column), 0.0, weight[samples])
-                if t >= n_known and self.standardize_targets and task_weight.sum():
-                    means[t], scales[t] = weighted_mean_and_scale(column, task_weight)
             self._target_mean, self._target_scale = means, scales
-        scaled = (encoded - layout.per_row(self._target_mean, task_index)) / (
-            layout.per_row(self._target_scale, task_index)
+        return scaled_targets(
+            layout, encoded, task_index, self._target_mean, self._target_scale
         )
-        check_float32_targets(scaled, task_index, self.task_names_)
-        return torch.from_numpy(np.ascontiguousarray(scaled, dtype=np.float32))
 
     def _predict_from_features(self, features, task_index):
         layout = self._layout

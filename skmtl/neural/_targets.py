@@ -1,6 +1,7 @@
 """Regression targets for a float32 network: scaling without overflow, range checks."""
 
 import numpy as np
+import torch
 
 _FLOAT32_MAX = float(np.finfo(np.float32).max)
 
@@ -65,3 +66,41 @@ def check_float32_targets(values, task_index, task_names):
         f"magnitude, beyond float32's range ({_FLOAT32_MAX:.6g}), in which the "
         "network computes: set standardize_targets=True or scale the targets."
     )
+
+
+def target_standardization(layout, encoded, task_index, weight, standardize):
+    """Return each task's training mean and scale: its weighted statistics, or 0, 1.
+
+    Parameters
+    ----------
+    layout : TaskLayout
+        The layout of the fit.
+    encoded : ndarray
+        The targets laid out by task, NaN where missing.
+    task_index : ndarray of shape (n_samples,) or None
+        Each row's task (long layout).
+    weight : ndarray of shape (n_samples,)
+        Sample weights.
+    standardize : bool
+        False: mean 0 and scale 1 for every task (no scaling).
+
+    Returns
+    -------
+    means, scales : ndarray of shape (n_tasks,)
+    """
+    means, scales = np.zeros(layout.n_tasks), np.ones(layout.n_tasks)
+    if standardize:
+        for t, samples, _, column in layout.columns(encoded, task_index):
+            task_weight = np.where(np.isnan(column), 0.0, weight[samples])
+            if task_weight.sum() > 0:
+                means[t], scales[t] = weighted_mean_and_scale(column, task_weight)
+    return means, scales
+
+
+def scaled_targets(layout, encoded, task_index, means, scales):
+    """Return the targets standardized by task as a float32 tensor; range checked."""
+    scaled = (encoded - layout.per_row(means, task_index)) / (
+        layout.per_row(scales, task_index)
+    )
+    check_float32_targets(scaled, task_index, layout.task_names)
+    return torch.from_numpy(np.ascontiguousarray(scaled, dtype=np.float32))

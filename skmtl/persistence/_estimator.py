@@ -12,10 +12,35 @@ import numpy as np
 
 import skmtl
 from skmtl.persistence._encoding import decode, encode
+from skmtl.utils._docstrings import fill_doc
 
-NEURAL = frozenset({"MultiTaskRegressor", "MultiTaskClassifier"})
+NEURAL = frozenset(
+    {"MultiTaskRegressor", "MultiTaskClassifier", "MultiTaskMixedEstimator"}
+)
 LINEAR = frozenset({"RegularizedMultiTaskRegressor", "RegularizedMultiTaskClassifier"})
 _MODULE = "module."
+
+
+def build_parameters(describe):
+    """Return the Parameters section, up to ``device``, of a ``build_*`` function.
+
+    Parameters
+    ----------
+    describe : str
+        The name of the function that wrote the description.
+
+    Returns
+    -------
+    section : str
+        For :func:`skmtl.utils._docstrings.fill_doc`.
+    """
+    return f"""\
+Parameters
+----------
+description : dict
+    As returned by :func:`{describe}`, after a JSON round trip.
+arrays : mapping of str -> ndarray
+    The arrays read from the file."""
 
 
 def is_native(model):
@@ -70,15 +95,11 @@ def describe_estimator(model, arrays, prefix=""):
     return description
 
 
+@fill_doc(parameters=build_parameters("describe_estimator"))
 def build_estimator(description, arrays, device):
     """Return the fitted estimator that :func:`describe_estimator` described.
 
-    Parameters
-    ----------
-    description : dict
-        As returned by :func:`describe_estimator`, after a JSON round trip.
-    arrays : mapping of str -> ndarray
-        The arrays read from the file.
+    %(parameters)s
     device : str, torch.device or None
         Neural estimators: the device to load the network on (None: the saved
         one when available here, else the CPU with a warning).

@@ -46,6 +46,7 @@ def save(model, path):
     model : estimator or Pipeline
         A fitted :class:`~skmtl.MultiTaskRegressor`,
         :class:`~skmtl.MultiTaskClassifier`,
+        :class:`~skmtl.MultiTaskMixedEstimator`,
         :class:`~skmtl.RegularizedMultiTaskRegressor` or
         :class:`~skmtl.RegularizedMultiTaskClassifier`, or a fitted
         :class:`~sklearn.pipeline.Pipeline` whose other steps ``skops.io`` can

@@ -12,9 +12,11 @@ import numpy as np
 from skmtl.persistence._encoding import decode, encode
 from skmtl.persistence._estimator import (
     build_estimator,
+    build_parameters,
     describe_estimator,
     is_native,
 )
+from skmtl.utils._docstrings import fill_doc
 from skmtl.utils._optional import import_optional
 
 
@@ -58,15 +60,11 @@ def describe_pipeline(pipeline, arrays):
     }
 
 
+@fill_doc(parameters=build_parameters("describe_pipeline"))
 def build_pipeline(description, arrays, device, trusted):
     """Return the fitted Pipeline that :func:`describe_pipeline` described.
 
-    Parameters
-    ----------
-    description : dict
-        As returned by :func:`describe_pipeline`, after a JSON round trip.
-    arrays : mapping of str -> ndarray
-        The arrays read from the file.
+    %(parameters)s
     device : str, torch.device or None
         For the neural steps, as in :func:`skmtl.persistence.load`.
     trusted : list of str or None

@@ -6,6 +6,7 @@ Regressor/Classifier twins share their parameter documentation this way, and
 every estimator the documentation of the task layout.
 """
 
+import inspect
 import textwrap
 
 #: ``task_column``, the parameter of every estimator.
@@ -33,12 +34,23 @@ Parameters
 X : array-like or DataFrame of shape (n_samples, n_features)
     Features (with the task column in the long layout)."""
 
+#: The Parameters section of a method that scores predictions against labels.
+SCORE_PARAMETERS = """\
+Parameters
+----------
+X : array-like or DataFrame of shape (n_samples, n_features)
+    Features.
+y : array-like
+    True labels, in the layout used in ``fit``.
+sample_weight : array-like of shape (n_samples,), default=None
+    Sample weights."""
+
 #: The sections of the task layout, for :func:`fill_doc`.
 LAYOUT_SECTIONS = {"task_column": TASK_COLUMN, "task_attributes": TASK_ATTRIBUTES}
 
 
 def fill_doc(**sections):
-    """Return a class decorator filling the ``%(name)s`` lines of its docstring.
+    """Return a decorator filling the ``%(name)s`` lines of docstrings.
 
     Parameters
     ----------
@@ -48,26 +60,36 @@ def fill_doc(**sections):
     Returns
     -------
     decorator : callable
-        Replaces each line of the class docstring that holds only
-        ``%(name)s`` with ``sections[name]``, indented like the line; a name
-        without a section is an error.
+        Replaces each line of the decorated class's or function's docstring
+        that holds only ``%(name)s`` with ``sections[name]``, indented like the
+        line; a name without a section is an error. A class's own methods have
+        their docstrings filled too, so one decorator serves the whole class.
     """
 
-    def decorate(cls):
-        lines = []
-        for line in cls.__doc__.splitlines():
-            stripped = line.strip()
-            if stripped.startswith("%(") and stripped.endswith(")s"):
-                name = stripped[2:-2]
-                if name not in sections:
-                    raise KeyError(
-                        f"{cls.__name__}'s docstring names no section {name!r}."
+    def decorate(obj):
+        obj.__doc__ = _filled(obj.__doc__, sections, obj.__name__)
+        if isinstance(obj, type):
+            for name, method in vars(obj).items():
+                if inspect.isfunction(method) and "%(" in (method.__doc__ or ""):
+                    method.__doc__ = _filled(
+                        method.__doc__, sections, f"{obj.__name__}.{name}"
                     )
-                indent = line[: len(line) - len(line.lstrip())]
-                lines.append(textwrap.indent(sections[name], indent))
-            else:
-                lines.append(line)
-        cls.__doc__ = "\n".join(lines)
-        return cls
+        return obj
 
     return decorate
+
+
+def _filled(doc, sections, owner):
+    """Return ``doc`` with its ``%(name)s`` lines replaced by their sections."""
+    lines = []
+    for line in doc.splitlines():
+        stripped = line.strip()
+        if stripped.startswith("%(") and stripped.endswith(")s"):
+            name = stripped[2:-2]
+            if name not in sections:
+                raise KeyError(f"{owner}'s docstring names no section {name!r}.")
+            indent = line[: len(line) - len(line.lstrip())]
+            lines.append(textwrap.indent(sections[name], indent))
+        else:
+            lines.append(line)
+    return "\n".join(lines)

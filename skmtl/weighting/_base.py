@@ -6,12 +6,16 @@ from skmtl.utils._plugin import PluginConfig
 from skmtl.utils._registry import Registry
 
 #: Docstring sections shared by the weightings, for
-#: :func:`skmtl.utils._docstrings.fill_doc`: ``n_tasks``, and the note on
+#: :func:`skmtl.utils._docstrings.fill_doc`: ``n_tasks``, the ``random_state``
+#: of the deterministic methods, and the note on
 #: which gradients the gradient-based methods aggregate.
 WEIGHTING_SECTIONS = {
     "n_tasks": """\
 n_tasks : int
     Number of tasks.""",
+    "unused_random_state": """\
+random_state : int
+    Unused; kept for the common signature.""",
     "gradients": """\
 The gradients are those of the present tasks' losses with respect to the
 shared representation; see
@@ -96,6 +100,22 @@ class LossWeighting(nn.Module):
         epoch_task_losses : Tensor of shape (n_tasks,)
             Mean training loss of each task over the epoch (NaN for a task with
             no label in the epoch). The default does nothing.
+        """
+
+    def set_likelihood_scales(self, scales):
+        """Tell the weighting how each task's loss relates to its likelihood.
+
+        An estimator whose tasks have losses of different kinds
+        (:class:`~skmtl.neural.MultiTaskMixedEstimator`) calls this once, before
+        training. A weighting derived from the tasks' likelihoods uses it (see
+        :class:`UncertaintyWeighting`); the default does nothing.
+
+        Parameters
+        ----------
+        scales : sequence of float of length n_tasks
+            The factor of each task's loss in its likelihood term: 1 for a
+            squared error (Gaussian), 2 for a cross-entropy or a Poisson
+            negative log-likelihood.
         """
 
 

@@ -40,8 +40,7 @@ class CAGrad(GradientAggregation):
     %(n_tasks)s
     c : float, default=0.4
         Radius of the ball around the average gradient, relative to its norm.
-    random_state : int
-        Unused; kept for the common signature.
+    %(unused_random_state)s
 
     Notes
     -----

@@ -8,10 +8,17 @@ from numbers import Real
 
 import torch
 
+from skmtl.utils._docstrings import fill_doc
 from skmtl.utils._sklearn_compat import Interval
-from skmtl.weighting._base import WEIGHTINGS, LossWeighting, LossWeightingConfig
+from skmtl.weighting._base import (
+    WEIGHTING_SECTIONS,
+    WEIGHTINGS,
+    LossWeighting,
+    LossWeightingConfig,
+)
 
 
+@fill_doc(**WEIGHTING_SECTIONS)
 class DynamicWeightAverage(LossWeighting):
     r"""Weigh the tasks by the relative descent of their losses over recent epochs.
 
@@ -34,12 +41,10 @@ class DynamicWeightAverage(LossWeighting):
 
     Parameters
     ----------
-    n_tasks : int
-        Number of tasks.
+    %(n_tasks)s
     temperature : float, default=2.0
         The softmax temperature ``tau``; larger values give weights closer to 1.
-    random_state : int
-        Unused; kept for the common signature.
+    %(unused_random_state)s
 
     Attributes
     ----------

@@ -9,13 +9,20 @@ from numbers import Real
 
 import torch
 
+from skmtl.utils._docstrings import fill_doc
 from skmtl.utils._sklearn_compat import Interval
-from skmtl.weighting._base import WEIGHTINGS, LossWeighting, LossWeightingConfig
+from skmtl.weighting._base import (
+    WEIGHTING_SECTIONS,
+    WEIGHTINGS,
+    LossWeighting,
+    LossWeightingConfig,
+)
 
 _BETAS = (0.9, 0.999)
 _EPS = 1e-8
 
 
+@fill_doc(**WEIGHTING_SECTIONS)
 class FAMO(LossWeighting):
     r"""Weigh the task log-losses so that every task's loss falls at a similar rate.
 
@@ -44,8 +51,7 @@ class FAMO(LossWeighting):
 
     Parameters
     ----------
-    n_tasks : int
-        Number of tasks.
+    %(n_tasks)s
     gamma : float, default=0.01
         Weight decay ``gamma`` of the logits (pulls the weights towards equal).
     w_lr : float, default=0.025
@@ -53,8 +59,7 @@ class FAMO(LossWeighting):
     min_loss : float, default=1e-8
         Small positive constant added to each loss inside the logarithm, so that
         a zero loss gives a finite log-loss.
-    random_state : int
-        Unused; kept for the common signature.
+    %(unused_random_state)s
 
     Attributes
     ----------

@@ -3,7 +3,13 @@
 import numpy as np
 import torch
 
-from skmtl.weighting._base import WEIGHTINGS, LossWeighting, LossWeightingConfig
+from skmtl.utils._docstrings import fill_doc
+from skmtl.weighting._base import (
+    WEIGHTING_SECTIONS,
+    WEIGHTINGS,
+    LossWeighting,
+    LossWeightingConfig,
+)
 
 
 def check_fixed_weights(weights, n_tasks, name):
@@ -46,6 +52,7 @@ def check_fixed_weights(weights, n_tasks, name):
     return values
 
 
+@fill_doc(**WEIGHTING_SECTIONS)
 class FixedWeighting(LossWeighting):
     """Combine the task losses with constant weights: ``sum_t w_t L_t``.
 
@@ -55,14 +62,12 @@ class FixedWeighting(LossWeighting):
 
     Parameters
     ----------
-    n_tasks : int
-        Number of tasks.
+    %(n_tasks)s
     weights : array-like of shape (n_tasks,), default=None
         Finite, non-negative weight of each task, at least one positive; None
         gives every task weight 1 (the
         plain sum of the task losses).
-    random_state : int
-        Unused; kept for the common signature.
+    %(unused_random_state)s
     """
 
     name = "fixed"

@@ -9,10 +9,17 @@ from numbers import Real
 
 import torch
 
+from skmtl.utils._docstrings import fill_doc
 from skmtl.utils._sklearn_compat import Interval
-from skmtl.weighting._base import WEIGHTINGS, LossWeighting, LossWeightingConfig
+from skmtl.weighting._base import (
+    WEIGHTING_SECTIONS,
+    WEIGHTINGS,
+    LossWeighting,
+    LossWeightingConfig,
+)
 
 
+@fill_doc(**WEIGHTING_SECTIONS)
 class GradNorm(LossWeighting):
     r"""Adapt the task weights so that the tasks train at similar rates.
 
@@ -44,15 +51,13 @@ class GradNorm(LossWeighting):
 
     Parameters
     ----------
-    n_tasks : int
-        Number of tasks.
+    %(n_tasks)s
     alpha : float, default=1.5
         The asymmetry ``alpha``: how strongly tasks that train slower (larger
         ``r_t``) are given larger gradients. 0 asks for equal gradient norms.
     weight_lr : float, default=0.025
         Step size of the gradient-descent update of the weights.
-    random_state : int
-        Unused; kept for the common signature.
+    %(unused_random_state)s
 
     Attributes
     ----------

@@ -6,13 +6,15 @@ Advances in Neural Information Processing Systems 31 (NeurIPS 2018).
 
 import numpy as np
 
+from skmtl.utils._docstrings import fill_doc
 from skmtl.utils._sklearn_compat import StrOptions
-from skmtl.weighting._base import WEIGHTINGS, LossWeightingConfig
+from skmtl.weighting._base import WEIGHTING_SECTIONS, WEIGHTINGS, LossWeightingConfig
 from skmtl.weighting._gradients import GradientAggregation
 
 NORMALIZATIONS = ("none", "l2", "loss", "loss+")
 
 
+@fill_doc(**WEIGHTING_SECTIONS)
 class MGDA(GradientAggregation):
     """Multiple-gradient descent with the upper bound of Sener & Koltun (MGDA-UB).
 
@@ -26,15 +28,13 @@ class MGDA(GradientAggregation):
 
     Parameters
     ----------
-    n_tasks : int
-        Number of tasks.
+    %(n_tasks)s
     normalization : {"none", "l2", "loss", "loss+"}, default="none"
         Scaling of each gradient before solving, as in the paper's code: none,
         by its norm, by its loss, or by both. The weights found are then applied to
         the unscaled gradients (as the paper's code applies them to the unscaled
         losses). A zero norm or loss leaves that gradient unscaled.
-    random_state : int
-        Unused; kept for the common signature.
+    %(unused_random_state)s
 
     Notes
     -----

@@ -61,6 +61,13 @@ class UncertaintyWeighting(LossWeighting):
     tracks the task's loss (for squared error, the residual variance), and tasks
     with larger losses get smaller weights.
 
+    Tasks of different types (:class:`~skmtl.neural.MultiTaskMixedEstimator`)
+    get Kendall et al.'s likelihood of each type, in the same doubled form:
+    ``c_t exp(-s_t) L_t + s_t`` with ``c_t = 1`` for a regression task and
+    ``c_t = 2`` for a classification or count task (twice
+    ``L_t / sigma_t^2 + log sigma_t``); the estimator sets the ``c_t`` with
+    :meth:`set_likelihood_scales`. Without them every ``c_t`` is 1.
+
     The estimator's ``weight_decay`` also applies to the log-variances (it pulls
     them towards 0, i.e. the weights towards 1), and its ``lr`` sets how fast they
     move. The loss is not bounded below by 0: it decreases as ``s_t`` follows
@@ -88,6 +95,13 @@ class UncertaintyWeighting(LossWeighting):
     def __init__(self, n_tasks, *, random_state=0):
         super().__init__(n_tasks, random_state=random_state)
         self.log_vars = nn.Parameter(torch.zeros(n_tasks))
+        # The c_t of a mixed fit; None (every c_t is 1) keeps the state of the
+        # other estimators' weightings as it was.
+        self.register_buffer("likelihood_scales", None)
+
+    def set_likelihood_scales(self, scales):
+        """Set each task's factor ``c_t`` (see Notes)."""
+        self.likelihood_scales = torch.as_tensor(scales, dtype=torch.float32)
 
     @property
     def variances(self):
@@ -95,8 +109,14 @@ class UncertaintyWeighting(LossWeighting):
         return torch.exp(self.log_vars.detach())
 
     def forward(self, task_losses, present, features=None):
-        """Return ``sum_t exp(-s_t) L_t + s_t`` over present tasks and ``exp(-s_t)``."""
+        """Return ``sum_t c_t exp(-s_t) L_t + s_t`` over present tasks, and the weights.
+
+        The weights are ``c_t exp(-s_t)`` (``c_t = 1`` unless
+        :meth:`set_likelihood_scales` set them).
+        """
         precisions = torch.exp(-self.log_vars)
+        if self.likelihood_scales is not None:
+            precisions = precisions * self.likelihood_scales
         losses = torch.where(present, task_losses, 0.0)
         terms = precisions * losses + self.log_vars
         loss = torch.where(present, terms, 0.0).sum()

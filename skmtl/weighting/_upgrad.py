@@ -28,8 +28,7 @@ class UPGrad(GradientAggregation):
     Parameters
     ----------
     %(n_tasks)s
-    random_state : int
-        Unused; kept for the common signature.
+    %(unused_random_state)s
 
     Notes
     -----

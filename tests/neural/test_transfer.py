@@ -296,3 +296,15 @@ def test_frozen_growth_with_other_training_paths(params):
     np.testing.assert_array_equal(model.predict(X)[:, :3], before)
     if "task_affinity" in params:
         assert model.gradient_affinity_.shape == (4, 4)
+
+
+def test_mixed_estimator_keeps_its_tasks_on_a_warm_start():
+    from skmtl import MultiTaskMixedEstimator
+
+    X, Y = _regression()
+    model = MultiTaskMixedEstimator(**FAST, warm_start=True).fit(X, Y[:, :2])
+    with pytest.raises(ValueError, match="continues a fit on tasks"):
+        model.fit(X, Y)
+    assert model.n_tasks_ == 2
+    model.set_params(shared_lr_scale=0.5).fit(X, Y[:, :2])
+    assert any("shared_lr_scale" in g for g in model.net_.optimizer_.param_groups)

@@ -2,18 +2,38 @@
 
 import numpy as np
 
+from skmtl.utils._docstrings import fill_doc
 from skmtl.utils._plugin import PluginConfig
 from skmtl.utils._registry import Registry
 
-#: ``alpha`` and ``task_names``, the parameters of the plain penalties, for
+#: ``task_names``, the parameter of every penalty, for
 #: :func:`skmtl.utils._docstrings.fill_doc`.
-PENALTY_PARAMETERS = """\
-alpha : float
-    Strength of the penalty.
+TASK_NAMES = """\
 task_names : sequence
     The names of the tasks, in the order of the rows of ``W``."""
 
+#: ``alpha`` and ``task_names``, the parameters of the plain penalties.
+PENALTY_PARAMETERS = f"""\
+alpha : float
+    Strength of the penalty.
+{TASK_NAMES}"""
 
+#: The Parameters section of the methods that take the coefficients.
+COEFFICIENTS = """\
+Parameters
+----------
+W : ndarray of shape (n_tasks, n_features)
+    Coefficients."""
+
+#: The Parameters section of the dual norms of the data term's gradient.
+GRADIENT = """\
+Parameters
+----------
+G : ndarray of shape (n_tasks, n_features)
+    The gradient of the data term with respect to the coefficients."""
+
+
+@fill_doc(coefficients=COEFFICIENTS, gradient=GRADIENT)
 class Penalty:
     r"""Base class of the penalties :math:`\Omega(W)` on the coefficients of all tasks.
 
@@ -49,10 +69,7 @@ class Penalty:
     def value(self, W):
         """Return the penalty: the smooth and the non-smooth part together.
 
-        Parameters
-        ----------
-        W : ndarray of shape (n_tasks, n_features)
-            Coefficients.
+        %(coefficients)s
 
         Returns
         -------
@@ -64,10 +81,7 @@ class Penalty:
     def smooth_value_and_gradient(self, W):
         """Return the smooth part's value and gradient (None: no smooth part).
 
-        Parameters
-        ----------
-        W : ndarray of shape (n_tasks, n_features)
-            Coefficients.
+        %(coefficients)s
 
         Returns
         -------
@@ -92,10 +106,7 @@ class Penalty:
     def nonsmooth_value(self, W):
         """Return the non-smooth part of the penalty.
 
-        Parameters
-        ----------
-        W : ndarray of shape (n_tasks, n_features)
-            Coefficients.
+        %(coefficients)s
 
         Returns
         -------
@@ -134,10 +145,7 @@ class Penalty:
         the data term's gradient is at most ``alpha``. Penalties that are not
         a norm return None, and the solver stops on the proximal-gradient bound.
 
-        Parameters
-        ----------
-        G : ndarray of shape (n_tasks, n_features)
-            The gradient of the data term with respect to the coefficients.
+        %(gradient)s
 
         Returns
         -------
@@ -154,10 +162,7 @@ class Penalty:
         solver then drops the features that are provably zero at the optimum
         (gap safe screening). Others return None.
 
-        Parameters
-        ----------
-        G : ndarray of shape (n_tasks, n_features)
-            The gradient of the data term with respect to the coefficients.
+        %(gradient)s
 
         Returns
         -------

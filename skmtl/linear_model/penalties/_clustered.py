@@ -15,13 +15,16 @@ import numpy as np
 from sklearn.cluster import AgglomerativeClustering
 
 from skmtl.linear_model.penalties._base import (
+    COEFFICIENTS,
     PENALTIES,
     Penalty,
     PenaltyConfig,
 )
+from skmtl.utils._docstrings import fill_doc
 from skmtl.utils._sklearn_compat import Interval
 
 
+@fill_doc(coefficients=COEFFICIENTS)
 class ClusteredPenalty(Penalty):
     r"""Tasks grouped into ``n_clusters`` clusters learned with the coefficients.
 
@@ -87,10 +90,7 @@ class ClusteredPenalty(Penalty):
     def cluster_matrix(self, W):
         r"""Return the minimizing :math:`M` and its eigen-decomposition.
 
-        Parameters
-        ----------
-        W : ndarray of shape (n_tasks, n_features)
-            Coefficients.
+        %(coefficients)s
 
         Returns
         -------

@@ -7,9 +7,16 @@ kernel methods. Journal of Machine Learning Research, 6, 615-637.
 import numpy as np
 
 from skmtl._values import is_dataframe, python_list
-from skmtl.linear_model.penalties._base import PENALTIES, Penalty, PenaltyConfig
+from skmtl.linear_model.penalties._base import (
+    PENALTIES,
+    TASK_NAMES,
+    Penalty,
+    PenaltyConfig,
+)
+from skmtl.utils._docstrings import fill_doc
 
 
+@fill_doc(task_names=TASK_NAMES)
 class GraphPenalty(Penalty):
     r"""Tasks linked in a user-given graph pulled towards each other.
 
@@ -27,8 +34,7 @@ class GraphPenalty(Penalty):
     ----------
     alpha : float
         Strength of the pull along the edges.
-    task_names : sequence
-        The names of the tasks, in the order of the rows of ``W``.
+    %(task_names)s
     task_graph : list of tuple, ndarray or DataFrame
         The graph, required. A list (or tuple) of edges ``(task_s, task_t)`` or
         ``(task_s, task_t, weight)`` naming the tasks as in ``task_names_``

@@ -9,13 +9,16 @@ from numbers import Real
 
 from skmtl.linear_model.penalties._base import (
     PENALTIES,
+    TASK_NAMES,
     Penalty,
     PenaltyConfig,
     frobenius_squared,
 )
+from skmtl.utils._docstrings import fill_doc
 from skmtl.utils._sklearn_compat import Interval
 
 
+@fill_doc(task_names=TASK_NAMES)
 class MeanPenalty(Penalty):
     r"""Tasks pulled towards their mean, with a small ridge on the mean.
 
@@ -38,8 +41,7 @@ class MeanPenalty(Penalty):
     ----------
     alpha : float
         Strength of the pull towards the mean.
-    task_names : sequence
-        The names of the tasks, in the order of the rows of ``W``.
+    %(task_names)s
     mean_ridge : float, default=0.01
         The ridge :math:`\rho \ge 0` on the mean, relative to ``alpha``.
 
