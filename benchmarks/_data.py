@@ -92,6 +92,44 @@ def skip(dataset, path):
     print(f"| dataset | status |\n| --- | --- |\n| {dataset} | skipped (no data) |")
 
 
+def argument_parser(doc, quick_help, seeds=None):
+    """Return a benchmark's parser: ``--quick``, ``--rst`` and optionally ``--seeds``.
+
+    ``doc`` is the script's docstring (its first line describes it) and
+    ``seeds`` the default number of seeds (None: no ``--seeds``).
+    """
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help=quick_help)
+    if seeds is not None:
+        parser.add_argument("--seeds", type=int, default=seeds, help="number of seeds")
+    parser.add_argument("--rst", help="also write the table as reST to this path")
+    return parser
+
+
+def landmine_arrays():
+    """Return Landmine's features, labels and field of each row, or None.
+
+    None after printing why (the data file is absent): the script then stops.
+    """
+    absent = missing("landmine.npz")
+    if absent:
+        skip("landmine", absent)
+        return None
+    from skmtl.datasets import load_landmine
+
+    bunch = load_landmine(data_home=data_dir())
+    # The task id is the last column of ``data`` (long layout).
+    return bunch.data[:, :-1], bunch.target.astype(int), bunch.task.astype(int)
+
+
+def report(title, caption, header, rows, rst_path=None):
+    """Print ``title`` and the markdown table; write it as reST to ``rst_path``."""
+    print(title + "\n")
+    print(markdown(header, rows))
+    if rst_path:
+        write(rst_path, rst(caption, header, rows))
+
+
 def record(results, chosen, name, model, split):
     """Add one split's result of ``model`` (named ``name``) to ``results``.
 

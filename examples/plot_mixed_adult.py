@@ -1,6 +1,6 @@
 """
-Tasks of mixed types in one network: income, marital status, hours worked
-=========================================================================
+Mixed task types on Adult: income, marital status, hours worked
+===============================================================
 
 For each person in the UCI Adult census data we predict three things of three
 types: whether the income is over 50K (binary), the marital status (7 classes)

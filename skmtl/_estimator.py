@@ -19,11 +19,13 @@ from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
 from sklearn.utils.metaestimators import available_if
 
 from skmtl._base import validate_features
+from skmtl._grow_layout import decode_grown
 from skmtl._layout import TaskLayout
 from skmtl._scoring import PerTaskScoreMixin
-from skmtl._targets import class_codes, regression_values
+from skmtl._targets import class_codes, given_classes, regression_values
 from skmtl.utils._doc_link import DocLinkMixin
 from skmtl.utils._sklearn_compat import _num_samples, check_is_fitted
+from skmtl.utils._tags import multi_task_tags
 
 
 def init_adding(base_init, **extra):
@@ -80,11 +82,13 @@ class BaseMultiTask(DocLinkMixin, BaseEstimator):
         """The fitted :class:`~skmtl._layout.TaskLayout`."""
         return TaskLayout.of(self)
 
-    def _fit_layout(self, X, y, *, warm):
+    def _fit_layout(self, X, y, *, warm, grow=False):
         """Validate ``X`` and ``y`` for a fit; decode the layout.
 
         Sets the task attributes on a fresh fit; with ``warm`` (continuing a
-        previous fit) checks instead that ``y`` has the same tasks.
+        previous fit) checks instead that ``y`` has the same tasks, or with
+        ``grow`` extends them with the new tasks of ``y`` (see
+        :func:`~skmtl._grow_layout.grown_targets`).
 
         Returns
         -------
@@ -99,14 +103,21 @@ class BaseMultiTask(DocLinkMixin, BaseEstimator):
             Each row's task index (long layout), else None.
         """
         features, task_values = self._split_features(self, X, reset=not warm)
-        layout, Y, task_index = TaskLayout.decode(
-            self.task_column,
-            y,
-            task_values,
-            _num_samples(features),
-            previous=self._layout if warm else None,
-        )
-        if not warm:
+        n_samples = _num_samples(features)
+        if warm and grow:
+            decoded = decode_grown(
+                self.task_column, y, task_values, n_samples, self._layout
+            )
+        else:
+            decoded = TaskLayout.decode(
+                self.task_column,
+                y,
+                task_values,
+                n_samples,
+                previous=self._layout if warm else None,
+            )
+        layout, Y, task_index = decoded
+        if not warm or grow:
             layout.store(self)
         return layout, features, Y, task_index
 
@@ -135,12 +146,7 @@ class BaseMultiTask(DocLinkMixin, BaseEstimator):
         return self._predict_from_features(features, task_index)
 
     def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.target_tags.multi_output = True
-        tags.target_tags.single_output = True
-        tags.input_tags.allow_nan = False
-        tags.input_tags.sparse = True
-        return tags
+        return multi_task_tags(super().__sklearn_tags__(), sparse=True)
 
 
 class MultiTaskRegressorMixin(PerTaskScoreMixin, RegressorMixin):
@@ -152,14 +158,20 @@ class MultiTaskRegressorMixin(PerTaskScoreMixin, RegressorMixin):
 
     _score_metric = "r2"
 
-    def _encode_targets(self, layout, Y, task_index, *, reset):
-        """Return the labels as float64 laid out by task, NaN where missing."""
+    def _encode_targets(self, layout, Y, task_index, *, reset, labelled_from=0):
+        """Return the labels as float64 laid out by task, NaN where missing.
+
+        Tasks before ``labelled_from`` (those of the fit being continued) may
+        have no label.
+        """
         # Column-major: each task's column is contiguous for the per-task passes
         # (a third less time on 200,000 x 10 labels; a no-op when 1-D).
         Y = np.asfortranarray(Y)
         values = np.empty(Y.shape, dtype=np.float64, order="F")
         for t, _, cells, column in layout.columns(Y, task_index):
-            values[cells] = regression_values(column, layout.task_names[t])
+            values[cells] = regression_values(
+                column, layout.task_names[t], required=t >= labelled_from
+            )
         return values
 
     @staticmethod
@@ -186,23 +198,34 @@ class MultiTaskClassifierMixin(PerTaskScoreMixin, ClassifierMixin):
 
     _score_metric = "accuracy"
 
-    def _encode_targets(self, layout, Y, task_index, *, reset):
+    def _encode_targets(
+        self, layout, Y, task_index, *, reset, labelled_from=0, classes=None
+    ):
         """Return class codes laid out by task, -1 where missing.
 
-        Sets ``_task_classes`` and ``classes_`` when ``reset``; otherwise labels
-        outside the classes of the first fit are an error.
+        Sets ``_task_classes`` and ``classes_`` when ``reset`` or when ``y``
+        adds tasks; otherwise labels outside the classes of the first fit are
+        an error. ``classes`` (``partial_fit``) gives the classes of the tasks
+        (see :func:`~skmtl._targets.given_classes`); tasks before
+        ``labelled_from`` may have no label.
         """
         codes = np.full(Y.shape, -1, dtype=np.int64)
-        classes = []
+        previous = [] if reset else self._task_classes
+        known = previous
+        if classes is not None:
+            known = given_classes(classes, layout.task_names, previous)
+        task_classes = []
         for t, _, cells, column in layout.columns(Y, task_index):
-            known = None if reset else self._task_classes[t]
-            codes[cells], task_classes = class_codes(
-                column, layout.task_names[t], known
+            codes[cells], found = class_codes(
+                column,
+                layout.task_names[t],
+                known[t] if t < len(known) else None,
+                required=t >= labelled_from,
             )
-            classes.append(task_classes)
-        if reset:
-            self._task_classes = classes
-            self.classes_ = layout.per_task(classes)
+            task_classes.append(found)
+        if reset or len(task_classes) > len(previous):
+            self._task_classes = task_classes
+            self.classes_ = layout.per_task(task_classes)
         return codes
 
     @staticmethod

@@ -319,10 +319,15 @@ class TaskLayout:
             return weight @ values
         return np.bincount(task_index, weights=values * weight, minlength=self.n_tasks)
 
-    def observed_weights(self, observed, weight, task_index):
-        """Return each task's total weight of observed labels; error if any is 0."""
+    def observed_weights(self, observed, weight, task_index, labelled_from=0):
+        """Return each task's total weight of observed labels; error if any is 0.
+
+        Tasks before ``labelled_from`` (those of a fit being continued) may
+        have none.
+        """
         totals = self.task_sums(observed, weight, task_index)
-        empty = [self.task_names[t] for t in np.flatnonzero(totals <= 0)]
+        unlabelled = np.flatnonzero(totals <= 0)
+        empty = [self.task_names[t] for t in unlabelled[unlabelled >= labelled_from]]
         if empty:
             raise ValueError(
                 f"Tasks {empty} have no observed label with a positive sample weight "

@@ -3,6 +3,7 @@
 import numpy as np
 
 from skmtl.metrics import per_task_scores
+from skmtl.utils._docstrings import SCORE_PARAMETERS, fill_doc
 from skmtl.utils._sklearn_compat import _num_samples
 
 
@@ -62,6 +63,7 @@ class PerTaskScoreMixin:
             as_frame=as_frame,
         )
 
+    @fill_doc(score=SCORE_PARAMETERS)
     def score(self, X, y, sample_weight=None):
         """Return the mean over tasks of the per-task score on observed labels.
 
@@ -70,14 +72,7 @@ class PerTaskScoreMixin:
         usual scikit-learn score. See :meth:`score_per_task` for each task's
         value.
 
-        Parameters
-        ----------
-        X : array-like or DataFrame of shape (n_samples, n_features)
-            Features.
-        y : array-like
-            True labels, in the layout used in ``fit``.
-        sample_weight : array-like of shape (n_samples,), default=None
-            Sample weights.
+        %(score)s
 
         Returns
         -------

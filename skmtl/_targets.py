@@ -21,10 +21,14 @@ def require_observed(name, missing):
         )
 
 
-def regression_values(values, name):
-    """Return a task's labels as float64 with NaN for missing; errors name the task."""
+def regression_values(values, name, *, required=True):
+    """Return a task's labels as float64 with NaN for missing; errors name the task.
+
+    With ``required`` a task without any label is an error.
+    """
     missing = is_missing(values)
-    require_observed(name, missing)
+    if required:
+        require_observed(name, missing)
     numbers = as_numbers(
         values,
         missing,
@@ -38,14 +42,16 @@ def regression_values(values, name):
     return numbers
 
 
-def class_codes(values, name, classes=None):
+def class_codes(values, name, classes=None, *, required=True):
     """Return ``(codes, classes)`` for a task's labels; code -1 marks a missing label.
 
     With ``classes`` given (continued training), labels outside them are an error.
     A task seen with a single class gets a warning: it is predicted constant.
+    With ``required`` a task without any label is an error.
     """
     missing = is_missing(values)
-    require_observed(name, missing)
+    if required:
+        require_observed(name, missing)
     observed = homogeneous(values[~missing])
     if classes is None:
         try:
@@ -71,6 +77,53 @@ def class_codes(values, name, classes=None):
     codes = np.full(len(values), -1, dtype=np.int64)
     codes[~missing] = positions
     return codes, classes
+
+
+def given_classes(classes, task_names, previous):
+    """Return each task's classes: the previous tasks' and those of ``classes``.
+
+    For ``partial_fit``, whose ``classes`` declares the classes of the tasks a
+    call brings: a list with one array-like per task (in the order of
+    ``task_names``) or a dict task name -> classes. The previous tasks keep
+    ``previous`` (classes given for them must agree); every new task needs
+    its classes.
+    """
+    names = python_list(task_names)
+    if isinstance(classes, dict):
+        lookup = classes
+    else:
+        classes = list(classes)
+        if len(names) == 1 and all(np.ndim(c) == 0 for c in classes):
+            # One task's classes as a flat list, as scikit-learn passes them.
+            classes = [classes]
+        if len(classes) != len(names):
+            raise ValueError(
+                f"classes has {len(classes)} entries for the {len(names)} tasks "
+                f"{names}; give one array of classes per task, or a dict task "
+                "name -> classes."
+            )
+        lookup = dict(zip(names, classes))
+    known = []
+    for t, name in enumerate(names):
+        given = lookup.get(name)
+        if given is not None:
+            given = np.unique(homogeneous(np.asarray(given)))
+        if t < len(previous):
+            if given is not None and not np.array_equal(given, previous[t]):
+                raise ValueError(
+                    f"Task {name!r}: classes {given.tolist()} differ from its "
+                    f"classes {previous[t].tolist()} declared before."
+                )
+            known.append(previous[t])
+        elif given is None or len(given) == 0:
+            raise ValueError(
+                f"partial_fit needs the classes of task {name!r} (a new task): "
+                "pass classes with every task's classes on the call that brings "
+                "it, as scikit-learn's incremental classifiers require."
+            )
+        else:
+            known.append(given)
+    return known
 
 
 def wide_targets(y, n_samples):

@@ -29,6 +29,7 @@ import numpy as np
 import torch
 from skorch.callbacks import Callback
 
+from skmtl.neural._grow import stack_per_epoch
 from skmtl.weighting._gradients import task_jacobian
 
 KINDS = ("gradient", "lookahead")
@@ -74,7 +75,9 @@ def set_affinity_attributes(estimator):
 
 def affinity_history(history, kind):
     """Return the per-epoch matrices of ``kind``, shape ``(n_epochs, T, T)``."""
-    return np.asarray(history[:, f"{kind}_affinity"], dtype=float)
+    # Epochs before a fit that added tasks have smaller matrices.
+    rows = history[:, f"{kind}_affinity"]
+    return stack_per_epoch(rows, max((len(row) for row in rows), default=0))
 
 
 class TaskAffinity(Callback):

@@ -15,25 +15,20 @@ from skmtl.neural._affinity import affinity_callbacks, set_affinity_attributes
 from skmtl.neural._build import OPTIMIZERS, NetBuilderMixin, training_dataset
 from skmtl.neural._callbacks import TrainingDiverged
 from skmtl.neural._captured import step_runner_for
-from skmtl.neural._data import TensorBatchIterator
 from skmtl.neural._device import (
     PRECISIONS,
     check_device,
     check_precision,
     matmul_precision,
 )
-from skmtl.neural._distributed import (
-    process_group,
-)
+from skmtl.neural._distributed import process_group
+from skmtl.neural._grow import grow_network, stack_per_epoch, tasks_kept_on_error
 from skmtl.neural._inference import InferenceMixin, _input_tensor
-from skmtl.neural._mapped_data import MappedBatchIterator
+from skmtl.neural._mapped_data import use_batch_iterators
+from skmtl.neural._shared_lr import shared_learning_rate
 from skmtl.neural._tabular import split_tabular_features, tabular_spec
 from skmtl.utils._chunks import MappedRows
-from skmtl.utils._random import (
-    derived_seed,
-    draw_seed,
-    seeded_torch,
-)
+from skmtl.utils._random import derived_seed, draw_seed, seeded_torch
 from skmtl.utils._sklearn_compat import (
     Interval,
     StrOptions,
@@ -99,6 +94,7 @@ class _BaseMultiTaskNeural(
         "callbacks": [list, tuple, None],
         "task_affinity": [StrOptions({"gradient", "lookahead", "both"}), None],
         "warm_start": ["boolean"],
+        "shared_lr_scale": [Interval(Real, 0, 1, closed="both")],
         "precision": [StrOptions(set(PRECISIONS))],
         "cuda_graphs": [StrOptions({"auto"}), "boolean"],
         "ensemble_size": [Interval(Integral, 1, None, closed="left"), None],
@@ -135,6 +131,7 @@ class _BaseMultiTaskNeural(
         callbacks=None,
         task_affinity=None,
         warm_start=False,
+        shared_lr_scale=1.0,
         precision="32",
         cuda_graphs="auto",
         ensemble_size=None,
@@ -167,6 +164,7 @@ class _BaseMultiTaskNeural(
         self.callbacks = callbacks
         self.task_affinity = task_affinity
         self.warm_start = warm_start
+        self.shared_lr_scale = shared_lr_scale
         self.precision = precision
         self.cuda_graphs = cuda_graphs
         self.ensemble_size = ensemble_size
@@ -209,11 +207,20 @@ class _BaseMultiTaskNeural(
         self : object
             The fitted estimator.
         """
+        warm = bool(self.warm_start) and hasattr(self, "net_")
+        with tasks_kept_on_error(self):
+            return self._fit(X, y, sample_weight, warm=warm, epochs=self.max_epochs)
+
+    def _fit(self, X, y, sample_weight, *, warm, epochs, **encoding):
+        """Fit for ``epochs`` epochs, continuing the fitted network if ``warm``.
+
+        ``encoding`` goes to ``_encode_targets`` (``partial_fit``'s classes).
+        """
         freeze_gc_in_worker_process("before fit")
         device = check_device(self.device)
         check_precision(self.precision, device)
-        warm = bool(self.warm_start) and hasattr(self, "net_")
-        layout, features, Y, task_index = self._fit_layout(X, y, warm=warm)
+        n_previous = self.n_tasks_ if warm else 0
+        layout, features, Y, task_index = self._fit_layout(X, y, warm=warm, grow=warm)
         weight = _check_sample_weight(
             sample_weight,
             features,
@@ -221,12 +228,14 @@ class _BaseMultiTaskNeural(
             ensure_non_negative=True,
             copy=True,
         )
-        encoded = self._encode_targets(layout, Y, task_index, reset=not warm)
+        encoded = self._encode_targets(
+            layout, Y, task_index, reset=not warm, labelled_from=n_previous, **encoding
+        )
         targets = self._training_targets(
             layout, encoded, task_index, weight, reset=not warm
         )
         observed = self._observed_mask(targets)
-        layout.observed_weights(observed.cpu().numpy(), weight, task_index)
+        layout.observed_weights(observed.cpu().numpy(), weight, task_index, n_previous)
 
         sparse = sp.issparse(features)
         dataset = training_dataset(
@@ -245,27 +254,40 @@ class _BaseMultiTaskNeural(
             # network around saved weights.
             self._tabular_spec = tabular_spec(self, features)
         self._train(
-            dataset, features.shape[1], device, warm=warm, sparse=sparse, mapped=mapped
+            dataset,
+            features.shape[1],
+            device,
+            warm=warm,
+            sparse=sparse,
+            mapped=mapped,
+            epochs=epochs,
         )
         self._drop_interrupted_epoch()
         self.history_ = self.net_.history
         self.n_iter_ = len(self.history_)
         set_affinity_attributes(self)
-        self.task_weights_ = np.asarray(self.history_[:, "task_weights"], dtype=float)
+        self.task_weights_ = stack_per_epoch(
+            self.history_[:, "task_weights"], self.n_tasks_
+        )
         freeze_gc_in_worker_process("after fit")
         return self
 
-    def _train(self, dataset, n_features, device, *, warm, sparse, mapped):
-        """Build the net (or reseed the warm one) and train it on ``dataset``."""
+    def _train(self, dataset, n_features, device, *, warm, sparse, mapped, epochs):
+        """Build the net (or reseed the warm one, adding tasks) and train it."""
         seed = draw_seed(self.random_state)
         if warm:
             seed = (seed + len(self.net_.history)) % np.iinfo(np.int32).max
+        # The net still names the tasks it was built for.
+        grow = warm and self.n_tasks_ > len(self.net_.task_names)
+        previous_shapes = None
         with torch_threads(self.n_threads):
+            if grow:
+                previous_shapes = grow_network(self, n_features, seed)
             if warm:
                 self.net_.prepare_warm_start(
                     shuffle_seed=seed,
                     dropout_seed=derived_seed(seed, 1),
-                    max_epochs=self.max_epochs,
+                    max_epochs=epochs,
                 )
             else:
                 # Only module construction draws from torch's global generator
@@ -274,31 +296,43 @@ class _BaseMultiTaskNeural(
                 with seeded_torch(seed, self.device):
                     self.net_ = self._build_net(n_features, seed)
                     self.net_.initialize()
+                    self.net_.max_epochs = epochs
             self.net_.precision = self.precision
-            _use_batch_iterators(self.net_, mapped)
-            # Sparse batches (index arrays of varying length), chunks (a short
-            # batch anywhere in the epoch) and data-parallel fits (a collective
-            # call per step) are not captured.
-            runner = (
-                None
-                if sparse or mapped or process_group() is not None
-                else step_runner_for(
-                    self.cuda_graphs,
-                    device,
-                    self.net_,
-                    [*(self.callbacks or []), *affinity_callbacks(self.task_affinity)],
-                )
+            use_batch_iterators(self.net_, mapped)
+            scale = float(self.shared_lr_scale)
+            with shared_learning_rate(
+                self.net_,
+                scale,
+                rebuild=grow,
+                previous_shapes=previous_shapes if scale == 0 else None,
+            ):
+                # Sparse batches (index arrays of varying length), chunks (a
+                # short batch anywhere in the epoch) and data-parallel fits (a
+                # collective call per step) are not captured.
+                self._run_epochs(dataset, device, capture=not (sparse or mapped))
+
+    def _run_epochs(self, dataset, device, *, capture):
+        """Train the prepared net on ``dataset``, graph-captured where possible."""
+        runner = (
+            None
+            if not capture or process_group() is not None
+            else step_runner_for(
+                self.cuda_graphs,
+                device,
+                self.net_,
+                [*(self.callbacks or []), *affinity_callbacks(self.task_affinity)],
             )
-            self.net_.step_runner = runner
-            try:
-                with matmul_precision(self.precision):
-                    self.net_.partial_fit(dataset)
-            except TrainingDiverged as error:
-                raise ValueError(str(error)) from None
-            finally:
-                self.net_.step_runner = None
-                if runner is not None:
-                    runner.release()
+        )
+        self.net_.step_runner = runner
+        try:
+            with matmul_precision(self.precision):
+                self.net_.partial_fit(dataset)
+        except TrainingDiverged as error:
+            raise ValueError(str(error)) from None
+        finally:
+            self.net_.step_runner = None
+            if runner is not None:
+                runner.release()
 
     def _drop_interrupted_epoch(self):
         """Drop the history row of an epoch cut short by KeyboardInterrupt.
@@ -409,22 +443,3 @@ class _BaseMultiTaskNeural(
         a measurable share of a one-row predict.
         """
         return hasattr(self, "task_weights_")
-
-
-def _use_batch_iterators(net, mapped):
-    """Set the batch iterators for this fit's data: chunk-wise for a mapped ``X``.
-
-    Plain attributes, as for a warm start's generator: a fit on a mapped ``X``
-    followed by one in memory (``warm_start``) switches back.
-    """
-    if mapped:
-        if process_group() is not None:
-            raise ValueError(
-                "Data-parallel training (a torch.distributed process group) does "
-                "not take a memory-mapped X; give each process its rows in memory."
-            )
-        net.iterator_train = net.iterator_valid = MappedBatchIterator
-        return
-    if net.iterator_train is MappedBatchIterator:
-        net.iterator_train = TensorBatchIterator
-    net.iterator_valid = TensorBatchIterator

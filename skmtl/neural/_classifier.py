@@ -7,11 +7,14 @@ from skmtl._estimator import MultiTaskClassifierMixin
 from skmtl.neural._base import _BaseMultiTaskNeural
 from skmtl.neural._criterion import MaskedCrossEntropy
 from skmtl.neural._docs import SECTIONS
+from skmtl.neural._partial import ClassifierPartialFitMixin
 from skmtl.utils._docstrings import fill_doc
 
 
 @fill_doc(**SECTIONS)
-class MultiTaskClassifier(MultiTaskClassifierMixin, _BaseMultiTaskNeural):
+class MultiTaskClassifier(
+    MultiTaskClassifierMixin, ClassifierPartialFitMixin, _BaseMultiTaskNeural
+):
     r"""Multi-task neural network classifier trained with skorch.
 
     Each task has its own label set (binary or multiclass, numbers or strings),
@@ -37,7 +40,9 @@ class MultiTaskClassifier(MultiTaskClassifierMixin, _BaseMultiTaskNeural):
     %(training)s
     warm_start : bool, default=False
         Continue training the fitted network for ``max_epochs`` more epochs on
-        the next call to ``fit`` (same tasks, no new classes).
+        the next call to ``fit``, which may add tasks (see :ref:`transfer`);
+        the previous tasks take no new classes.
+    %(shared_lr_scale)s
     %(precision)s
     %(tabular)s
 

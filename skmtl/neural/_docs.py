@@ -180,7 +180,18 @@ lookahead_affinity_ : ndarray of shape (`n_tasks_`, `n_tasks_`)
 #: Every fitted attribute the neural estimators share, in their order.
 FITTED = "\n".join([NET, TASK_ATTRIBUTES, TABULAR_ATTRIBUTES, HISTORY])
 
+#: After ``warm_start``.
+SHARED_LR_SCALE = """\
+shared_lr_scale : float in [0, 1], default=1.0
+    Multiplier of the learning rate of the shared parameters (those of the
+    architecture's ``shared_parameters()``; the heads and task-specific
+    layers keep ``lr``) in every fit. 0 freezes them; a warm-start fit that
+    adds tasks with 0 also keeps the previous tasks' weights fixed, so they
+    predict exactly as before. Other than 1.0, each fit starts the optimizer
+    afresh (see :ref:`transfer`)."""
+
 SECTIONS = {
+    "shared_lr_scale": SHARED_LR_SCALE,
     "network": NETWORK,
     "task_column": TASK_COLUMN,
     "training": TRAINING,

@@ -21,6 +21,7 @@ import math
 import torch
 
 from skmtl.neural._data import TaskTensorDataset, TensorBatchIterator
+from skmtl.neural._distributed import process_group
 from skmtl.utils._chunks import chunk_n_rows
 
 
@@ -113,3 +114,22 @@ class MappedBatchIterator(TensorBatchIterator):
 def _row_bytes(tensor):
     """Return the bytes of one row of ``tensor``."""
     return tensor[:1].numel() * tensor.element_size()
+
+
+def use_batch_iterators(net, mapped):
+    """Set the batch iterators for this fit's data: chunk-wise for a mapped ``X``.
+
+    Plain attributes, as for a warm start's generator: a fit on a mapped ``X``
+    followed by one in memory (``warm_start``) switches back.
+    """
+    if mapped:
+        if process_group() is not None:
+            raise ValueError(
+                "Data-parallel training (a torch.distributed process group) does "
+                "not take a memory-mapped X; give each process its rows in memory."
+            )
+        net.iterator_train = net.iterator_valid = MappedBatchIterator
+        return
+    if net.iterator_train is MappedBatchIterator:
+        net.iterator_train = TensorBatchIterator
+    net.iterator_valid = TensorBatchIterator

@@ -78,7 +78,9 @@ class MultiTaskMixedEstimator(PerTaskScoreMixin, _BaseMultiTaskNeural):
     %(training)s
     warm_start : bool, default=False
         Continue training the fitted network for ``max_epochs`` more epochs on
-        the next call to ``fit`` (same tasks and types, no new classes).
+        the next call to ``fit`` (same tasks and types, no new classes: unlike
+        the regressor and classifier, it cannot add tasks yet).
+    %(shared_lr_scale)s
     %(standardize_targets)s
     %(precision)s
     %(tabular)s
@@ -146,24 +148,28 @@ class MultiTaskMixedEstimator(PerTaskScoreMixin, _BaseMultiTaskNeural):
         _BaseMultiTaskNeural.__init__, standardize_targets=True, task_types=None
     )
 
-    def _fit_layout(self, X, y, *, warm):
-        """Keep ``y``'s dtypes and kind, then decode the layout as the base does."""
+    def _fit_layout(self, X, y, *, warm, grow=False):
+        """Keep ``y``'s dtypes and kind, then decode the layout as the base does.
+
+        A warm start keeps the tasks (``grow`` is not supported): new tasks in
+        ``y`` are an error.
+        """
         # Read before the targets become one array (a DataFrame's columns an
         # object array): categorical dtypes make classes.
         self._y_categorical = categorical_targets(y)
         self._y_frame = is_dataframe(y) and self.task_column is None
-        return super()._fit_layout(X, y, warm=warm)
+        return super()._fit_layout(X, y, warm=warm, grow=False)
 
     # ----------------------------------------------------------------- targets
     @property
     def _score_metric(self):
         return self.task_metrics_
 
-    def _encode_targets(self, layout, Y, task_index, *, reset):
+    def _encode_targets(self, layout, Y, task_index, *, reset, labelled_from=0):
         """Return the labels as float64 laid out by task, class codes for classes.
 
         Sets the types and classes of the tasks when ``reset``; a warm start
-        keeps them.
+        keeps them. Every task needs labels (``labelled_from`` is not used).
         """
         encoded = np.full(Y.shape, np.nan)
         names = layout.task_names

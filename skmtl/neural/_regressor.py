@@ -6,12 +6,15 @@ from skmtl._estimator import MultiTaskRegressorMixin, init_adding
 from skmtl.neural._base import _BaseMultiTaskNeural
 from skmtl.neural._criterion import MaskedSquaredError
 from skmtl.neural._docs import SECTIONS
+from skmtl.neural._partial import PartialFitMixin
 from skmtl.neural._targets import scaled_targets, target_standardization
 from skmtl.utils._docstrings import fill_doc
 
 
 @fill_doc(**SECTIONS)
-class MultiTaskRegressor(MultiTaskRegressorMixin, _BaseMultiTaskNeural):
+class MultiTaskRegressor(
+    MultiTaskRegressorMixin, PartialFitMixin, _BaseMultiTaskNeural
+):
     r"""Multi-task neural network regressor trained with skorch.
 
     A network with a sharing architecture (by default a shared MLP trunk and one
@@ -33,7 +36,9 @@ class MultiTaskRegressor(MultiTaskRegressorMixin, _BaseMultiTaskNeural):
     %(training)s
     warm_start : bool, default=False
         Continue training the fitted network for ``max_epochs`` more epochs on
-        the next call to ``fit`` (same tasks required).
+        the next call to ``fit``, which may add tasks (see
+        :ref:`transfer`); the new tasks' target scaling is set from that fit.
+    %(shared_lr_scale)s
     standardize_targets : bool, default=True
         Scale each task's targets to zero mean and unit variance for training
         (predictions are returned in the original units). Keeps tasks of
@@ -77,10 +82,17 @@ class MultiTaskRegressor(MultiTaskRegressorMixin, _BaseMultiTaskNeural):
         return 1, None
 
     def _training_targets(self, layout, encoded, task_index, weight, *, reset):
-        if reset:
-            self._target_mean, self._target_scale = target_standardization(
+        # Each task's scaling is fixed by the first fit that has it (for
+        # partial_fit, the first chunk with its labels).
+        n_known = 0 if reset else len(self._target_mean)
+        if n_known < self.n_tasks_:
+            means, scales = target_standardization(
                 layout, encoded, task_index, weight, self.standardize_targets
             )
+            if n_known:
+                means[:n_known] = self._target_mean
+                scales[:n_known] = self._target_scale
+            self._target_mean, self._target_scale = means, scales
         return scaled_targets(
             layout, encoded, task_index, self._target_mean, self._target_scale
         )
