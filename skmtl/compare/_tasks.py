@@ -108,12 +108,11 @@ def prepare_targets(X, y, *, task_column=None, classification=False, task_names=
                 f"({names[0]!r}); a multi-task comparison needs at least 2 tasks."
             )
         columns = [(name, Y[tasks == name]) for name in names]
-    if not classification:
-        task_types = _mixed_types(y, columns, task_column)
-        if task_types is not None:
-            return _mixed_targets(Y, names, columns, task_types)
     if classification:
         return TaskData(_label_strings(Y), names, tasks, _class_counts(columns))
+    task_types = _mixed_types(y, columns, task_column)
+    if task_types is not None:
+        return _mixed_targets(Y, names, columns, task_types)
     if task_column is None:
         Y = np.column_stack([_as_numbers(values, name) for name, values in columns])
         named_columns = [(name, Y[:, t]) for t, name in enumerate(names)]
