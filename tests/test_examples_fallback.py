@@ -21,6 +21,7 @@ EXAMPLE_DATA = {
     "plot_school_long_layout.py": "school.npz",
     "plot_federated_landmine.py": "landmine.npz",
     "plot_mixed_adult.py": "adult.csv.gz",
+    "plot_add_field_landmine.py": "landmine.npz",
 }
 
 
