@@ -8,7 +8,10 @@ parameter adds it):
     The cosine similarity of the per-task gradients with respect to the shared
     representation of each training batch (the Jacobian that the gradient
     weightings use, :func:`skmtl.weighting._gradients.task_jacobian`). Positive:
-    the tasks pull the representation the same way; negative: they conflict.
+    the tasks pull the representation the same way; negative: they conflict. In
+    the long layout, where no row carries two tasks and gradients on the rows'
+    representations never overlap, the gradients are taken with respect to the
+    shared parameters instead (one backward pass per task present).
 ``"lookahead"``
     The lookahead inter-task affinity of TAG (Fifty et al., 2021, "Efficiently
     Identifying Task Groupings for Multi-Task Learning", NeurIPS), eq. 2:
@@ -147,7 +150,10 @@ class TaskAffinity(Callback):
             return
         pairs = np.ix_(index, index)
         if "gradient" in self.kinds and shared is not None:
-            jacobian = task_jacobian(losses[present], shared).double()
+            if x.get("task") is None:
+                jacobian = task_jacobian(losses[present], shared).double()
+            else:
+                jacobian = _parameter_jacobian(net, losses, present).double()
             norms = jacobian.norm(dim=1).clamp_min(1e-300)
             unit = jacobian / norms[:, None]
             cosine = (unit @ unit.T).cpu().numpy()
@@ -163,9 +169,7 @@ class TaskAffinity(Callback):
 
     def _lookahead(self, net, x, y, losses, present):
         """Return ``Z`` (k x k) of TAG for the tasks present in the batch."""
-        params = [
-            p for p in net.module_.architecture.shared_parameters() if p.requires_grad
-        ]
+        params = _shared_parameters(net)
         k = len(present)
         if not params:
             return np.full((k, k), np.nan)
@@ -193,6 +197,36 @@ class TaskAffinity(Callback):
                     p.copy_(value)
         affinity[:, (before <= 0).cpu().numpy()] = np.nan
         return affinity
+
+
+def _shared_parameters(net):
+    """Return the trainable shared parameters of the net's architecture."""
+    return [p for p in net.module_.architecture.shared_parameters() if p.requires_grad]
+
+
+def _parameter_jacobian(net, losses, present):
+    """Return each present task's gradient on the shared parameters, one per row.
+
+    The long layout's measure: no row carries two tasks there, so gradients on
+    each row's representation never overlap and their cosine would be 0 for any
+    pair of tasks. One backward pass per task present.
+    """
+    params = _shared_parameters(net)
+    rows = []
+    for t in present.tolist():
+        grads = torch.autograd.grad(
+            losses[t], params, retain_graph=True, allow_unused=True
+        )
+        rows.append(
+            torch.cat(
+                [
+                    (torch.zeros_like(p) if g is None else g).reshape(-1)
+                    for p, g in zip(params, grads)
+                ]
+                or [losses.new_zeros(0)]
+            )
+        )
+    return torch.stack(rows).detach()
 
 
 def _task_losses(net, x, y, *, keep_graph):

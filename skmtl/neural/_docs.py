@@ -169,7 +169,8 @@ n_iter_ : int
 gradient_affinity_ : ndarray of shape (`n_tasks_`, `n_tasks_`)
     With ``task_affinity`` in ``{"gradient", "both"}``: mean over training
     batches of the cosine similarity of two tasks' gradients at the shared
-    representation (NaN where never measured). Per epoch:
+    representation (at the shared parameters in the long layout, where no
+    row carries two tasks; NaN where never measured). Per epoch:
     ``history_[:, "gradient_affinity"]``.
 lookahead_affinity_ : ndarray of shape (`n_tasks_`, `n_tasks_`)
     With ``task_affinity`` in ``{"lookahead", "both"}``: entry ``[i, j]`` is

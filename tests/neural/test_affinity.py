@@ -135,3 +135,21 @@ def test_pipeline_and_grid_search_reach_the_parameter(wide_regression):
     fitted = search.best_estimator_[-1]
     chosen = search.best_params_["multitaskregressor__task_affinity"]
     assert hasattr(fitted, "gradient_affinity_") == (chosen == "gradient")
+
+
+def test_long_layout_gradient_affinity_is_measured_on_the_shared_parameters():
+    # In the long layout no row carries two tasks, so gradients with respect to
+    # each row's representation never overlap: their cosine was 0 for every
+    # pair whatever the tasks. Two copies of one task must now stand out from
+    # an unrelated third task, as in the wide layout.
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(300, 4))
+    linear, unrelated = X @ [1.0, -2.0, 0.5, 0.0], 2 * np.sin(3 * X[:, 3])
+    task = np.repeat([0, 1, 2], 100)
+    y = np.where(task == 2, unrelated, linear)
+    params = {**FAST, "max_epochs": 30}
+    model = MultiTaskRegressor(**params, task_affinity="gradient", task_column=0)
+    affinity = model.fit(np.column_stack([task, X]), y).gradient_affinity_
+    np.testing.assert_allclose(np.diag(affinity), 1.0)
+    assert affinity[0, 1] > 0.05
+    assert affinity[0, 1] > 2 * max(abs(affinity[0, 2]), abs(affinity[1, 2]))
