@@ -139,7 +139,9 @@ def given_task_types(task_types, task_names):
     return given
 
 
-def encode_task(values, name, task_type, classes=None, *, categorical=False):
+def encode_task(
+    values, name, task_type, classes=None, *, categorical=False, required=True
+):
     """Return a task's labels as float64 numbers, its fitted type and classes.
 
     Parameters
@@ -155,6 +157,9 @@ def encode_task(values, name, task_type, classes=None, *, categorical=False):
     categorical : bool, default=False
         The labels come from a categorical (or boolean, string) dtype: their
         distinct values are the classes, even non-integer numbers.
+    required : bool, default=True
+        Whether a task without any label is an error (a previous task of a
+        continued fit may have none).
 
     Returns
     -------
@@ -171,22 +176,110 @@ def encode_task(values, name, task_type, classes=None, *, categorical=False):
             missing = is_missing(values)
             require_observed(name, missing)
             classes = np.unique(homogeneous(np.asarray(values)[~missing]))
-        codes, classes = class_codes(values, name, classes)
+        codes, classes = class_codes(values, name, classes, required=required)
         encoded = np.where(codes < 0, np.nan, codes.astype(np.float64))
         return encoded, ("binary" if len(classes) <= 2 else "multiclass"), classes
     missing = is_missing(values)
-    require_observed(name, missing)
+    if required:
+        require_observed(name, missing)
     observed = homogeneous(np.asarray(values)[~missing])
+    if not observed.size:
+        return np.full(len(missing), np.nan), task_type, None
     if observed.dtype.kind not in "iuf":
         raise ValueError(
             f"Task {name!r} is of type {task_type!r} but has labels that are not "
             f"numbers (e.g. {observed.tolist()[0]!r}); name it 'classification' in "
             "task_types or give numeric labels."
         )
-    numbers_ = regression_values(values, name)
+    numbers_ = regression_values(values, name, required=required)
     if task_type == "poisson" and np.nanmin(numbers_) < 0:
         raise ValueError(
             f"Task {name!r} is of type 'poisson' (counts) but has negative labels "
             f"(e.g. {np.nanmin(numbers_)!r}); counts must be non-negative."
         )
     return numbers_, task_type, None
+
+
+def new_task_type(values, name, given, categorical, declared):
+    """Return a new task's type and its declared classes (None if not declared).
+
+    Parameters
+    ----------
+    values : ndarray of shape (n,)
+        The task's labels, missing ones included.
+    name : object
+        The task's name.
+    given : str or None
+        Its type in ``task_types``, or None to infer it (a task with declared
+        classes is a classification).
+    categorical : bool
+        See :func:`infer_task_type`.
+    declared : dict or None
+        ``partial_fit``'s classes, task name -> sorted classes; None in
+        ``fit`` (the classes are those of the labels).
+
+    Returns
+    -------
+    task_type : {"regression", "classification", "poisson"}
+    classes : ndarray or None
+    """
+    known = None if declared is None else declared.get(name)
+    task_type = given or (
+        "classification" if known is not None else infer_task_type(values, categorical)
+    )
+    if declared is None:
+        return task_type, None
+    if task_type == "classification" and known is None:
+        how = "given in task_types" if given else "inferred from its labels"
+        raise ValueError(
+            f"partial_fit needs the classes of task {name!r}, a classification "
+            f"({how}): pass classes={{{name!r}: [...]}} on the call that brings "
+            "it, since a chunk need not show every class. If it is a regression "
+            "or counts, name its type in task_types (a small chunk's "
+            "integer-valued targets look like classes)."
+        )
+    if task_type != "classification" and known is not None:
+        raise ValueError(
+            f"classes declares classes for task {name!r}, whose type is "
+            f"{task_type!r} in task_types; only classification tasks take classes."
+        )
+    return task_type, known
+
+
+def declared_classes(classes, task_names, previous):
+    """Return ``partial_fit``'s ``classes`` as a dict task name -> sorted classes.
+
+    Parameters
+    ----------
+    classes : dict or None
+        Task name -> classes, for the classification tasks; None in ``fit``
+        (then None is returned).
+    task_names : list
+        The tasks of the fit, the previous ones first.
+    previous : list of ndarray or None
+        The classes of the previous tasks (None for the other types): classes
+        declared again for them must agree.
+
+    Returns
+    -------
+    declared : dict or None
+    """
+    if classes is None:
+        return None
+    if not isinstance(classes, dict):
+        raise ValueError(
+            "MultiTaskMixedEstimator.partial_fit takes classes as a dict task "
+            f"name -> classes, for its classification tasks; got {classes!r}."
+        )
+    declared = {
+        name: np.unique(homogeneous(np.asarray(values)))
+        for name, values in classes.items()
+    }
+    for name, known in zip(task_names, previous):
+        given = declared.get(name)
+        if given is not None and (known is None or not np.array_equal(given, known)):
+            raise ValueError(
+                f"Task {name!r}: classes {given.tolist()} differ from its classes "
+                f"{None if known is None else known.tolist()} of the first fit."
+            )
+    return declared

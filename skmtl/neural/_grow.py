@@ -101,6 +101,8 @@ def grow_network(estimator, n_features, seed):
             grown[name][tuple(slice(0, n) for n in value.shape)] = value
     net.module = net.module_ = module
     net.dropout_generator = dropout_generator
+    # The mixed estimator's criterion is bound to its tasks' types.
+    net.criterion = estimator._criterion()
     net.criterion__n_tasks = estimator.n_tasks_
     net.initialize_criterion()
     net.task_names = tuple(estimator.task_names_)
@@ -136,6 +138,9 @@ TASK_STATE = (
     "classes_",
     "_target_mean",
     "_target_scale",
+    "_task_given",
+    "task_types_",
+    "task_metrics_",
 )
 
 

@@ -12,15 +12,17 @@ from skmtl._scoring import PerTaskScoreMixin
 from skmtl._task_types import (
     TASK_METRICS,
     categorical_targets,
+    declared_classes,
     encode_task,
     given_task_types,
-    infer_task_type,
+    new_task_type,
 )
-from skmtl._values import is_dataframe
+from skmtl._values import is_dataframe, python_list
 from skmtl.neural._base import _BaseMultiTaskNeural
 from skmtl.neural._docs import SECTIONS
 from skmtl.neural._mixed_criterion import KIND_CODES, MixedTaskLoss, MixedTaskModule
-from skmtl.neural._targets import scaled_targets, target_standardization
+from skmtl.neural._partial import PartialFitMixin
+from skmtl.neural._targets import kept_scaled_targets
 from skmtl.utils._docstrings import FEATURES_PARAMETER, fill_doc
 from skmtl.utils._sklearn_compat import _num_samples
 
@@ -49,7 +51,7 @@ def _has_classification(estimator):
 
 
 @fill_doc(**_MIXED_SECTIONS)
-class MultiTaskMixedEstimator(PerTaskScoreMixin, _BaseMultiTaskNeural):
+class MultiTaskMixedEstimator(PerTaskScoreMixin, PartialFitMixin, _BaseMultiTaskNeural):
     r"""Multi-task neural network for tasks of different types, trained together.
 
     Regression, binary, multiclass and count tasks share one network (by
@@ -78,8 +80,9 @@ class MultiTaskMixedEstimator(PerTaskScoreMixin, _BaseMultiTaskNeural):
     %(training)s
     warm_start : bool, default=False
         Continue training the fitted network for ``max_epochs`` more epochs on
-        the next call to ``fit`` (same tasks and types, no new classes: unlike
-        the regressor and classifier, it cannot add tasks yet).
+        the next call to ``fit``. Its tasks keep their types, classes and
+        scaling; new tasks in ``y`` are added, their types from
+        ``task_types`` or inferred (see :ref:`transfer`).
     %(shared_lr_scale)s
     %(standardize_targets)s
     %(precision)s
@@ -151,65 +154,104 @@ class MultiTaskMixedEstimator(PerTaskScoreMixin, _BaseMultiTaskNeural):
     def _fit_layout(self, X, y, *, warm, grow=False):
         """Keep ``y``'s dtypes and kind, then decode the layout as the base does.
 
-        A warm start keeps the tasks (``grow`` is not supported): new tasks in
-        ``y`` are an error.
+        A warm start (or ``partial_fit``) may add tasks (``grow``).
         """
         # Read before the targets become one array (a DataFrame's columns an
         # object array): categorical dtypes make classes.
-        self._y_categorical = categorical_targets(y)
+        categorical = categorical_targets(y)
         self._y_frame = is_dataframe(y) and self.task_column is None
-        return super()._fit_layout(X, y, warm=warm, grow=False)
+        decoded = super()._fit_layout(X, y, warm=warm, grow=grow)
+        if isinstance(categorical, list) and self._y_frame:
+            # By task: a continued fit puts the previous tasks first.
+            lookup = dict(zip(python_list(y.columns), categorical))
+            categorical = [lookup[name] for name in python_list(self.task_names_)]
+        self._y_categorical = categorical
+        return decoded
 
     # ----------------------------------------------------------------- targets
     @property
     def _score_metric(self):
         return self.task_metrics_
 
-    def _encode_targets(self, layout, Y, task_index, *, reset, labelled_from=0):
+    def _partial_classes(self, classes, *, first):
+        """Return ``_encode_targets``' keywords: new tasks need declared classes."""
+        return {"classes": {} if classes is None else classes}
+
+    def _encode_targets(
+        self, layout, Y, task_index, *, reset, labelled_from=0, classes=None
+    ):
         """Return the labels as float64 laid out by task, class codes for classes.
 
-        Sets the types and classes of the tasks when ``reset``; a warm start
-        keeps them. Every task needs labels (``labelled_from`` is not used).
+        The tasks of a fresh fit, and those a continued fit adds, get their
+        types (``task_types`` or inferred) and classes; the previous tasks
+        keep theirs and may have no label (those before ``labelled_from``).
+        ``classes`` (``partial_fit``): a dict task name -> classes, which every
+        new classification task needs.
         """
         encoded = np.full(Y.shape, np.nan)
         names = layout.task_names
-        if reset:
-            given = given_task_types(self.task_types, names)
-        fitted, classes = [], []
+        n_known = 0 if reset else len(self._task_given)
+        previous = [] if reset else self._task_classes
+        declared = declared_classes(classes, names, previous)
+        types = self.task_types
+        if declared is not None and isinstance(types, dict):
+            # A chunk need not hold every task the stream's task_types names.
+            types = {k: v for k, v in types.items() if k in python_list(names)}
+        given = given_task_types(types, names) if n_known < len(names) else None
+        fitted, task_classes = [], []
         for t, _, cells, column in layout.columns(Y, task_index):
             categorical = self._y_categorical
             if isinstance(categorical, list):
                 categorical = categorical[t]
-            if reset:
-                kind, known = given[t] or infer_task_type(column, categorical), None
+            if t < n_known:
+                kind, known = self._task_given[t], previous[t]
             else:
-                kind, known = self._task_given[t], self._task_classes[t]
-            encoded[cells], task_type, task_classes = encode_task(
-                column, names[t], kind, known, categorical=categorical
-            )
+                kind, known = new_task_type(
+                    column, names[t], given[t], categorical, declared
+                )
+            try:
+                encoded[cells], task_type, found = encode_task(
+                    column,
+                    names[t],
+                    kind,
+                    known,
+                    categorical=categorical,
+                    required=t >= labelled_from,
+                )
+            except ValueError as error:
+                if t >= n_known:
+                    raise
+                raise ValueError(
+                    f"{error} Task {names[t]!r} was fitted as "
+                    f"{self.task_types_[names[t]]!r}; if that is not its type, "
+                    "name it in task_types and fit again."
+                ) from error
             fitted.append(task_type)
-            classes.append(task_classes)
-        if reset:
-            self._task_given = [
-                "classification" if c is not None else k
-                for k, c in zip(fitted, classes)
-            ]
-            self._task_classes = classes
-            self.task_types_ = dict(zip(names, fitted))
-            self.task_metrics_ = {n: TASK_METRICS[k] for n, k in zip(names, fitted)}
-            self.classes_ = {n: c for n, c in zip(names, classes) if c is not None}
+            task_classes.append(found)
+        if n_known < len(names):
+            self._set_task_types(names, fitted, task_classes)
         return encoded
 
+    def _set_task_types(self, names, fitted, classes):
+        """Set the type and classes attributes of every task."""
+        self._task_given = [
+            "classification" if c is not None else k for k, c in zip(fitted, classes)
+        ]
+        self._task_classes = classes
+        self.task_types_ = dict(zip(names, fitted))
+        self.task_metrics_ = {n: TASK_METRICS[k] for n, k in zip(names, fitted)}
+        self.classes_ = {n: c for n, c in zip(names, classes) if c is not None}
+
     def _training_targets(self, layout, encoded, task_index, weight, *, reset):
-        if reset:
-            means, scales = target_standardization(
-                layout, encoded, task_index, weight, self.standardize_targets
-            )
-            other = [k != "regression" for k in self._task_given]
-            means[other], scales[other] = 0.0, 1.0
-            self._target_mean, self._target_scale = means, scales
-        return scaled_targets(
-            layout, encoded, task_index, self._target_mean, self._target_scale
+        standardized = np.array([k == "regression" for k in self._task_given])
+        return kept_scaled_targets(
+            self,
+            layout,
+            encoded,
+            task_index,
+            weight,
+            reset=reset,
+            standardized=standardized,
         )
 
     # ----------------------------------------------------------------- network

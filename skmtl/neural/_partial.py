@@ -19,7 +19,8 @@ class PartialFitMixin:
         in the long layout a chunk need not hold every task. ``max_epochs``
         is not used; ``history_`` and ``n_iter_`` gain one epoch per call.
 
-        A regressor standardizes each task's targets (``standardize_targets``)
+        A regressor (and the mixed estimator, for its regression tasks)
+        standardizes each task's targets (``standardize_targets``)
         with the mean and scale of the first chunk that has its labels, and
         keeps them: give that chunk enough rows of each task.
 
@@ -30,12 +31,18 @@ class PartialFitMixin:
         y : array-like or DataFrame
             Targets of this chunk, laid out as for ``fit``.
         classes : list of array-like or dict, default=None
-            Classifier only: the classes of every task, required on the first
+            Classifier: the classes of every task, required on the first
             call (a chunk need not show every class) and on each call that
             brings new tasks: a list with one array-like per task, in the order
             of the tasks (the columns of ``y``; in the long layout, the task
             ids sorted, previous tasks first), or a dict task name -> classes.
-            Later labels outside a task's classes are an error.
+            Later labels outside a task's classes are an error. Mixed
+            estimator: a dict task name -> classes, for the classification
+            tasks only, with the same requirements; a task it names is a
+            classification. Its types are fixed by the call that brings each
+            task: give ``task_types`` for a stream, since a small chunk's
+            integer-valued regression targets look like classes. Regressor:
+            None.
         sample_weight : array-like of shape (n_samples,), default=None
             Non-negative weight of each row in its tasks' losses.
 

@@ -7,7 +7,7 @@ from skmtl.neural._base import _BaseMultiTaskNeural
 from skmtl.neural._criterion import MaskedSquaredError
 from skmtl.neural._docs import SECTIONS
 from skmtl.neural._partial import PartialFitMixin
-from skmtl.neural._targets import scaled_targets, target_standardization
+from skmtl.neural._targets import kept_scaled_targets
 from skmtl.utils._docstrings import fill_doc
 
 
@@ -82,19 +82,8 @@ class MultiTaskRegressor(
         return 1, None
 
     def _training_targets(self, layout, encoded, task_index, weight, *, reset):
-        # Each task's scaling is fixed by the first fit that has it (for
-        # partial_fit, the first chunk with its labels).
-        n_known = 0 if reset else len(self._target_mean)
-        if n_known < self.n_tasks_:
-            means, scales = target_standardization(
-                layout, encoded, task_index, weight, self.standardize_targets
-            )
-            if n_known:
-                means[:n_known] = self._target_mean
-                scales[:n_known] = self._target_scale
-            self._target_mean, self._target_scale = means, scales
-        return scaled_targets(
-            layout, encoded, task_index, self._target_mean, self._target_scale
+        return kept_scaled_targets(
+            self, layout, encoded, task_index, weight, reset=reset
         )
 
     def _predict_from_features(self, features, task_index):

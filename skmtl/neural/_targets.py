@@ -104,3 +104,40 @@ def scaled_targets(layout, encoded, task_index, means, scales):
     )
     check_float32_targets(scaled, task_index, layout.task_names)
     return torch.from_numpy(np.ascontiguousarray(scaled, dtype=np.float32))
+
+
+def kept_scaled_targets(
+    estimator, layout, encoded, task_index, weight, *, reset, standardized=None
+):
+    """Return :func:`scaled_targets`, each task's scaling fixed by its first fit.
+
+    Sets ``estimator._target_mean`` and ``_target_scale`` for the tasks of a
+    fresh fit, or for the tasks a continued fit adds (for ``partial_fit``, the
+    first chunk with their labels); the previous tasks keep theirs.
+
+    Parameters
+    ----------
+    estimator : estimator
+        Has ``standardize_targets`` and ``n_tasks_``.
+    layout, encoded, task_index, weight
+        As for :func:`target_standardization`.
+    reset : bool
+        A fresh fit: every task's scaling is set.
+    standardized : ndarray of bool of shape (n_tasks,), default=None
+        The tasks that may be standardized (others get mean 0 and scale 1);
+        None for every task.
+    """
+    n_known = 0 if reset else len(estimator._target_mean)
+    if n_known < estimator.n_tasks_:
+        means, scales = target_standardization(
+            layout, encoded, task_index, weight, estimator.standardize_targets
+        )
+        if standardized is not None:
+            means[~standardized], scales[~standardized] = 0.0, 1.0
+        if n_known:
+            means[:n_known] = estimator._target_mean
+            scales[:n_known] = estimator._target_scale
+        estimator._target_mean, estimator._target_scale = means, scales
+    return scaled_targets(
+        layout, encoded, task_index, estimator._target_mean, estimator._target_scale
+    )

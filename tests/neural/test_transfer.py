@@ -298,13 +298,14 @@ def test_frozen_growth_with_other_training_paths(params):
         assert model.gradient_affinity_.shape == (4, 4)
 
 
-def test_mixed_estimator_keeps_its_tasks_on_a_warm_start():
+def test_mixed_estimator_adds_tasks_on_a_warm_start():
     from skmtl import MultiTaskMixedEstimator
 
     X, Y = _regression()
-    model = MultiTaskMixedEstimator(**FAST, warm_start=True).fit(X, Y[:, :2])
-    with pytest.raises(ValueError, match="continues a fit on tasks"):
-        model.fit(X, Y)
-    assert model.n_tasks_ == 2
-    model.set_params(shared_lr_scale=0.5).fit(X, Y[:, :2])
+    model = MultiTaskMixedEstimator(**FAST)
+    before = _grow_frozen(model, X, Y[:, :2], X, Y)
+    assert model.n_tasks_ == 4
+    np.testing.assert_array_equal(model.predict(X)[:, :2], before)
+    # More tests in test_mixed_transfer.py.
+    model.set_params(shared_lr_scale=0.5).fit(X, Y)
     assert any("shared_lr_scale" in g for g in model.net_.optimizer_.param_groups)
