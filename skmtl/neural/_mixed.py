@@ -74,15 +74,13 @@ class MultiTaskMixedEstimator(PerTaskScoreMixin, PartialFitMixin, _BaseMultiTask
 
     Parameters
     ----------
-    %(network)s
-    %(task_column)s
+    %(network_task_column)s
     %(task_types)s
     %(training)s
-    warm_start : bool, default=False
-        Continue training the fitted network for ``max_epochs`` more epochs on
-        the next call to ``fit``. Its tasks keep their types, classes and
-        scaling; new tasks in ``y`` are added, their types from
-        ``task_types`` or inferred (see :ref:`transfer`).
+    %(warm_start)s
+        Its tasks keep their types, classes and scaling; new tasks in ``y``
+        are added, their types from ``task_types`` or inferred (see
+        :ref:`transfer`).
     %(shared_lr_scale)s
     %(standardize_targets)s
     %(precision)s
