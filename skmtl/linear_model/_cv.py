@@ -64,6 +64,7 @@ class RegularizedMultiTaskRegressorCV(RegressorMixin, _BaseRegularizedMultiTaskC
     score = _BaseRegularizedMultiTaskCV.score
 
 
+@fill_doc(features=FEATURES_PARAMETER)
 class RegularizedMultiTaskClassifierCV(ClassifierMixin, _BaseRegularizedMultiTaskCV):
     __doc__ = (
         """Regularized multi-task classification, ``alpha`` chosen by cross-validation.
@@ -113,7 +114,6 @@ class RegularizedMultiTaskClassifierCV(ClassifierMixin, _BaseRegularizedMultiTas
     score = _BaseRegularizedMultiTaskCV.score
 
     @available_if(refit_has("predict_proba"))
-    @fill_doc(features=FEATURES_PARAMETER)
     def predict_proba(self, X):
         """Return the refitted estimator's class probabilities per task.
 
@@ -128,7 +128,6 @@ class RegularizedMultiTaskClassifierCV(ClassifierMixin, _BaseRegularizedMultiTas
         return self.estimator_.predict_proba(X)
 
     @available_if(refit_has("decision_function"))
-    @fill_doc(features=FEATURES_PARAMETER)
     def decision_function(self, X):
         """Return the refitted estimator's decision function.
 

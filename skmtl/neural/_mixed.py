@@ -28,6 +28,7 @@ from skmtl.utils._sklearn_compat import _num_samples
 
 _MIXED_SECTIONS = {
     **SECTIONS,
+    "features": FEATURES_PARAMETER,
     "task_types": """\
 task_types : dict, list or None, default=None
     The type of each task: ``"regression"``, ``"classification"`` (binary or
@@ -306,7 +307,6 @@ class MultiTaskMixedEstimator(PerTaskScoreMixin, PartialFitMixin, _BaseMultiTask
         )
         return self._layout.assemble(predictions, rows, _num_samples(features), dtype)
 
-    @fill_doc(features=FEATURES_PARAMETER)
     def predict(self, X):
         """Predict every task (wide layout) or each row's own task (long layout).
 
@@ -332,7 +332,6 @@ class MultiTaskMixedEstimator(PerTaskScoreMixin, PartialFitMixin, _BaseMultiTask
         return pd.DataFrame(columns, index=index, columns=self.task_names_)
 
     @available_if(_has_classification)
-    @fill_doc(features=FEATURES_PARAMETER)
     def predict_proba(self, X):
         """Return the class probabilities of each classification task.
 

@@ -63,17 +63,21 @@ def fill_doc(**sections):
         Replaces each line of the decorated class's or function's docstring
         that holds only ``%(name)s`` with ``sections[name]``, indented like the
         line; a name without a section is an error. A class's own methods have
-        their docstrings filled too, so one decorator serves the whole class.
+        their docstrings filled too (those under ``available_if`` included), so
+        one decorator serves the whole class.
     """
 
     def decorate(obj):
         obj.__doc__ = _filled(obj.__doc__, sections, obj.__name__)
         if isinstance(obj, type):
-            for name, method in vars(obj).items():
+            for name, member in vars(obj).items():
+                # available_if keeps the method in ``fn`` and copies its docstring.
+                method = getattr(member, "fn", member)
                 if inspect.isfunction(method) and "%(" in (method.__doc__ or ""):
                     method.__doc__ = _filled(
                         method.__doc__, sections, f"{obj.__name__}.{name}"
                     )
+                    member.__doc__ = method.__doc__
         return obj
 
     return decorate
