@@ -34,6 +34,13 @@ Parameters
 X : array-like or DataFrame of shape (n_samples, n_features)
     Features (with the task column in the long layout)."""
 
+#: The same, for a method that also takes a sparse ``X``.
+SPARSE_FEATURES_PARAMETER = """\
+Parameters
+----------
+X : array-like, sparse matrix or DataFrame of shape (n_samples, n_features)
+    Features (with the task column in the long layout)."""
+
 #: The Parameters section of a method that scores predictions against labels.
 SCORE_PARAMETERS = """\
 Parameters
