@@ -27,6 +27,13 @@ n_features_in_ : int
 feature_names_in_ : ndarray of shape (`n_features_in_`,)
     Column names of ``X``, when it is a DataFrame with string names."""
 
+#: ``y`` of ``fit``: the labels, in either layout.
+FIT_TARGETS = """\
+y : array-like or DataFrame
+    Wide layout: shape (n_samples, n_tasks), NaN (or None) for a missing
+    label; a 1-D ``y`` is a single task. Long layout: 1-D, the label of
+    each row for its own task."""
+
 #: The Parameters section of a method that takes only the features.
 FEATURES_PARAMETER = """\
 Parameters
