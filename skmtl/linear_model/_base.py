@@ -82,16 +82,16 @@ class _BaseRegularizedMultiTask(BaseMultiTask, metaclass=ABCMeta):
         self.task_column = task_column
 
     # ----------------------------------------------------------------- targets
+    def _left_out_tasks(self, layout, targets, observed, weight, task_index):
+        """Return a boolean mask of the tasks left out of the loss (none here)."""
+        return np.zeros(self.n_tasks_, dtype=bool)
+
     @abstractmethod
     def _loss_targets(self, encoded):
         """Return ``(targets, observed)``: float labels and the observed mask.
 
         ``encoded`` is the output of ``_encode_targets`` (the target mixin's).
         """
-
-    def _left_out_tasks(self, layout, targets, observed, weight, task_index):
-        """Return a boolean mask of the tasks left out of the loss (none here)."""
-        return np.zeros(self.n_tasks_, dtype=bool)
 
     # --------------------------------------------------------------------- fit
     @_fit_context(prefer_skip_nested_validation=True)
