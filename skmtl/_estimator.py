@@ -24,6 +24,7 @@ from skmtl._layout import TaskLayout
 from skmtl._scoring import PerTaskScoreMixin
 from skmtl._targets import class_codes, given_classes, regression_values
 from skmtl.utils._doc_link import DocLinkMixin
+from skmtl.utils._docstrings import SPARSE_FEATURES_PARAMETER, fill_doc
 from skmtl.utils._sklearn_compat import _num_samples, check_is_fitted
 from skmtl.utils._tags import multi_task_tags
 
@@ -66,6 +67,7 @@ def init_adding(base_init, **extra):
     return __init__
 
 
+@fill_doc(features=SPARSE_FEATURES_PARAMETER)
 class BaseMultiTask(DocLinkMixin, BaseEstimator):
     """Validation, the task layout, ``predict`` and tags of a multi-task estimator.
 
@@ -130,10 +132,7 @@ class BaseMultiTask(DocLinkMixin, BaseEstimator):
     def predict(self, X):
         """Predict every task (wide layout) or each row's own task (long layout).
 
-        Parameters
-        ----------
-        X : array-like, sparse matrix or DataFrame of shape (n_samples, n_features)
-            Features (with the task column in the long layout).
+        %(features)s
 
         Returns
         -------
@@ -188,6 +187,7 @@ def _has_probabilities(estimator):
     return estimator._has_probabilities()
 
 
+@fill_doc(features=SPARSE_FEATURES_PARAMETER)
 class MultiTaskClassifierMixin(PerTaskScoreMixin, ClassifierMixin):
     """The classification side: accuracy, per-task classes, ``predict_proba``.
 
@@ -245,10 +245,7 @@ class MultiTaskClassifierMixin(PerTaskScoreMixin, ClassifierMixin):
     def predict_proba(self, X):
         """Return class probabilities per task.
 
-        Parameters
-        ----------
-        X : array-like, sparse matrix or DataFrame of shape (n_samples, n_features)
-            Features (with the task column in the long layout).
+        %(features)s
 
         Returns
         -------

@@ -11,13 +11,13 @@ import torch
 from torch import nn
 
 from skmtl.architectures._base import ARCHITECTURES, Architecture, ArchitectureConfig
-from skmtl.architectures._docs import SECTIONS
+from skmtl.architectures._docs import SECTIONS, numbers
 from skmtl.architectures._layers import TaskLinear, make_activation
 from skmtl.utils._docstrings import fill_doc
 from skmtl.utils._sklearn_compat import Interval
 
 
-@fill_doc(**SECTIONS)
+@fill_doc(**SECTIONS, numbers=numbers("every task's column"))
 class CrossStitch(Architecture):
     r"""One MLP column per task, mixed by a cross-stitch unit after each layer.
 
@@ -38,8 +38,6 @@ class CrossStitch(Architecture):
     Parameters
     ----------
     %(numbers)s
-    shared_layers : tuple of int, default=(100,)
-        Hidden layer sizes of every task's column; must not be empty.
     %(head_activation)s
     dropout : float, default=0.0
         Dropout probability after each hidden layer (in each column, before

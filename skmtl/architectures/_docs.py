@@ -4,12 +4,28 @@ The architectures fill their docstrings from :data:`SECTIONS` (see
 :func:`skmtl.utils._docstrings.fill_doc`).
 """
 
-#: ``n_features``, ``n_tasks`` and ``n_outputs`` of an architecture with its own
-#: hyperparameters.
-NUMBERS = """\
+
+def numbers(layers_of):
+    """Return the first parameters of an architecture with its own hyperparameters.
+
+    Parameters
+    ----------
+    layers_of : str
+        What the ``shared_layers`` build (``"every expert"``).
+
+    Returns
+    -------
+    section : str
+        ``n_features``, ``n_tasks``, ``n_outputs`` and ``shared_layers``, for
+        :func:`skmtl.utils._docstrings.fill_doc`.
+    """
+    return f"""\
 n_features, n_tasks, n_outputs : int
     Numbers of input features, of tasks and of outputs per task, as for
-    :class:`~skmtl.architectures.Architecture`."""
+    :class:`~skmtl.architectures.Architecture`.
+shared_layers : tuple of int, default=(100,)
+    Hidden layer sizes of {layers_of}; must not be empty."""
+
 
 #: ``head_layers`` and ``activation``.
 HEAD_ACTIVATION = """\
@@ -40,7 +56,6 @@ X : Tensor of shape (batch, n_features) or None
 
 #: The sections, for :func:`skmtl.utils._docstrings.fill_doc`.
 SECTIONS = {
-    "numbers": NUMBERS,
     "head_activation": HEAD_ACTIVATION,
     "layers": LAYERS,
     "rows": ROWS,

@@ -10,13 +10,13 @@ from numbers import Integral
 import torch
 
 from skmtl.architectures._base import ARCHITECTURES, Architecture, ArchitectureConfig
-from skmtl.architectures._docs import SECTIONS
+from skmtl.architectures._docs import SECTIONS, numbers
 from skmtl.architectures._layers import TaskLinear, TaskMLP
 from skmtl.utils._docstrings import fill_doc
 from skmtl.utils._sklearn_compat import Interval
 
 
-@fill_doc(**SECTIONS)
+@fill_doc(**SECTIONS, numbers=numbers("every expert"))
 class MultiGateMixtureOfExperts(Architecture):
     r"""Experts shared by all tasks, mixed by a softmax gate of each task.
 
@@ -38,8 +38,6 @@ class MultiGateMixtureOfExperts(Architecture):
     Parameters
     ----------
     %(numbers)s
-    shared_layers : tuple of int, default=(100,)
-        Hidden layer sizes of every expert; must not be empty.
     %(layers)s
     n_experts : int, default=4
         Number of experts.

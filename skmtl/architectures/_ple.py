@@ -11,7 +11,7 @@ import torch
 from torch import nn
 
 from skmtl.architectures._base import ARCHITECTURES, Architecture, ArchitectureConfig
-from skmtl.architectures._docs import SECTIONS
+from skmtl.architectures._docs import SECTIONS, numbers
 from skmtl.architectures._layers import TaskLinear, TaskMLP
 from skmtl.utils._docstrings import fill_doc
 from skmtl.utils._sklearn_compat import Interval
@@ -98,7 +98,7 @@ class _ExtractionLevel(nn.Module):
         return outputs, shared
 
 
-@fill_doc(**SECTIONS)
+@fill_doc(**SECTIONS, numbers=numbers("every expert"))
 class ProgressiveLayeredExtraction(Architecture):
     r"""Levels of shared and task-specific experts, mixed by per-task gates.
 
@@ -121,8 +121,6 @@ class ProgressiveLayeredExtraction(Architecture):
     Parameters
     ----------
     %(numbers)s
-    shared_layers : tuple of int, default=(100,)
-        Hidden layer sizes of every expert; must not be empty.
     %(layers)s
     n_levels : int, default=1
         Number of extraction levels.

@@ -11,13 +11,13 @@ import torch
 from torch.nn import functional as F
 
 from skmtl.architectures._base import ARCHITECTURES, ArchitectureConfig
-from skmtl.architectures._docs import SECTIONS
+from skmtl.architectures._docs import SECTIONS, numbers
 from skmtl.architectures._independent import IndependentNetworks
 from skmtl.utils._docstrings import fill_doc
 from skmtl.utils._sklearn_compat import Interval
 
 
-@fill_doc(**SECTIONS)
+@fill_doc(**SECTIONS, numbers=numbers("each task's tower"))
 class SoftSharing(IndependentNetworks):
     r"""One tower per task, with an L2 penalty pulling the towers to their mean.
 
@@ -39,8 +39,6 @@ class SoftSharing(IndependentNetworks):
     Parameters
     ----------
     %(numbers)s
-    shared_layers : tuple of int, default=(100,)
-        Hidden layer sizes of each task's tower; must not be empty.
     %(layers)s
     penalty_strength : float, default=0.01
         The strength :math:`\lambda \ge 0` of the pull between the towers.

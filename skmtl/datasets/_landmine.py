@@ -5,7 +5,7 @@ import numpy as np
 from skmtl.datasets._docs import loader_sections
 from skmtl.datasets._home import find_data_files
 from skmtl.datasets._layouts import loader_result, long_layout
-from skmtl.datasets._matlab import cells, read_mat
+from skmtl.datasets._matlab import task_cells
 from skmtl.utils._docstrings import fill_doc
 
 N_FEATURES = 9
@@ -62,34 +62,15 @@ University.
 
 
 def _read_mat(path):
-    values = read_mat(path, ["feature", "label"])
-    X_cells = cells(path, "feature", values["feature"])
-    y_cells = cells(path, "label", values["label"])
-    if len(X_cells) != len(y_cells):
-        raise ValueError(
-            f"{str(path)!r}: feature has {len(X_cells)} cells but label has "
-            f"{len(y_cells)}; expected one cell per minefield in each."
-        )
-    for t, (X_t, y_t) in enumerate(zip(X_cells, y_cells)):
-        if X_t.ndim != 2 or X_t.shape[1] != N_FEATURES:
-            raise ValueError(
-                f"{str(path)!r}: cell feature{{{t + 1}}} has shape {X_t.shape}; "
-                f"expected {N_FEATURES} columns."
-            )
-        if y_t.size != X_t.shape[0]:
-            raise ValueError(
-                f"{str(path)!r}: cell label{{{t + 1}}} has {y_t.size} labels for "
-                f"{X_t.shape[0]} rows in feature{{{t + 1}}}."
-            )
-    X = np.concatenate(X_cells).astype(np.float64)
-    y = np.concatenate([y_t.ravel() for y_t in y_cells])
+    X, y, task = task_cells(
+        path, "feature", "label", n_columns=N_FEATURES, task_word="minefield"
+    )
     labels = set(np.unique(y).tolist())
     if not labels <= {0, 1}:
         raise ValueError(
             f"{str(path)!r}: the labels should be 0 (clutter) and 1 (landmine); "
             f"found {sorted(labels)}."
         )
-    task = np.repeat(np.arange(len(X_cells)), [len(X_t) for X_t in X_cells])
     return X, y.astype(np.int64), task
 
 

@@ -129,3 +129,58 @@ def cells(path, name, value):
             f"per task; found a numeric array of shape {value.shape}."
         )
     return value
+
+
+def task_cells(path, x_name, y_name, *, n_columns, task_word):
+    """Read one cell of features and one of labels per task, as the long layout.
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        The ``.mat`` file.
+    x_name, y_name : str
+        The cell arrays of the features (``n_columns`` columns each) and of
+        the labels (one per row of the features), one cell per task.
+    n_columns : int
+        The number of columns of every features cell.
+    task_word : str
+        What a task is (``"school"``), for error messages.
+
+    Returns
+    -------
+    X : ndarray of shape (n_samples, n_columns)
+        The features of all tasks, float64, in task order.
+    y : ndarray of shape (n_samples,)
+        The labels, as stored.
+    task : ndarray of shape (n_samples,)
+        The task id of each row: the position of its cell.
+
+    Raises
+    ------
+    ValueError
+        When a variable is not a cell array, the two have different numbers of
+        cells, or a cell has the wrong shape.
+    """
+    values = read_mat(path, [x_name, y_name])
+    X_cells = cells(path, x_name, values[x_name])
+    y_cells = cells(path, y_name, values[y_name])
+    if len(X_cells) != len(y_cells):
+        raise ValueError(
+            f"{str(path)!r}: {x_name} has {len(X_cells)} cells but {y_name} has "
+            f"{len(y_cells)}; expected one cell per {task_word} in each."
+        )
+    for t, (X_t, y_t) in enumerate(zip(X_cells, y_cells), start=1):
+        if X_t.ndim != 2 or X_t.shape[1] != n_columns:
+            raise ValueError(
+                f"{str(path)!r}: cell {x_name}{{{t}}} has shape {X_t.shape}; "
+                f"expected {n_columns} columns."
+            )
+        if y_t.size != X_t.shape[0]:
+            raise ValueError(
+                f"{str(path)!r}: cell {y_name}{{{t}}} has {y_t.size} labels for "
+                f"{X_t.shape[0]} rows in {x_name}{{{t}}}."
+            )
+    X = np.concatenate(X_cells).astype(np.float64)
+    y = np.concatenate([y_t.ravel() for y_t in y_cells])
+    task = np.repeat(np.arange(len(X_cells)), [len(X_t) for X_t in X_cells])
+    return X, y, task

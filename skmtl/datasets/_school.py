@@ -5,7 +5,7 @@ import numpy as np
 from skmtl.datasets._docs import loader_sections
 from skmtl.datasets._home import find_data_files
 from skmtl.datasets._layouts import loader_result, long_layout
-from skmtl.datasets._matlab import cells, read_mat
+from skmtl.datasets._matlab import task_cells
 from skmtl.utils._docstrings import fill_doc
 
 FEATURE_NAMES = [
@@ -88,29 +88,11 @@ given for the data file.
 
 
 def _read_mat(path):
-    values = read_mat(path, ["X", "Y"])
-    X_cells = cells(path, "X", values["X"])
-    Y_cells = cells(path, "Y", values["Y"])
-    if len(X_cells) != len(Y_cells):
-        raise ValueError(
-            f"{str(path)!r}: X has {len(X_cells)} cells but Y has {len(Y_cells)}; "
-            "expected one cell per school in each."
-        )
-    for t, (X_t, Y_t) in enumerate(zip(X_cells, Y_cells)):
-        if X_t.ndim != 2 or X_t.shape[1] != len(FEATURE_NAMES):
-            raise ValueError(
-                f"{str(path)!r}: cell X{{{t + 1}}} has shape {X_t.shape}; expected "
-                f"{len(FEATURE_NAMES)} columns (27 attributes and the bias)."
-            )
-        if Y_t.size != X_t.shape[0]:
-            raise ValueError(
-                f"{str(path)!r}: cell Y{{{t + 1}}} has {Y_t.size} scores for "
-                f"{X_t.shape[0]} students in X{{{t + 1}}}."
-            )
-    X = np.concatenate(X_cells).astype(np.float64)
-    y = np.concatenate([Y_t.ravel() for Y_t in Y_cells]).astype(np.float64)
-    task = np.repeat(np.arange(len(X_cells)), [len(X_t) for X_t in X_cells])
-    return X, y, task
+    # 28 columns: the 27 attributes and MALSAR's constant bias.
+    X, y, task = task_cells(
+        path, "X", "Y", n_columns=len(FEATURE_NAMES), task_word="school"
+    )
+    return X, y.astype(np.float64), task
 
 
 def _read_npz(path):

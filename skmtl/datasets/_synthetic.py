@@ -12,17 +12,20 @@ from sklearn.utils import check_random_state
 
 from skmtl.datasets._synthetic_classification import make_multitask_classification
 from skmtl.datasets._synthetic_common import (
+    SECTIONS,
     checks_common_parameters,
     hide_labels,
     latent_features,
     long_tasks,
     with_task_column,
 )
+from skmtl.utils._docstrings import fill_doc
 
 __all__ = ["make_multitask_classification", "make_multitask_regression"]
 
 
 @checks_common_parameters
+@fill_doc(**SECTIONS)
 def make_multitask_regression(
     n_samples=200,
     n_features=20,
@@ -45,17 +48,12 @@ def make_multitask_regression(
 
     Parameters
     ----------
-    n_samples : int, default=200
-        Number of rows.
-
-    n_features : int, default=20
-        Number of input features.
+    %(samples_features)s
 
     n_tasks : int, default=5
         Number of regression tasks.
 
-    n_latent : int, default=5
-        Dimension of the shared latent representation and of each task's own one.
+    %(n_latent)s
 
     shared_fraction : float, default=0.8
         Share of each task's signal that comes from the shared latent, in
@@ -78,24 +76,16 @@ def make_multitask_regression(
         are revealed again at random until every task keeps at least two observed
         labels (or all of them, if there are fewer rows).
 
-    layout : {"wide", "long"}, default="wide"
-        ``"wide"`` labels every row for every task and returns ``Y`` of shape
-        ``(n_samples, n_tasks)``. ``"long"`` gives each row exactly one task and
-        returns the task id in column 0 of ``X``, which skmtl estimators read with
-        ``task_column=0``, and the row's label in a 1-D ``y``.
+    %(layout)s
 
     return_latent : bool, default=False
         If True, also return the ground truth of the generative model.
 
-    random_state : int, RandomState instance or None, default=None
-        Seed of every random draw. Pass an int for reproducible output.
+    %(random_state)s
 
     Returns
     -------
-    X : ndarray of shape (n_samples, n_features) or (n_samples, n_features + 1)
-        Input features, float64. In the long layout column 0 holds the row's task
-        id, an integer in ``0 .. n_tasks - 1`` stored as float, and the features
-        follow.
+    %(X)s
 
     Y : ndarray of shape (n_samples, n_tasks) or (n_samples,)
         Labels, float64, NaN where missing. In the long layout a 1-D array with

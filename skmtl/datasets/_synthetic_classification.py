@@ -6,6 +6,7 @@ import numpy as np
 from sklearn.utils import check_random_state
 
 from skmtl.datasets._synthetic_common import (
+    SECTIONS,
     check_int,
     checks_common_parameters,
     hide_labels,
@@ -13,6 +14,7 @@ from skmtl.datasets._synthetic_common import (
     long_tasks,
     with_task_column,
 )
+from skmtl.utils._docstrings import fill_doc
 
 
 def _check_n_classes(n_classes, n_tasks):
@@ -58,6 +60,7 @@ def _labels_with_every_class(scores, min_count=2):
 
 
 @checks_common_parameters
+@fill_doc(**SECTIONS)
 def make_multitask_classification(
     n_samples=200,
     n_features=20,
@@ -80,11 +83,7 @@ def make_multitask_classification(
 
     Parameters
     ----------
-    n_samples : int, default=200
-        Number of rows.
-
-    n_features : int, default=20
-        Number of input features.
+    %(samples_features)s
 
     n_tasks : int, default=5
         Number of classification tasks.
@@ -92,8 +91,7 @@ def make_multitask_classification(
     n_classes : int or sequence of int, default=2
         Number of classes, at least 2, of every task, or one number per task.
 
-    n_latent : int, default=5
-        Dimension of the shared latent representation and of each task's own one.
+    %(n_latent)s
 
     shared_fraction : float, default=0.8
         Share of each task's class scores that comes from the shared latent, in
@@ -115,21 +113,13 @@ def make_multitask_classification(
         revealed again at random until every class of every task keeps at least
         two observed labels.
 
-    layout : {"wide", "long"}, default="wide"
-        ``"wide"`` labels every row for every task and returns ``Y`` of shape
-        ``(n_samples, n_tasks)``. ``"long"`` gives each row exactly one task and
-        returns the task id in column 0 of ``X``, which skmtl estimators read with
-        ``task_column=0``, and the row's label in a 1-D ``y``.
+    %(layout)s
 
-    random_state : int, RandomState instance or None, default=None
-        Seed of every random draw. Pass an int for reproducible output.
+    %(random_state)s
 
     Returns
     -------
-    X : ndarray of shape (n_samples, n_features) or (n_samples, n_features + 1)
-        Input features, float64. In the long layout column 0 holds the row's task
-        id, an integer in ``0 .. n_tasks - 1`` stored as float, and the features
-        follow.
+    %(X)s
 
     Y : ndarray of shape (n_samples, n_tasks) or (n_samples,)
         Labels, integers ``0 .. n_classes_t - 1`` for task ``t``: int64 if

@@ -1,4 +1,4 @@
-"""What the synthetic generators share: parameter checks, latents, layouts."""
+"""What the synthetic generators share: doc sections, checks, latents, layouts."""
 
 import functools
 import inspect
@@ -7,6 +7,34 @@ import numbers
 import numpy as np
 
 _LAYOUTS = ("wide", "long")
+
+#: The docstring sections of the two generators, for
+#: :func:`skmtl.utils._docstrings.fill_doc`.
+SECTIONS = {
+    "samples_features": """\
+n_samples : int, default=200
+    Number of rows.
+
+n_features : int, default=20
+    Number of input features.""",
+    "n_latent": """\
+n_latent : int, default=5
+    Dimension of the shared latent representation and of each task's own one.""",
+    "layout": """\
+layout : {"wide", "long"}, default="wide"
+    ``"wide"`` labels every row for every task and returns ``Y`` of shape
+    ``(n_samples, n_tasks)``. ``"long"`` gives each row exactly one task and
+    returns the task id in column 0 of ``X``, which skmtl estimators read with
+    ``task_column=0``, and the row's label in a 1-D ``y``.""",
+    "random_state": """\
+random_state : int, RandomState instance or None, default=None
+    Seed of every random draw. Pass an int for reproducible output.""",
+    "X": """\
+X : ndarray of shape (n_samples, n_features) or (n_samples, n_features + 1)
+    Input features, float64. In the long layout column 0 holds the row's task
+    id, an integer in ``0 .. n_tasks - 1`` stored as float, and the features
+    follow.""",
+}
 
 
 def check_int(value, name, minimum):

@@ -32,6 +32,7 @@ from skmtl._estimator import (
 )
 from skmtl._layout import common_dtype
 from skmtl.ensemble._columns import split_features, take_rows
+from skmtl.utils._docstrings import FIT_TARGETS, fill_doc
 from skmtl.utils._sklearn_compat import (
     HasMethods,
     _check_method_params,
@@ -144,6 +145,7 @@ def fit_per_task(ensemble, X_fit, X, tasks, fit_params):
     )
 
 
+@fill_doc(y=FIT_TARGETS)
 class _BaseTaskEnsemble(MetaEstimatorMixin, BaseMultiTask, metaclass=ABCMeta):
     """Validation, targets, routing and prediction shared by the ensembles."""
 
@@ -182,10 +184,7 @@ class _BaseTaskEnsemble(MetaEstimatorMixin, BaseMultiTask, metaclass=ABCMeta):
             Features, in any form the base estimator accepts. In the long layout,
             the column named by ``task_column`` holds each row's task id; it is
             split off before the base estimator sees ``X``.
-        y : array-like or DataFrame
-            Wide layout: shape (n_samples, n_tasks), NaN (or None) for a missing
-            label; a 1-D ``y`` is a single task. Long layout: 1-D, the label of
-            each row for its own task.
+        %(y)s
         sample_weight : array-like of shape (n_samples,), default=None
             Weight of each row. With metadata routing disabled, it is passed to
             the base estimator's ``fit``, which must accept it. With routing

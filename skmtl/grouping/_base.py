@@ -32,6 +32,7 @@ from skmtl.utils._sklearn_compat import (
 from skmtl.utils._tags import multi_task_tags
 
 
+@fill_doc(features=FEATURES_PARAMETER)
 class _BaseTaskGrouping(
     PerTaskScoreMixin, DocLinkMixin, MetaEstimatorMixin, BaseEstimator
 ):
@@ -70,7 +71,6 @@ class _BaseTaskGrouping(
         self.random_state = random_state
 
     @_fit_context(prefer_skip_nested_validation=False)
-    @fill_doc(features=FEATURES_PARAMETER)
     def fit(self, X, y):
         """Measure the affinity, choose the groups and fit one model per group.
 
@@ -256,7 +256,6 @@ class _BaseTaskGrouping(
             self._models(X), _num_samples(X), task_index, self._y_one_d
         )
 
-    @fill_doc(features=FEATURES_PARAMETER)
     def predict(self, X):
         """Return each task's prediction by the model chosen for it.
 

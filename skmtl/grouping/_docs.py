@@ -4,6 +4,8 @@ TaskGroupingRegressor and TaskGroupingClassifier fill their docstrings from
 these sections (see :func:`skmtl.utils._docstrings.fill_doc`).
 """
 
+from skmtl.utils._docstrings import FEATURES_PARAMETER
+
 #: The parameters after ``estimator``.
 PARAMETERS = """\
 n_groups : int or "auto", default="auto"
@@ -115,6 +117,7 @@ Attributes
 
 #: The sections, for :func:`skmtl.utils._docstrings.fill_doc`.
 SECTIONS = {
+    "features": FEATURES_PARAMETER,
     "task_attributes": TASK_ATTRIBUTES,
     "see_also_notes": SEE_ALSO_NOTES,
 }

@@ -6,7 +6,7 @@ from sklearn.base import ClassifierMixin, RegressorMixin
 from skmtl._scoring import PerTaskScoreMixin
 from skmtl.grouping._base import _BaseTaskGrouping
 from skmtl.grouping._docs import SECTIONS, head
-from skmtl.utils._docstrings import FEATURES_PARAMETER, fill_doc
+from skmtl.utils._docstrings import fill_doc
 from skmtl.utils._sklearn_compat import _num_samples, _safe_indexing
 
 
@@ -76,7 +76,6 @@ class TaskGroupingClassifier(ClassifierMixin, _BaseTaskGrouping):
         ]
         self.classes_ = classes[0] if self._y_one_d else classes
 
-    @fill_doc(features=FEATURES_PARAMETER)
     def predict_proba(self, X):
         """Return each task's class probabilities from the network predicting it.
 

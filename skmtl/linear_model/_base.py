@@ -13,6 +13,7 @@ from skmtl._estimator import BaseMultiTask
 from skmtl.linear_model._objective import LinearFit
 from skmtl.linear_model._solver import NonFiniteError, fista
 from skmtl.linear_model.penalties import PENALTIES, PenaltyConfig
+from skmtl.utils._docstrings import FIT_TARGETS, fill_doc
 from skmtl.utils._plugin import build_plugin
 from skmtl.utils._sklearn_compat import (
     Interval,
@@ -36,6 +37,7 @@ def validate_linear_features(estimator, X, *, reset):
     )
 
 
+@fill_doc(y=FIT_TARGETS)
 class _BaseRegularizedMultiTask(BaseMultiTask, metaclass=ABCMeta):
     """Shared fit/predict logic; subclasses turn the labels into the loss's targets."""
 
@@ -80,16 +82,16 @@ class _BaseRegularizedMultiTask(BaseMultiTask, metaclass=ABCMeta):
         self.task_column = task_column
 
     # ----------------------------------------------------------------- targets
+    def _left_out_tasks(self, layout, targets, observed, weight, task_index):
+        """Return a boolean mask of the tasks left out of the loss (none here)."""
+        return np.zeros(self.n_tasks_, dtype=bool)
+
     @abstractmethod
     def _loss_targets(self, encoded):
         """Return ``(targets, observed)``: float labels and the observed mask.
 
         ``encoded`` is the output of ``_encode_targets`` (the target mixin's).
         """
-
-    def _left_out_tasks(self, layout, targets, observed, weight, task_index):
-        """Return a boolean mask of the tasks left out of the loss (none here)."""
-        return np.zeros(self.n_tasks_, dtype=bool)
 
     # --------------------------------------------------------------------- fit
     @_fit_context(prefer_skip_nested_validation=True)
@@ -101,10 +103,7 @@ class _BaseRegularizedMultiTask(BaseMultiTask, metaclass=ABCMeta):
         X : array-like, DataFrame or sparse matrix of shape (n_samples, n_features)
             Features. In the long layout, the column named by ``task_column``
             holds each row's task id.
-        y : array-like or DataFrame
-            Wide layout: shape (n_samples, n_tasks), NaN (or None) for a missing
-            label; a 1-D ``y`` is a single task. Long layout: 1-D, the label of
-            each row for its own task.
+        %(y)s
         sample_weight : array-like of shape (n_samples,), default=None
             Non-negative weight of each row in its tasks' losses (in the wide
             layout, of all the row's labels).

@@ -12,39 +12,32 @@ from sklearn.utils.metaestimators import available_if
 
 from skmtl.linear_model._classifier import RegularizedMultiTaskClassifier
 from skmtl.linear_model._cv_base import _BaseRegularizedMultiTaskCV, refit_has
-from skmtl.linear_model._cv_docs import NOTES, SHARED_ATTRIBUTES, SHARED_PARAMETERS
+from skmtl.linear_model._cv_docs import SECTIONS
 from skmtl.linear_model._regressor import RegularizedMultiTaskRegressor
-from skmtl.utils._docstrings import FEATURES_PARAMETER, fill_doc
+from skmtl.utils._docstrings import fill_doc
 from skmtl.utils._sklearn_compat import check_is_fitted
 
 
+@fill_doc(**SECTIONS)
 class RegularizedMultiTaskRegressorCV(RegressorMixin, _BaseRegularizedMultiTaskCV):
-    __doc__ = (
-        """Regularized multi-task regression, ``alpha`` chosen by cross-validation.
+    """Regularized multi-task regression, ``alpha`` chosen by cross-validation.
 
     :class:`RegularizedMultiTaskRegressor` with a cross-validated ``alpha``.
-    On every fold, a warm-started path of strengths from the largest down is
-    fitted on the training rows and scored on the held-out rows; the strength
-    with the best mean score (``alpha_``) is refitted on all rows
-    (``estimator_``), which then predicts and scores. As
-    :class:`sklearn.linear_model.MultiTaskLassoCV` for ``penalty="l21"``, for
-    every penalty, both layouts and missing labels.
+    %(path)s
+    As :class:`sklearn.linear_model.MultiTaskLassoCV` for ``penalty="l21"``,
+    for every penalty, both layouts and missing labels.
 
-    Parameters
-    ----------"""
-        + SHARED_PARAMETERS
-        + """
-    Attributes
-    ----------"""
-        + SHARED_ATTRIBUTES
-        + """
+    %(parameters)s
+
+    %(attributes)s
+
     See Also
     --------
     RegularizedMultiTaskRegressor : The estimator at a given ``alpha``.
     sklearn.linear_model.MultiTaskLassoCV : The ``"l21"`` penalty, shared rows.
-"""
-        + NOTES
-        + """
+
+    %(notes)s
+
     Examples
     --------
     >>> from skmtl.datasets import make_multitask_regression
@@ -56,7 +49,6 @@ class RegularizedMultiTaskRegressorCV(RegressorMixin, _BaseRegularizedMultiTaskC
     >>> model.predict(X[:2]).shape
     (2, 3)
     """
-    )
 
     _estimator_class = RegularizedMultiTaskRegressor
 
@@ -64,35 +56,28 @@ class RegularizedMultiTaskRegressorCV(RegressorMixin, _BaseRegularizedMultiTaskC
     score = _BaseRegularizedMultiTaskCV.score
 
 
+@fill_doc(**SECTIONS)
 class RegularizedMultiTaskClassifierCV(ClassifierMixin, _BaseRegularizedMultiTaskCV):
-    __doc__ = (
-        """Regularized multi-task classification, ``alpha`` chosen by cross-validation.
+    """Regularized multi-task classification, ``alpha`` chosen by cross-validation.
 
     :class:`RegularizedMultiTaskClassifier` with a cross-validated ``alpha``.
-    On every fold, a warm-started path of strengths from the largest down is
-    fitted on the training rows and scored on the held-out rows; the strength
-    with the best mean score (``alpha_``) is refitted on all rows
-    (``estimator_``), which then predicts and scores. Binary tasks, as the base
-    estimator. With missing labels in the wide layout, a task must keep labels
-    of both classes in every training fold.
+    %(path)s
+    Binary tasks, as the base estimator. With missing labels in the wide
+    layout, a task must keep labels of both classes in every training fold.
 
-    Parameters
-    ----------"""
-        + SHARED_PARAMETERS
-        + """
-    Attributes
-    ----------"""
-        + SHARED_ATTRIBUTES
-        + """    classes_ : list of ndarray or ndarray
+    %(parameters)s
+
+    %(attributes)s
+    classes_ : list of ndarray or ndarray
         The classes of each task (one array for a 1-D ``y``).
 
     See Also
     --------
     RegularizedMultiTaskClassifier : The estimator at a given ``alpha``.
     sklearn.linear_model.LogisticRegressionCV : One task at a time.
-"""
-        + NOTES
-        + """
+
+    %(notes)s
+
     Examples
     --------
     >>> from skmtl.datasets import make_multitask_classification
@@ -105,7 +90,6 @@ class RegularizedMultiTaskClassifierCV(ClassifierMixin, _BaseRegularizedMultiTas
     >>> [len(c) for c in model.classes_]
     [2, 2, 2]
     """
-    )
 
     _estimator_class = RegularizedMultiTaskClassifier
 
@@ -113,7 +97,6 @@ class RegularizedMultiTaskClassifierCV(ClassifierMixin, _BaseRegularizedMultiTas
     score = _BaseRegularizedMultiTaskCV.score
 
     @available_if(refit_has("predict_proba"))
-    @fill_doc(features=FEATURES_PARAMETER)
     def predict_proba(self, X):
         """Return the refitted estimator's class probabilities per task.
 
@@ -128,7 +111,6 @@ class RegularizedMultiTaskClassifierCV(ClassifierMixin, _BaseRegularizedMultiTas
         return self.estimator_.predict_proba(X)
 
     @available_if(refit_has("decision_function"))
-    @fill_doc(features=FEATURES_PARAMETER)
     def decision_function(self, X):
         """Return the refitted estimator's decision function.
 

@@ -52,6 +52,7 @@ def refit_has(method):
     return check
 
 
+@fill_doc(features=FEATURES_PARAMETER, score=SCORE_PARAMETERS)
 class _BaseRegularizedMultiTaskCV(DocLinkMixin, BaseEstimator):
     """Path over alphas per fold, selection by mean score, refit; delegation."""
 
@@ -109,7 +110,6 @@ class _BaseRegularizedMultiTaskCV(DocLinkMixin, BaseEstimator):
 
     # --------------------------------------------------------------------- fit
     @_fit_context(prefer_skip_nested_validation=True)
-    @fill_doc(features=FEATURES_PARAMETER)
     def fit(self, X, y, groups=None):
         """Choose ``alpha`` by cross-validation, then refit on all rows.
 
@@ -266,7 +266,6 @@ class _BaseRegularizedMultiTaskCV(DocLinkMixin, BaseEstimator):
         return list(splitter.split(data.features, data.task_index))
 
     # -------------------------------------------------------------- delegation
-    @fill_doc(features=FEATURES_PARAMETER)
     def predict(self, X):
         """Predict with the estimator refitted at ``alpha_``.
 
@@ -281,7 +280,6 @@ class _BaseRegularizedMultiTaskCV(DocLinkMixin, BaseEstimator):
         check_is_fitted(self)
         return self.estimator_.predict(X)
 
-    @fill_doc(score=SCORE_PARAMETERS)
     def score(self, X, y, sample_weight=None):
         """Return the refitted estimator's mean per-task score (R² or accuracy).
 
@@ -295,7 +293,6 @@ class _BaseRegularizedMultiTaskCV(DocLinkMixin, BaseEstimator):
         check_is_fitted(self)
         return self.estimator_.score(X, y, sample_weight)
 
-    @fill_doc(score=SCORE_PARAMETERS)
     def score_per_task(self, X, y, sample_weight=None, *, as_frame=False):
         """Return the refitted estimator's score of each task.
 

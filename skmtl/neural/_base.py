@@ -28,6 +28,7 @@ from skmtl.neural._mapped_data import use_batch_iterators
 from skmtl.neural._shared_lr import shared_learning_rate
 from skmtl.neural._tabular import split_tabular_features, tabular_spec
 from skmtl.utils._chunks import MappedRows
+from skmtl.utils._docstrings import FIT_TARGETS, fill_doc
 from skmtl.utils._random import derived_seed, draw_seed, seeded_torch
 from skmtl.utils._sklearn_compat import (
     Interval,
@@ -41,6 +42,7 @@ from skmtl.utils._worker_gc import freeze_gc_in_worker_process
 from skmtl.weighting import LossWeightingConfig
 
 
+@fill_doc(y=FIT_TARGETS)
 class _BaseMultiTaskNeural(
     ClassNamePrefixFeaturesOutMixin,
     TransformerMixin,
@@ -195,10 +197,7 @@ class _BaseMultiTaskNeural(
         X : array-like or DataFrame of shape (n_samples, n_features)
             Features. In the long layout, the column named by ``task_column``
             holds each row's task id.
-        y : array-like or DataFrame
-            Wide layout: shape (n_samples, n_tasks), NaN (or None) for a missing
-            label; a 1-D ``y`` is a single task. Long layout: 1-D, the label of
-            each row for its own task.
+        %(y)s
         sample_weight : array-like of shape (n_samples,), default=None
             Non-negative weight of each row in its tasks' losses.
 

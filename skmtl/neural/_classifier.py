@@ -35,13 +35,11 @@ class MultiTaskClassifier(
 
     Parameters
     ----------
-    %(network)s
-    %(task_column)s
+    %(network_task_column)s
     %(training)s
-    warm_start : bool, default=False
-        Continue training the fitted network for ``max_epochs`` more epochs on
-        the next call to ``fit``, which may add tasks (see :ref:`transfer`);
-        the previous tasks take no new classes.
+    %(warm_start)s
+        It may add tasks (see :ref:`transfer`); the previous tasks take no new
+        classes.
     %(shared_lr_scale)s
     %(precision)s
     %(tabular)s

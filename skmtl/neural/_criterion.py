@@ -68,8 +68,11 @@ def _has_members(y_pred, y):
     return y_pred.dim() == y.dim() + 2
 
 
-class MaskedSquaredError(nn.Module):
-    """Per-task mean squared error; NaN targets are missing labels.
+class _MaskedLoss(nn.Module):
+    """Per-task mean of an elementwise loss over the observed labels.
+
+    A subclass writes ``elementwise`` and ``_fill_missing``, which gives the
+    missing labels a valid placeholder (they are masked out of the means).
 
     Parameters
     ----------
@@ -84,10 +87,23 @@ class MaskedSquaredError(nn.Module):
     def forward(self, y_pred, y, weight=None, observed=None, task=None):
         """Return ``(losses, totals)`` as in :func:`per_task_means`."""
         if observed is not None:
-            y = torch.nan_to_num(y)
+            y = self._fill_missing(y)
         return per_task_means(
             self.elementwise(y_pred, y), weight, observed, task, self.n_tasks
         )
+
+
+class MaskedSquaredError(_MaskedLoss):
+    """Per-task mean squared error; NaN targets are missing labels.
+
+    Parameters
+    ----------
+    n_tasks : int
+        Number of tasks.
+    """
+
+    def _fill_missing(self, y):
+        return torch.nan_to_num(y)
 
     def elementwise(self, y_pred, y, task=None):
         """Return the squared error of each label (no label may be missing).
@@ -121,7 +137,7 @@ class MaskedSquaredError(nn.Module):
         return loss, per_task
 
 
-class MaskedCrossEntropy(nn.Module):
+class MaskedCrossEntropy(_MaskedLoss):
     """Per-task cross-entropy; class code -1 marks a missing label.
 
     The logits of classes a task does not have are ``-inf`` (masked by the module),
@@ -133,17 +149,8 @@ class MaskedCrossEntropy(nn.Module):
         Number of tasks.
     """
 
-    def __init__(self, n_tasks):
-        super().__init__()
-        self.n_tasks = n_tasks
-
-    def forward(self, y_pred, y, weight=None, observed=None, task=None):
-        """Return ``(losses, totals)`` as in :func:`per_task_means`."""
-        if observed is not None:
-            y = y.clamp_min(0)
-        return per_task_means(
-            self.elementwise(y_pred, y), weight, observed, task, self.n_tasks
-        )
+    def _fill_missing(self, y):
+        return y.clamp_min(0)
 
     def elementwise(self, y_pred, y, task=None):
         """Return the negative log-likelihood of each label (none may be missing).

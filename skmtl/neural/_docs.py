@@ -6,8 +6,8 @@ sections (see :func:`skmtl.utils._docstrings.fill_doc`).
 
 from skmtl.utils._docstrings import TASK_ATTRIBUTES, TASK_COLUMN
 
-#: The network and its training, before ``task_column``.
-NETWORK = """\
+#: The network and its training, then ``task_column``.
+NETWORK_TASK_COLUMN = f"""\
 sharing : str or ArchitectureConfig, default="hard"
     How the tasks share parameters: a name registered in
     ``skmtl.architectures.ARCHITECTURES`` (``"hard"``: shared trunk and
@@ -70,7 +70,8 @@ validation_fraction : float, default=0.1
 n_iter_no_change : int, default=10
     Patience of early stopping, in epochs.
 tol : float, default=1e-4
-    Smallest decrease of the validation loss counted as an improvement."""
+    Smallest decrease of the validation loss counted as an improvement.
+{TASK_COLUMN}"""
 
 #: Seeds, device, threads, logging and callbacks, after ``task_column``.
 TRAINING = """\
@@ -181,6 +182,12 @@ lookahead_affinity_ : ndarray of shape (`n_tasks_`, `n_tasks_`)
 #: Every fitted attribute the neural estimators share, in their order.
 FITTED = "\n".join([NET, TASK_ATTRIBUTES, TABULAR_ATTRIBUTES, HISTORY])
 
+#: The first sentence of ``warm_start``; each estimator adds what it keeps.
+WARM_START = """\
+warm_start : bool, default=False
+    Continue training the fitted network for ``max_epochs`` more epochs on
+    the next call to ``fit``."""
+
 #: After ``warm_start``.
 SHARED_LR_SCALE = """\
 shared_lr_scale : float in [0, 1], default=1.0
@@ -192,9 +199,9 @@ shared_lr_scale : float in [0, 1], default=1.0
     afresh (see :ref:`transfer`)."""
 
 SECTIONS = {
+    "warm_start": WARM_START,
     "shared_lr_scale": SHARED_LR_SCALE,
-    "network": NETWORK,
-    "task_column": TASK_COLUMN,
+    "network_task_column": NETWORK_TASK_COLUMN,
     "training": TRAINING,
     "precision": PRECISION,
     "tabular": TABULAR,

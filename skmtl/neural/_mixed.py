@@ -28,6 +28,7 @@ from skmtl.utils._sklearn_compat import _num_samples
 
 _MIXED_SECTIONS = {
     **SECTIONS,
+    "features": FEATURES_PARAMETER,
     "task_types": """\
 task_types : dict, list or None, default=None
     The type of each task: ``"regression"``, ``"classification"`` (binary or
@@ -74,15 +75,13 @@ class MultiTaskMixedEstimator(PerTaskScoreMixin, PartialFitMixin, _BaseMultiTask
 
     Parameters
     ----------
-    %(network)s
-    %(task_column)s
+    %(network_task_column)s
     %(task_types)s
     %(training)s
-    warm_start : bool, default=False
-        Continue training the fitted network for ``max_epochs`` more epochs on
-        the next call to ``fit``. Its tasks keep their types, classes and
-        scaling; new tasks in ``y`` are added, their types from
-        ``task_types`` or inferred (see :ref:`transfer`).
+    %(warm_start)s
+        Its tasks keep their types, classes and scaling; new tasks in ``y``
+        are added, their types from ``task_types`` or inferred (see
+        :ref:`transfer`).
     %(shared_lr_scale)s
     %(standardize_targets)s
     %(precision)s
@@ -308,7 +307,6 @@ class MultiTaskMixedEstimator(PerTaskScoreMixin, PartialFitMixin, _BaseMultiTask
         )
         return self._layout.assemble(predictions, rows, _num_samples(features), dtype)
 
-    @fill_doc(features=FEATURES_PARAMETER)
     def predict(self, X):
         """Predict every task (wide layout) or each row's own task (long layout).
 
@@ -334,7 +332,6 @@ class MultiTaskMixedEstimator(PerTaskScoreMixin, PartialFitMixin, _BaseMultiTask
         return pd.DataFrame(columns, index=index, columns=self.task_names_)
 
     @available_if(_has_classification)
-    @fill_doc(features=FEATURES_PARAMETER)
     def predict_proba(self, X):
         """Return the class probabilities of each classification task.
 

@@ -31,13 +31,11 @@ class MultiTaskRegressor(
 
     Parameters
     ----------
-    %(network)s
-    %(task_column)s
+    %(network_task_column)s
     %(training)s
-    warm_start : bool, default=False
-        Continue training the fitted network for ``max_epochs`` more epochs on
-        the next call to ``fit``, which may add tasks (see
-        :ref:`transfer`); the new tasks' target scaling is set from that fit.
+    %(warm_start)s
+        It may add tasks (see :ref:`transfer`); the new tasks' target scaling
+        is set from that fit.
     %(shared_lr_scale)s
     standardize_targets : bool, default=True
         Scale each task's targets to zero mean and unit variance for training

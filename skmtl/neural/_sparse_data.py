@@ -8,12 +8,15 @@ is a torch sparse COO tensor for architectures that take one
 product), else the rows of that one batch written into a dense tensor.
 """
 
+from dataclasses import KW_ONLY, dataclass, field
+
 import numpy as np
 import torch
 
 from skmtl.neural._data import TaskTensorDataset
 
 
+@dataclass(eq=False)
 class SparseRows:
     """The rows of a CSR matrix as tensors; a slice of rows is a batch tensor.
 
@@ -37,14 +40,15 @@ class SparseRows:
         Slices come out dense (else as sparse COO tensors).
     """
 
-    def __init__(self, indptr, indices, values, n_columns, *, dense=True):
-        self.indptr = indptr
-        self.indices = indices
-        self.values = values
-        self.n_columns = n_columns
-        self.dense = dense
-        self._buffer = None
-        self._written = None
+    indptr: torch.Tensor
+    indices: torch.Tensor
+    values: torch.Tensor
+    n_columns: int
+    _: KW_ONLY
+    dense: bool = True
+    # The dense batch buffer and the entries the last slice wrote into it.
+    _buffer: torch.Tensor | None = field(default=None, init=False, repr=False)
+    _written: tuple | None = field(default=None, init=False, repr=False)
 
     @classmethod
     def from_scipy(cls, matrix, device, *, dense=True):

@@ -27,11 +27,25 @@ n_features_in_ : int
 feature_names_in_ : ndarray of shape (`n_features_in_`,)
     Column names of ``X``, when it is a DataFrame with string names."""
 
+#: ``y`` of ``fit``: the labels, in either layout.
+FIT_TARGETS = """\
+y : array-like or DataFrame
+    Wide layout: shape (n_samples, n_tasks), NaN (or None) for a missing
+    label; a 1-D ``y`` is a single task. Long layout: 1-D, the label of
+    each row for its own task."""
+
 #: The Parameters section of a method that takes only the features.
 FEATURES_PARAMETER = """\
 Parameters
 ----------
 X : array-like or DataFrame of shape (n_samples, n_features)
+    Features (with the task column in the long layout)."""
+
+#: The same, for a method that also takes a sparse ``X``.
+SPARSE_FEATURES_PARAMETER = """\
+Parameters
+----------
+X : array-like, sparse matrix or DataFrame of shape (n_samples, n_features)
     Features (with the task column in the long layout)."""
 
 #: The Parameters section of a method that scores predictions against labels.
@@ -63,17 +77,21 @@ def fill_doc(**sections):
         Replaces each line of the decorated class's or function's docstring
         that holds only ``%(name)s`` with ``sections[name]``, indented like the
         line; a name without a section is an error. A class's own methods have
-        their docstrings filled too, so one decorator serves the whole class.
+        their docstrings filled too (those under ``available_if`` included), so
+        one decorator serves the whole class.
     """
 
     def decorate(obj):
         obj.__doc__ = _filled(obj.__doc__, sections, obj.__name__)
         if isinstance(obj, type):
-            for name, method in vars(obj).items():
+            for name, member in vars(obj).items():
+                # available_if keeps the method in ``fn`` and copies its docstring.
+                method = getattr(member, "fn", member)
                 if inspect.isfunction(method) and "%(" in (method.__doc__ or ""):
                     method.__doc__ = _filled(
                         method.__doc__, sections, f"{obj.__name__}.{name}"
                     )
+                    member.__doc__ = method.__doc__
         return obj
 
     return decorate

@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 import scipy.io
 
-from skmtl.datasets._matlab import cells, read_mat
+from skmtl.datasets._matlab import cells, read_mat, task_cells
 from tests.datasets._files import cell_array, write_sarcos_mat
 
 
@@ -37,6 +37,30 @@ def test_v5_cells_and_matrix(tmp_path):
     assert cells(path, "c", values["c"]) is values["c"]
     with pytest.raises(ValueError, match=r"'m' of .*a.mat' should be a cell array"):
         cells(path, "m", values["m"])
+
+
+def test_task_cells_long_layout_and_errors(tmp_path):
+    path = tmp_path / "a.mat"
+    features = [np.ones((2, 3)), np.zeros((1, 3))]
+    scipy.io.savemat(
+        path,
+        {
+            "X": cell_array(features),
+            "Y": cell_array([np.array([[1.0], [2.0]]), np.array([[3.0]])]),
+            "short": cell_array([np.array([[1.0]])]),
+            "wide": cell_array([np.ones((2, 4)), np.ones((1, 4))]),
+        },
+    )
+    X, y, task = task_cells(path, "X", "Y", n_columns=3, task_word="group")
+    np.testing.assert_array_equal(X, np.vstack(features))
+    np.testing.assert_array_equal(y, [1.0, 2.0, 3.0])
+    np.testing.assert_array_equal(task, [0, 0, 1])
+    with pytest.raises(ValueError, match=r"X has 2 cells but short has 1; .* group"):
+        task_cells(path, "X", "short", n_columns=3, task_word="group")
+    with pytest.raises(ValueError, match=r"cell wide\{1\} has shape \(2, 4\)"):
+        task_cells(path, "wide", "Y", n_columns=3, task_word="group")
+    with pytest.raises(ValueError, match=r"X\{1\} has 6 labels for 2 rows in Y\{1\}"):
+        task_cells(path, "Y", "X", n_columns=1, task_word="group")
 
 
 def test_missing_variable_lists_the_present_ones(tmp_path):
