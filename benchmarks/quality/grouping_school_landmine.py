@@ -170,7 +170,7 @@ def main(argv=None):
         return
     seeds = list(range(2 if args.quick else args.seeds))
     net_params = {**NET, "max_epochs": 3 if args.quick else args.epochs}
-    rows, notes = [], []
+    rows, notes, protocols = [], [], []
     for name in args.datasets:
         data = DATASETS[name]
         n_tasks = 4 if args.quick else data["n_tasks"]
@@ -184,11 +184,13 @@ def main(argv=None):
             means=means,
             higher_is_better=data["higher_is_better"],
         )
+        protocols.append(
+            f"{data['label']}, {len(seeds)} splits, {net_params['max_epochs']} epochs"
+        )
         kept = [kind for split in choices for kind in split.values()]
         counts = {kind: kept.count(kind) for kind in ("single", "group", "shared")}
         notes.append(
-            f"{data['label']}: {len(seeds)} splits, {n_tasks} tasks, "
-            f"{net_params['max_epochs']} epochs; guard kept {counts} (task x split "
+            f"{data['label']}, {n_tasks} tasks: guard kept {counts} (task x split "
             f"decisions); {time.perf_counter() - start:.0f} s in all."
         )
         print(_data.markdown(HEADER, rows[-3:]), flush=True)
@@ -196,7 +198,7 @@ def main(argv=None):
     print("\n".join(notes))
     if args.rst:
         caption = (
-            "Guard on Landmine and School (mean ± std over splits; Δm% on "
+            f"Guard on {'; '.join(protocols)} (mean ± std over splits; Δm% on "
             "per-task AUC or per-school MSE)"
         )
         _data.write(args.rst, _data.rst(caption, HEADER, rows, notes))
