@@ -19,7 +19,7 @@ import numbers
 import numpy as np
 import scipy.sparse as sp
 
-from skmtl._targets import long_targets, wide_targets
+from skmtl._targets import default_task_names, long_targets, wide_targets
 from skmtl._values import is_dataframe, is_missing, python_list
 
 
@@ -277,8 +277,30 @@ class TaskLayout:
             y_true = long_targets(y, n_samples, self.task_column)
             task = np.asarray(self.task_names, dtype=object)[task_index]
             return y_true, y_pred, task
-        y_true = wide_targets(y, n_samples)[0]
+        y_true = wide_targets(self._columns_in_task_order(y), n_samples)[0]
         return y_true, y_pred.reshape(n_samples, -1), None
+
+    def _columns_in_task_order(self, y):
+        """Return a wide DataFrame ``y`` with its columns in task order.
+
+        Its columns are paired with the tasks by name, so a reordered frame
+        scores each task on its own labels. A fit on an array (tasks named
+        ``task_0``, ...) pairs them by position, as before.
+        """
+        if not is_dataframe(y) or self.task_names == default_task_names(self.n_tasks):
+            return y
+        columns = python_list(y.columns)
+        if columns == self.task_names:
+            return y
+        unknown = [c for c in columns if c not in self.lookup]
+        missing = [t for t in self.task_names if t not in set(columns)]
+        if unknown or missing:
+            raise ValueError(
+                f"y's columns {unknown} are not tasks of the estimator, and its "
+                f"tasks {missing} are not columns of y; y's columns are paired "
+                f"with the tasks {self.task_names} by name."
+            )
+        return y[self.task_names]
 
     # ------------------------------------------------------------ per task
     def columns(self, Y, task_index):

@@ -150,9 +150,14 @@ def wide_targets(y, n_samples):
     if Y.shape[1] == 0:
         raise ValueError("y has no task column; expected at least one task.")
     if names is None:
-        names = [f"task_{t}" for t in range(Y.shape[1])]
+        names = default_task_names(Y.shape[1])
     check_unique_task_names(names)
     return Y, names, one_d
+
+
+def default_task_names(n_tasks):
+    """Return the names of tasks given without names: ``task_0``, ``task_1``, ..."""
+    return [f"task_{t}" for t in range(n_tasks)]
 
 
 def check_unique_task_names(names):
