@@ -64,21 +64,34 @@ def evaluate(name, n_folds, net_params):
     return results, choices
 
 
-def rows_for(name, results, n_folds):
-    """Return the table rows of one data set."""
-    means = {
-        m: [np.mean(list(s.values())) for s in folds] for m, folds in results.items()
-    }
+def rows_for(name, results, test_train_ratio, *, means=None, higher_is_better=True):
+    """Return the table rows of one data set.
+
+    ``results`` is ``{model: [task -> score, one dict per split]}``: Δm% compares
+    the per-task scores averaged over splits (``higher_is_better`` says their
+    direction). ``means`` is ``{model: [score per split]}``, the score shown and
+    paired (default: each split's mean over tasks); ``test_train_ratio``, the
+    splits' ``n_test / n_train``, corrects the paired t-test.
+    """
+    if means is None:
+        means = {
+            m: [np.mean(list(s.values())) for s in folds]
+            for m, folds in results.items()
+        }
     task_means = {
         m: {t: np.mean([s[t] for s in folds]) for t in folds[0]}
         for m, folds in results.items()
     }
     difference = paired_difference(
-        means["guarded"], means["single task"], test_train_ratio=1 / (n_folds - 1)
+        means["guarded"], means["single task"], test_train_ratio=test_train_ratio
     )
     rows = []
     for model, values in means.items():
-        gain = relative_gain(task_means[model], task_means["single task"])
+        gain = relative_gain(
+            task_means[model],
+            task_means["single task"],
+            higher_is_better=higher_is_better,
+        )
         extra = ""
         if model == "guarded":
             extra = f"{difference.mean:+.3f} (p={difference.p_value:.2f})"
@@ -103,7 +116,7 @@ def main(argv=None):
     rows, notes = [], []
     for name in names:
         results, choices = evaluate(name, n_folds, net_params)
-        rows += rows_for(name, results, n_folds)
+        rows += rows_for(name, results, 1 / (n_folds - 1))
         kept = [kind for fold in choices for kind in fold.values()]
         counts = {kind: kept.count(kind) for kind in ("single", "group", "shared")}
         notes.append(f"{name}: guard kept {counts} (task x fold decisions).")
