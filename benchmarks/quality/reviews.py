@@ -21,6 +21,9 @@ Models:
 * single-task HistGB (SVD): one ``HistGradientBoostingClassifier`` per task at
   its defaults (scikit-learn's early stopping, on from 10,000 rows, so off
   here) on the SVD features (it takes no sparse input);
+* stacked tasks logistic (TF-IDF): :class:`skmtl.StackedTasksClassifier`
+  around the same logistic regression (each task's second stage also reads the
+  out-of-fold class probabilities of all tasks), ``C`` by inner CV;
 * single-task net: :class:`skmtl.MultiTaskClassifier` with
   ``sharing="independent"`` on the SVD features, defaults otherwise;
 * MTL net default: :class:`skmtl.MultiTaskClassifier`, default parameters;
@@ -60,7 +63,7 @@ from sklearn.model_selection import GridSearchCV, KFold, StratifiedKFold
 from sklearn.preprocessing import StandardScaler
 from threadpoolctl import threadpool_limits
 
-from skmtl import MultiTaskClassifier, PerTaskClassifier
+from skmtl import MultiTaskClassifier, PerTaskClassifier, StackedTasksClassifier
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1]))
 import _data
@@ -108,6 +111,16 @@ def models(seed, quick, n_jobs, grid):
         BASELINES[1]: (
             PerTaskClassifier(HistGradientBoostingClassifier(random_state=seed)),
             "dense",
+        ),
+        "stacked tasks logistic (TF-IDF)": (
+            GridSearchCV(
+                StackedTasksClassifier(
+                    LogisticRegression(max_iter=1000), random_state=seed
+                ),
+                {"estimator__C": [1.0] if quick else [1.0, 10.0]},
+                cv=inner,
+            ),
+            "sparse",
         ),
         "single-task net": (clone(net).set_params(sharing="independent"), "dense"),
         "MTL net default": (net, "dense"),
