@@ -293,7 +293,8 @@ class TaskLayout:
         if columns == self.task_names:
             return y
         unknown = [c for c in columns if c not in self.lookup]
-        missing = [t for t in self.task_names if t not in set(columns)]
+        given = set(columns)
+        missing = [t for t in self.task_names if t not in given]
         if unknown or missing:
             raise ValueError(
                 f"y's columns {unknown} are not tasks of the estimator, and its "
