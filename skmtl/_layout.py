@@ -293,8 +293,7 @@ class TaskLayout:
         if columns == self.task_names:
             return y
         unknown = [c for c in columns if c not in self.lookup]
-        given = set(columns)
-        missing = [t for t in self.task_names if t not in given]
+        missing = [t for t in self.task_names if t not in set(columns)]
         if unknown or missing:
             raise ValueError(
                 f"y's columns {unknown} are not tasks of the estimator, and its "
