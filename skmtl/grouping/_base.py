@@ -16,6 +16,7 @@ from skmtl._scoring import PerTaskScoreMixin
 from skmtl._values import is_dataframe
 from skmtl.grouping._guard import guard_choices
 from skmtl.grouping._partition import groups_of, nested_partitions, task_similarity
+from skmtl.grouping._scores import SCORINGS, check_scoring
 from skmtl.grouping._tasks import TaskData, assemble_predictions
 from skmtl.utils._doc_link import DocLinkMixin
 from skmtl.utils._docstrings import FEATURES_PARAMETER, fill_doc
@@ -44,6 +45,10 @@ class _BaseTaskGrouping(
         "affinity": [StrOptions({"lookahead", "gradient"})],
         "affinity_epochs": [Interval(Integral, 1, None, closed="left"), None],
         "guard": ["boolean"],
+        "scoring": [
+            StrOptions(set(SCORINGS["regressor"] + SCORINGS["classifier"])),
+            None,
+        ],
         "cv": [Interval(Integral, 2, None, closed="left")],
         "task_column": [Integral, str, None],
         "random_state": ["random_state"],
@@ -57,6 +62,7 @@ class _BaseTaskGrouping(
         affinity="lookahead",
         affinity_epochs=None,
         guard=False,
+        scoring=None,
         cv=3,
         task_column=None,
         random_state=None,
@@ -66,6 +72,7 @@ class _BaseTaskGrouping(
         self.affinity = affinity
         self.affinity_epochs = affinity_epochs
         self.guard = guard
+        self.scoring = scoring
         self.cv = cv
         self.task_column = task_column
         self.random_state = random_state
@@ -85,6 +92,8 @@ class _BaseTaskGrouping(
             The fitted estimator.
         """
         X = self._check_X(X, reset=True)
+        kind, default = self._scoring_default
+        self._inner_scoring = check_scoring(self.scoring, kind, default)
         data = TaskData(X, y, self.task_column)
         self.task_names_, self.n_tasks_ = data.names, len(data.names)
         self._y_one_d = data.one_d
@@ -158,7 +167,7 @@ class _BaseTaskGrouping(
         """
         folds = KFold(self.cv, shuffle=True, random_state=seed % (2**31))
         splits = list(folds.split(np.zeros((len(data.Y), 1))))
-        metric = self._score_metric
+        metric = self._inner_scoring
         cache = {}
         results = {}
         for k in candidates:

@@ -6,7 +6,7 @@ these sections (see :func:`skmtl.utils._docstrings.fill_doc`).
 
 from skmtl.utils._docstrings import FEATURES_PARAMETER
 
-#: The parameters after ``estimator``.
+#: The parameters after ``estimator`` (``{scoring}``: filled by :func:`head`).
 PARAMETERS = """\
 n_groups : int or "auto", default="auto"
     Number of groups (at most the number of tasks). ``"auto"``: the
@@ -22,6 +22,7 @@ guard : bool, default=False
     The negative-transfer guard: per task, keep the single-task network,
     the group's or the one shared by all tasks, whichever had the best
     inner cross-validated score (ties keep the single-task network).
+{scoring}
 cv : int, default=3
     Folds of the inner cross-validation (rows, shuffled) used by
     ``n_groups="auto"`` and ``guard``; training rows only.
@@ -30,6 +31,24 @@ task_column : int, str or None, default=None
     neural estimators); None: wide layout.
 random_state : int, RandomState instance or None, default=None
     Seed of the inner folds and of the networks."""
+
+#: The ``scoring`` parameter of each family.
+SCORING = {
+    "regressor": """\
+scoring : {"r2", "neg_mean_squared_error", "neg_mean_absolute_error"}, \
+default=None
+    The inner score of each task (higher is better) that ``n_groups="auto"``
+    and ``guard`` compare; None: ``"r2"``.""",
+    "classifier": """\
+scoring : {"neg_log_loss", "roc_auc", "accuracy", "balanced_accuracy"}, \
+default=None
+    The inner score of each task (higher is better) that ``n_groups="auto"``
+    and ``guard`` compare; None: ``"neg_log_loss"`` of the predicted
+    probabilities. Accuracy ties on imbalanced tasks (every model predicts
+    the majority class), and a tie keeps the single-task network;
+    ``"roc_auc"`` (one-vs-rest for more than two classes) is NaN, so not
+    counted, in a fold where a task has one class.""",
+}
 
 #: The attributes set by the grouping itself.
 GROUPING_ATTRIBUTES = """\
@@ -108,7 +127,7 @@ estimator : {kind} estimator, default=None
     needs the ``task_affinity`` parameter). None: ``{default}()``. Its
     ``task_column`` is overridden by this estimator's; its
     ``random_state`` too, when ``random_state`` is given or it has none.
-{PARAMETERS}
+{PARAMETERS.replace("{scoring}", SCORING[kind])}
 
 Attributes
 ----------

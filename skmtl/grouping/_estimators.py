@@ -37,6 +37,7 @@ class TaskGroupingRegressor(RegressorMixin, _BaseTaskGrouping):
     """
 
     _score_metric = "r2"
+    _scoring_default = ("regressor", "r2")
 
     def _default_estimator(self):
         from skmtl.neural import MultiTaskRegressor
@@ -50,8 +51,9 @@ class TaskGroupingRegressor(RegressorMixin, _BaseTaskGrouping):
 class TaskGroupingClassifier(ClassifierMixin, _BaseTaskGrouping):
     """Group classification tasks by their measured affinity.
 
-    The classification form of :class:`TaskGroupingRegressor` (inner scores
-    are accuracies). See :ref:`task-relations`.
+    The classification form of :class:`TaskGroupingRegressor`; its inner
+    scores are by default negative log losses of the predicted probabilities.
+    See :ref:`task-relations`.
 
     %(parameters_attributes)s
     classes_ : list of ndarray, or ndarray
@@ -62,6 +64,7 @@ class TaskGroupingClassifier(ClassifierMixin, _BaseTaskGrouping):
     """
 
     _score_metric = "accuracy"
+    _scoring_default = ("classifier", "neg_log_loss")
 
     def _default_estimator(self):
         from skmtl.neural import MultiTaskClassifier

@@ -10,6 +10,12 @@ from skmtl._layout import (
 )
 from skmtl._targets import long_targets, wide_targets
 from skmtl._values import is_missing, python_list
+from skmtl.grouping._scores import (
+    PREDICTION_SCORES,
+    PROBABILITY_SCORES,
+    REGRESSION_SCORES,
+    probability_scores,
+)
 from skmtl.metrics import per_task_scores
 from skmtl.utils._sklearn_compat import _num_samples, _safe_indexing
 
@@ -58,23 +64,29 @@ class TaskData:
             return X, self.Y[np.ix_(rows, tasks)]
         return X, self.Y[rows]
 
-    def scores(self, model, tasks, rows, metric):
+    def scores(self, model, tasks, rows, scoring):
         """Return the score of ``model`` (fitted on ``tasks``) on each of them.
 
+        ``scoring`` is a key of the tables in :mod:`skmtl.grouping._scores`;
         NaN for a task without a label among ``rows``.
         """
         X, y = self.subset(tasks, rows)
         names = [self.names[t] for t in tasks]
         if len(y) == 0:
             return np.full(len(tasks), np.nan)
+        task = None
+        if self.task_index is not None:
+            rows = self.rows_of(tasks, rows)
+            task = np.asarray(self.names, dtype=object)[self.task_index[rows]]
+        if scoring in PROBABILITY_SCORES:
+            return probability_scores(model, X, y, task, names, scoring)
+        metric = REGRESSION_SCORES.get(scoring) or PREDICTION_SCORES[scoring]
         predictions = np.asarray(model.predict(X))
         if self.task_index is None:
             scores = per_task_scores(
                 y, predictions.reshape(len(y), -1), task_names=names, metric=metric
             )
         else:
-            task = np.asarray(self.names, dtype=object)[self.task_index[rows]]
-            task = task[np.isin(self.task_index[rows], tasks)]
             scores = per_task_scores(
                 y, predictions, task=task, task_names=names, metric=metric
             )
