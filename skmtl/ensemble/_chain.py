@@ -16,7 +16,6 @@ from sklearn.utils import check_random_state
 from sklearn.utils.parallel import Parallel, delayed
 
 from skmtl.ensemble._base import (
-    _BaseTaskEnsemble,
     _TaskClassifierMixin,
     _TaskRegressorMixin,
     fit_clone,
@@ -26,6 +25,7 @@ from skmtl.ensemble._base import (
 from skmtl.ensemble._columns import append_columns, take_rows
 from skmtl.ensemble._docs import SECTIONS
 from skmtl.ensemble._out_of_fold import (
+    _BaseOutOfFoldEnsemble,
     check_response_method,
     fit_out_of_fold,
     split_seed,
@@ -55,15 +55,12 @@ def chain_orders(n_tasks, n_chains, random_state):
     return np.asarray(orders)
 
 
-class _BaseChainEnsemble(_BaseTaskEnsemble):
+class _BaseChainEnsemble(_BaseOutOfFoldEnsemble):
     """Chains of per-task models in random orders, their outputs averaged."""
 
     _parameter_constraints = {
-        **_BaseTaskEnsemble._parameter_constraints,
+        **_BaseOutOfFoldEnsemble._parameter_constraints,
         "n_chains": [Interval(Integral, 1, None, closed="left")],
-        "cv": ["cv_object"],
-        "random_state": ["random_state"],
-        "n_jobs": [Integral, None],
     }
 
     def __init__(
@@ -76,12 +73,14 @@ class _BaseChainEnsemble(_BaseTaskEnsemble):
         task_column=None,
         n_jobs=None,
     ):
-        self.estimator = estimator
+        super().__init__(
+            estimator,
+            cv=cv,
+            random_state=random_state,
+            task_column=task_column,
+            n_jobs=n_jobs,
+        )
         self.n_chains = n_chains
-        self.cv = cv
-        self.random_state = random_state
-        self.task_column = task_column
-        self.n_jobs = n_jobs
 
     def _fit(self, X, tasks, fit_params):
         check_response_method(self)

@@ -36,6 +36,7 @@ from sklearn.utils.multiclass import type_of_target
 from sklearn.utils.parallel import Parallel, delayed
 
 from skmtl.ensemble._base import (
+    _BaseTaskEnsemble,
     degenerate_labels,
     fit_clone,
     task_fit_params,
@@ -61,6 +62,31 @@ def _fit_fold(estimator, X, y, train, test, fit_params, method, subject, where):
     )
     output = getattr(model, method)(take_rows(X, test))
     return test, output, getattr(model, "classes_", None)
+
+
+class _BaseOutOfFoldEnsemble(_BaseTaskEnsemble):
+    """The parameters of the ensembles whose models learn from out-of-fold responses.
+
+    Stacking and chains both feed the responses of some tasks' models to the
+    models of other tasks, computed on inner folds (``cv``, seeded by
+    ``random_state``) and fitted with ``n_jobs`` workers.
+    """
+
+    _parameter_constraints = {
+        **_BaseTaskEnsemble._parameter_constraints,
+        "cv": ["cv_object"],
+        "random_state": ["random_state"],
+        "n_jobs": [Integral, None],
+    }
+
+    def __init__(
+        self, estimator, *, cv=5, random_state=None, task_column=None, n_jobs=None
+    ):
+        self.estimator = estimator
+        self.cv = cv
+        self.random_state = random_state
+        self.task_column = task_column
+        self.n_jobs = n_jobs
 
 
 def check_response_method(ensemble):

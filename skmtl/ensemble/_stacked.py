@@ -7,12 +7,9 @@ variant: the second stage is trained on out-of-fold first-stage predictions,
 which removes the train/predict discrepancy the paper describes.
 """
 
-from numbers import Integral
-
 import numpy as np
 
 from skmtl.ensemble._base import (
-    _BaseTaskEnsemble,
     _TaskClassifierMixin,
     _TaskRegressorMixin,
     fit_per_task,
@@ -20,6 +17,7 @@ from skmtl.ensemble._base import (
 from skmtl.ensemble._columns import append_columns, take_rows
 from skmtl.ensemble._docs import SECTIONS
 from skmtl.ensemble._out_of_fold import (
+    _BaseOutOfFoldEnsemble,
     check_response_method,
     fit_out_of_fold,
     split_seed,
@@ -27,24 +25,8 @@ from skmtl.ensemble._out_of_fold import (
 from skmtl.utils._docstrings import fill_doc
 
 
-class _BaseStackedTasks(_BaseTaskEnsemble):
+class _BaseStackedTasks(_BaseOutOfFoldEnsemble):
     """Per-task first stage, per-task second stage on inputs plus all responses."""
-
-    _parameter_constraints = {
-        **_BaseTaskEnsemble._parameter_constraints,
-        "cv": ["cv_object"],
-        "random_state": ["random_state"],
-        "n_jobs": [Integral, None],
-    }
-
-    def __init__(
-        self, estimator, *, cv=5, random_state=None, task_column=None, n_jobs=None
-    ):
-        self.estimator = estimator
-        self.cv = cv
-        self.random_state = random_state
-        self.task_column = task_column
-        self.n_jobs = n_jobs
 
     def _fit(self, X, tasks, fit_params):
         check_response_method(self)
