@@ -222,7 +222,6 @@ class ChainEnsembleRegressor(_TaskRegressorMixin, _BaseChainEnsemble):
     in the long layout, where tasks share no rows).
 
     %(chain_cost_references)s
-    inputs", Machine Learning 104(1), 55-98, 2016.
 
     Examples
     --------
@@ -298,7 +297,6 @@ class ChainEnsembleClassifier(_TaskClassifierMixin, _BaseChainEnsemble):
     gives it probability 0.
 
     %(chain_cost_references)s
-    inputs", Machine Learning 104(1), 55-98, 2016.
 
     J. Read, B. Pfahringer, G. Holmes and E. Frank, "Classifier chains for
     multi-label classification", Machine Learning 85(3), 333-359, 2011.

@@ -70,29 +70,30 @@ estimators_ : list of estimators
     The fitted clone of each task, in the order of ``task_names_``.
 {TASK_ATTRIBUTES}"""
 
-#: The cost of the chain ensembles and their first reference.
-CHAIN_COST_REFERENCES = """\
-Cost: up to ``n_chains * n_tasks * (cv + 1)`` fits, and ``predict`` runs
-every chain. With a DataFrame ``X`` and a ColumnTransformer in a Pipeline,
-the added columns must reach the model: use ``remainder="passthrough"`` or
-select them.
-
-References
-----------
-E. Spyromitros-Xioufis, G. Tsoumakas, W. Groves and I. Vlahavas,
-"Multi-target regression via input space expansion: treating targets as"""
-
-#: The cost of the stacked ensembles and their reference.
-STACKED_COST_REFERENCES = """\
-Cost: ``n_tasks * (cv + 2)`` fits. With a DataFrame ``X`` and a
-ColumnTransformer in a Pipeline, the added columns must reach the model:
-use ``remainder="passthrough"`` or select them.
-
+#: The References section of the chains and the stacked ensembles.
+INPUT_SPACE_EXPANSION = """\
 References
 ----------
 E. Spyromitros-Xioufis, G. Tsoumakas, W. Groves and I. Vlahavas,
 "Multi-target regression via input space expansion: treating targets as
 inputs", Machine Learning 104(1), 55-98, 2016."""
+
+#: The cost of the chain ensembles and their first reference.
+CHAIN_COST_REFERENCES = f"""\
+Cost: up to ``n_chains * n_tasks * (cv + 1)`` fits, and ``predict`` runs
+every chain. With a DataFrame ``X`` and a ColumnTransformer in a Pipeline,
+the added columns must reach the model: use ``remainder="passthrough"`` or
+select them.
+
+{INPUT_SPACE_EXPANSION}"""
+
+#: The cost of the stacked ensembles and their reference.
+STACKED_COST_REFERENCES = f"""\
+Cost: ``n_tasks * (cv + 2)`` fits. With a DataFrame ``X`` and a
+ColumnTransformer in a Pipeline, the added columns must reach the model:
+use ``remainder="passthrough"`` or select them.
+
+{INPUT_SPACE_EXPANSION}"""
 
 #: ``task_encoding`` and ``task_column`` of the pooled estimators.
 TASK_ENCODING = f"""\
