@@ -26,7 +26,8 @@ from skmtl.neural._grow import grow_network, stack_per_epoch, tasks_kept_on_erro
 from skmtl.neural._inference import InferenceMixin, _input_tensor
 from skmtl.neural._mapped_data import use_batch_iterators
 from skmtl.neural._shared_lr import shared_learning_rate
-from skmtl.neural._tabular import split_tabular_features, tabular_spec
+from skmtl.neural._sparse_scale import split_scaled_features
+from skmtl.neural._tabular import tabular_spec
 from skmtl.utils._chunks import MappedRows
 from skmtl.utils._docstrings import FIT_TARGETS, fill_doc
 from skmtl.utils._random import derived_seed, draw_seed, seeded_torch
@@ -67,8 +68,9 @@ class _BaseMultiTaskNeural(
     """
 
     # Categorical columns are encoded before the numeric (or chunk-wise, for a
-    # memory-mapped X) validation.
-    _split_features = staticmethod(split_tabular_features)
+    # memory-mapped X) validation; after a fit on a sparse X, the columns are
+    # scaled by that X's largest absolute values (skmtl.neural._sparse_scale).
+    _split_features = staticmethod(split_scaled_features)
 
     _parameter_constraints = {
         "sharing": [str, type, ArchitectureConfig],
