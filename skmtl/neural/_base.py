@@ -68,8 +68,7 @@ class _BaseMultiTaskNeural(
     """
 
     # Categorical columns are encoded before the numeric (or chunk-wise, for a
-    # memory-mapped X) validation; after a fit on a sparse X, the columns are
-    # scaled by that X's largest absolute values (skmtl.neural._sparse_scale).
+    # memory-mapped X) validation; after a sparse fit, max-abs column scaling.
     _split_features = staticmethod(split_scaled_features)
 
     _parameter_constraints = {
@@ -196,9 +195,13 @@ class _BaseMultiTaskNeural(
 
         Parameters
         ----------
-        X : array-like or DataFrame of shape (n_samples, n_features)
+        X : array-like, sparse matrix or DataFrame of shape (n_samples, n_features)
             Features. In the long layout, the column named by ``task_column``
-            holds each row's task id.
+            holds each row's task id. A sparse ``X`` stays sparse, its columns
+            divided by their largest absolute value in this fit (as
+            :class:`~sklearn.preprocessing.MaxAbsScaler`; later inputs too),
+            since TF-IDF values are too small for the default ``lr`` and
+            ``weight_decay``. Scale a dense ``X`` yourself.
         %(y)s
         sample_weight : array-like of shape (n_samples,), default=None
             Non-negative weight of each row in its tasks' losses.
