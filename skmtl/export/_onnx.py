@@ -196,6 +196,12 @@ class _ServingNetwork(nn.Module):
         self.architecture = module.architecture
         self.n_features = int(self.architecture.n_features)
         self.classification = module.class_mask is not None
+        # A network fitted on a sparse X reads its columns max-abs scaled
+        # (skmtl.neural._sparse_scale); the graph takes the features as given.
+        scale = getattr(model, "_feature_scale", None)
+        self.register_buffer(
+            "feature_scale", None if scale is None else torch.as_tensor(scale)
+        )
         if self.classification:
             self.register_buffer("class_mask", module.class_mask)
             self.class_counts = [len(c) for c in model._task_classes]
@@ -209,6 +215,8 @@ class _ServingNetwork(nn.Module):
 
     def forward(self, X):
         """Return one tensor per task: values (regression) or probabilities."""
+        if self.feature_scale is not None:
+            X = X * self.feature_scale
         outputs = self.architecture(X)
         if getattr(self.architecture, "n_members", None) is not None:
             # An ensemble (ensemble_size): every member's outputs, combined as

@@ -26,7 +26,8 @@ from skmtl.neural._grow import grow_network, stack_per_epoch, tasks_kept_on_erro
 from skmtl.neural._inference import InferenceMixin, _input_tensor
 from skmtl.neural._mapped_data import use_batch_iterators
 from skmtl.neural._shared_lr import shared_learning_rate
-from skmtl.neural._tabular import split_tabular_features, tabular_spec
+from skmtl.neural._sparse_scale import split_scaled_features
+from skmtl.neural._tabular import tabular_spec
 from skmtl.utils._chunks import MappedRows
 from skmtl.utils._docstrings import FIT_TARGETS, fill_doc
 from skmtl.utils._random import derived_seed, draw_seed, seeded_torch
@@ -67,8 +68,8 @@ class _BaseMultiTaskNeural(
     """
 
     # Categorical columns are encoded before the numeric (or chunk-wise, for a
-    # memory-mapped X) validation.
-    _split_features = staticmethod(split_tabular_features)
+    # memory-mapped X) validation; after a sparse fit, max-abs column scaling.
+    _split_features = staticmethod(split_scaled_features)
 
     _parameter_constraints = {
         "sharing": [str, type, ArchitectureConfig],
@@ -194,9 +195,13 @@ class _BaseMultiTaskNeural(
 
         Parameters
         ----------
-        X : array-like or DataFrame of shape (n_samples, n_features)
+        X : array-like, sparse matrix or DataFrame of shape (n_samples, n_features)
             Features. In the long layout, the column named by ``task_column``
-            holds each row's task id.
+            holds each row's task id. A sparse ``X`` stays sparse, its columns
+            divided by their largest absolute value in this fit (as
+            :class:`~sklearn.preprocessing.MaxAbsScaler`; later inputs too),
+            since TF-IDF values are too small for the default ``lr`` and
+            ``weight_decay``. Scale a dense ``X`` yourself.
         %(y)s
         sample_weight : array-like of shape (n_samples,), default=None
             Non-negative weight of each row in its tasks' losses.

@@ -27,9 +27,17 @@ TEXT = {**FAST, "max_epochs": 30, "lr": 0.01}
 
 
 def sparsify(X, density=0.3, seed=0):
-    """Return a copy of ``X`` with most entries zeroed, dense and as CSR."""
+    """Return a copy of ``X`` with most entries zeroed, dense and as CSR.
+
+    Each column's largest absolute value is 1: the scale that a fit on a sparse
+    X applies (skmtl.neural._sparse_scale) is then 1, so the sparse and the
+    dense fits see the same numbers (tests/neural/test_sparse_scaling.py tests
+    the scaling).
+    """
     rng = np.random.default_rng(seed)
     dense = np.where(rng.random(X.shape) < density, X, 0.0)
+    largest = np.abs(dense).max(axis=0)
+    dense = dense / np.where(largest > 0, largest, 1.0)
     return dense, sp.csr_matrix(dense)
 
 
