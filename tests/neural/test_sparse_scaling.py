@@ -144,3 +144,14 @@ def test_onnx_graph_scales_the_raw_features(tmp_path):
     np.testing.assert_allclose(
         np.column_stack(outputs), model.predict(X), rtol=1e-4, atol=1e-5
     )
+
+
+def test_the_callers_sparse_matrix_is_left_alone():
+    X = sp.random(60, 30, density=0.2, format="csr", dtype=np.float32, random_state=0)
+    X.data *= 7.0
+    before = (X.data.copy(), X.indices.copy(), X.indptr.copy())
+    y = np.asarray(X.sum(axis=1)).ravel()
+    model = MultiTaskRegressor(**FAST).fit(X, y)
+    model.predict(X)
+    for kept, now in zip(before, (X.data, X.indices, X.indptr)):
+        np.testing.assert_array_equal(now, kept)
