@@ -11,8 +11,9 @@ default 1.0 the optimizer is skorch's, unchanged.
 A warm-start fit that adds tasks with ``shared_lr_scale=0`` also keeps the
 previous tasks' weights fixed: every architecture parameter that did not grow
 is frozen as above, and the previous tasks' slices of those that grew are
-written back after each optimizer step, so the previous tasks predict exactly
-as before.
+written back after each optimizer step, so the previous tasks' weights are
+unchanged to the bit (their predictions to float32 rounding: the fused heads'
+product is wider after growth).
 """
 
 import contextlib

@@ -6,7 +6,13 @@ import numpy as np
 import pytest
 
 from skmtl import MultiTaskMixedEstimator
-from tests.conftest import FAST, make_long_mixed, make_mixed
+from tests.conftest import (
+    FAST,
+    assert_previous_weights_kept,
+    assert_same_predictions,
+    make_long_mixed,
+    make_mixed,
+)
 
 OLD = ["churn", "visits"]
 TYPES = {"visits": "poisson"}
@@ -17,8 +23,11 @@ def _frozen_growth(X_old, y_old, X_new, y_new, **params):
     """Fit on the old tasks, add the new ones frozen; return model, old predictions."""
     model = MultiTaskMixedEstimator(**FAST, task_types=TYPES, **params)
     before = model.fit(X_old, y_old).predict(X_old)
+    weights = {k: v.clone() for k, v in model.net_.module_.state_dict().items()}
     model.set_params(warm_start=True, shared_lr_scale=0.0)
-    return model.fit(X_new, y_new), before
+    model.fit(X_new, y_new)
+    assert_previous_weights_kept(weights, model.net_.module_)
+    return model, before
 
 
 def test_wide_warm_start_adds_a_regression_and_a_wider_classification_task():
@@ -39,7 +48,7 @@ def test_wide_warm_start_adds_a_regression_and_a_wider_classification_task():
     assert model._target_mean[:2].tolist() == [0.0, 0.0]
     assert model._target_mean[2] == pytest.approx(10.0, abs=0.5)
     after = model.predict(X)
-    np.testing.assert_array_equal(after[OLD].to_numpy(), before.to_numpy())
+    assert_same_predictions(after[OLD], before)
     assert set(model.predict_proba(X)) == {"churn", "grade"}
     # A few more epochs (shared layers learning) fit the new tasks.
     model.set_params(shared_lr_scale=1.0, max_epochs=80).fit(X, Y)
@@ -54,7 +63,7 @@ def test_long_warm_start_adds_tasks_and_keeps_the_old_rows_predictions():
     assert model.task_names_ == ["churn", "visits", "amount", "grade"]
     assert model.task_types_["amount"] == "regression"
     assert model.task_types_["grade"] == "multiclass"
-    np.testing.assert_array_equal(model.predict(X[old]), before)
+    assert_same_predictions(model.predict(X[old]), before)
     # Pickling after growth keeps the grown network and its types.
     restored = pickle.loads(pickle.dumps(model))
     np.testing.assert_array_equal(restored.predict(X), model.predict(X))
