@@ -14,7 +14,7 @@ from sklearn.utils import check_array, check_random_state, get_tags
 from skmtl._layout import TaskLayout, encode_tasks, read_task_column
 from skmtl._scoring import PerTaskScoreMixin
 from skmtl._values import is_dataframe
-from skmtl.grouping._guard import guard_choices
+from skmtl.grouping._guard import fold_mean, guard_choices
 from skmtl.grouping._partition import groups_of, nested_partitions, task_similarity
 from skmtl.grouping._scores import SCORINGS, check_scoring
 from skmtl.grouping._tasks import TaskData, assemble_predictions
@@ -108,10 +108,11 @@ class _BaseTaskGrouping(
             else [min(self.n_groups, self.n_tasks_)]
         )
         candidates = sorted(set(wanted) | ({1, self.n_tasks_} if self.guard else set()))
-        scores = {}
+        fold_scores, scores = {}, {}
         if len(candidates) > 1:
-            scores = self._cross_validate(base, data, partitions, candidates, seed)
-            self.cv_scores_ = {k: scores[k] for k in candidates}
+            fold_scores = self._cross_validate(base, data, partitions, candidates, seed)
+            scores = {k: fold_mean(fold_scores[k]) for k in candidates}
+            self.cv_scores_ = scores
         k = wanted[0]
         if len(wanted) > 1:
             # Partitions no fold could score (NaN) are never chosen.
@@ -121,7 +122,7 @@ class _BaseTaskGrouping(
         self.group_labels_ = labels
         self.n_groups_ = int(labels.max()) + 1
         self.groups_ = [[self.task_names_[t] for t in g] for g in groups_of(labels)]
-        assignment = self._assignment(labels, scores, k)
+        assignment = self._assignment(labels, fold_scores, k)
         self.estimators_ = {}
         for tasks in dict.fromkeys(assignment):
             self.estimators_[tasks] = clone(base).fit(*data.subset(list(tasks)))
@@ -161,7 +162,7 @@ class _BaseTaskGrouping(
         return getattr(probe, f"{self.affinity}_affinity_")
 
     def _cross_validate(self, base, data, partitions, candidates, seed):
-        """Return ``k -> per-task inner-CV score`` of each candidate partition.
+        """Return ``k -> (n_folds, n_tasks)`` inner scores of each partition.
 
         A group that several partitions share is fitted once per fold.
         """
@@ -179,24 +180,23 @@ class _BaseTaskGrouping(
                         model = clone(base).fit(*data.subset(group, train))
                         cache[key] = data.scores(model, group, valid, metric)
                     per_fold[f, group] = cache[key]
-            measured = np.isfinite(per_fold)
-            with np.errstate(invalid="ignore", divide="ignore"):
-                results[k] = np.where(measured, per_fold, 0).sum(0) / measured.sum(0)
+            results[k] = per_fold
         return results
 
-    def _assignment(self, labels, scores, k):
+    def _assignment(self, labels, fold_scores, k):
         """Return each task's model (the tuple of tasks it is fitted on)."""
         groups = [tuple(g) for g in groups_of(labels)]
         own_group = [groups[labels[t]] for t in range(self.n_tasks_)]
         if not self.guard:
             return own_group
         # One task: nothing was cross-validated, the task keeps its own network.
-        unmeasured = np.full(self.n_tasks_, np.nan)
-        table = np.column_stack(
-            [scores.get(n, unmeasured) for n in (self.n_tasks_, k, 1)]
+        unmeasured = np.full((self.cv, self.n_tasks_), np.nan)
+        folds = np.stack(
+            [fold_scores.get(n, unmeasured) for n in (self.n_tasks_, k, 1)], axis=-1
         )
-        choices = guard_choices(table)
-        self.guard_scores_ = table
+        choices, self.guard_default_ = guard_choices(folds)
+        self.guard_fold_scores_ = folds
+        self.guard_scores_ = fold_mean(folds)
         self.guard_choice_ = dict(zip(self.task_names_, choices))
         everything = tuple(range(self.n_tasks_))
         models = {"single": lambda t: (t,), "group": own_group.__getitem__}

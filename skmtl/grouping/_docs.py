@@ -19,9 +19,12 @@ affinity : {"lookahead", "gradient"}, default="lookahead"
 affinity_epochs : int, default=None
     Epochs of the affinity run; None: the estimator's ``max_epochs``.
 guard : bool, default=False
-    The negative-transfer guard: per task, keep the single-task network,
-    the group's or the one shared by all tasks, whichever had the best
-    inner cross-validated score (ties keep the single-task network).
+    The negative-transfer guard: per task, choose between its single-task
+    network, its group's and the one shared by all tasks by inner
+    cross-validation. Every task takes the candidate that validated best on
+    average over the tasks (ties: the single-task network), unless another
+    candidate's mean fold-wise gain for that task exceeds its standard
+    error.
 {scoring}
 cv : int, default=3
     Folds of the inner cross-validation (rows, shuffled) used by
@@ -67,8 +70,14 @@ cv_scores_ : dict
     Only when the inner cross-validation ran: number of groups -> ndarray
     of each task's mean inner score under that partition.
 guard_scores_ : ndarray of shape (`n_tasks_`, 3)
-    With ``guard``: each task's inner score under its single-task, group
-    and shared network (columns in that order).
+    With ``guard``: each task's mean inner score under its single-task,
+    group and shared network (columns in that order).
+guard_fold_scores_ : ndarray of shape (`cv`, `n_tasks_`, 3)
+    With ``guard``: the same per inner fold (NaN: not scored on that fold),
+    the evidence of each decision.
+guard_default_ : str
+    With ``guard``: the candidate every task takes unless another is better
+    for it beyond noise (``"single"``, ``"group"`` or ``"shared"``).
 guard_choice_ : dict
     With ``guard``: task name -> ``"single"``, ``"group"`` or ``"shared"``."""
 

@@ -52,25 +52,68 @@ def test_auto_number_of_groups_by_inner_cv(planted):
     assert model.n_groups_ == max(means, key=means.get)
 
 
-def test_guard_picks_per_task_the_best_validated_model(planted):
+def test_guard_records_its_evidence_and_follows_its_rule(planted):
     X, Y, _ = planted
     model = TaskGroupingRegressor(
         MultiTaskRegressor(**NET), n_groups=2, guard=True, cv=2, random_state=0
     ).fit(X, Y)
-    assert model.guard_scores_.shape == (4, 3)
+    assert model.guard_fold_scores_.shape == (2, 4, 3)
+    np.testing.assert_allclose(
+        model.guard_scores_, model.guard_fold_scores_.mean(axis=0)
+    )
     assert set(model.guard_choice_) == {"task_0", "task_1", "task_2", "task_3"}
-    expected = guard_choices(model.guard_scores_)
-    assert list(model.guard_choice_.values()) == expected
-    for t, choice in enumerate(expected):
-        # The chosen candidate validated at least as well as the other two.
-        column = ["single", "group", "shared"].index(choice)
-        assert model.guard_scores_[t, column] == np.nanmax(model.guard_scores_[t])
+    choices, default = guard_choices(model.guard_fold_scores_)
+    assert list(model.guard_choice_.values()) == choices
+    assert model.guard_default_ == default
+    # The default validated best on average over the tasks.
+    column = ["single", "group", "shared"].index(default)
+    means = model.guard_scores_.mean(axis=0)
+    assert means[column] == means.max()
     assert model.predict(X).shape == Y.shape
 
 
-def test_guard_tie_keeps_the_single_task_model():
-    scores = np.array([[0.5, 0.5, 0.5], [0.1, 0.4, 0.2], [np.nan, np.nan, 0.3]])
-    assert guard_choices(scores) == ["single", "group", "shared"]
+def _folds(*tasks):
+    """Stack per-task ``(n_folds, 3)`` scores into ``(n_folds, n_tasks, 3)``."""
+    return np.stack([np.asarray(t, dtype=float) for t in tasks], axis=1)
+
+
+def test_guard_default_is_the_best_candidate_on_average_and_ties_keep_single():
+    tied = [[0.5, 0.5, 0.5], [0.6, 0.6, 0.6]]
+    assert guard_choices(_folds(tied, tied)) == (["single", "single"], "single")
+    # Shared wins on average; a task whose single-task gain is within noise
+    # (folds disagree) keeps the shared network.
+    shared_better = [[0.2, 0.3, 0.5], [0.2, 0.3, 0.6]]
+    noisy = [[0.6, 0.3, 0.4], [0.3, 0.3, 0.5]]
+    choices, default = guard_choices(_folds(shared_better, noisy))
+    assert default == "shared" and choices == ["shared", "shared"]
+
+
+def test_guard_leaves_the_default_only_for_a_gain_beyond_its_standard_error():
+    shared_better = [[0.2, 0.3, 0.6], [0.2, 0.3, 0.5], [0.2, 0.3, 0.7]]
+    # Single beats shared by 0.3 on every fold: beyond any noise.
+    hurt = [[0.8, 0.6, 0.5], [0.7, 0.5, 0.4], [0.9, 0.7, 0.6]]
+    choices, default = guard_choices(_folds(shared_better, shared_better, hurt))
+    assert default == "shared"
+    assert choices == ["shared", "shared", "single"]
+    # Of two candidates better beyond noise, the larger gain wins.
+    both = [[0.8, 0.9, 0.5], [0.7, 0.8, 0.4], [0.9, 1.0, 0.6]]
+    assert guard_choices(_folds(shared_better, shared_better, both))[0][2] == "group"
+
+
+def test_guard_with_unmeasured_candidates():
+    nan = np.nan
+    # Task 1 was never scored under the default: its best measured candidate.
+    shared_better = [[0.2, 0.3, 0.6], [0.2, 0.3, 0.5]]
+    partial = [[0.4, 0.1, nan], [0.5, 0.2, nan]]
+    unscored = [[nan, nan, nan], [nan, nan, nan]]
+    choices, default = guard_choices(_folds(shared_better, partial, unscored))
+    assert default == "shared"
+    assert choices == ["shared", "single", "single"]
+    # A gain measured on one fold only has no standard error: no move.
+    clearly_shared = [[0.1, 0.3, 0.9], [0.1, 0.3, 0.8]]
+    one_fold = [[0.9, 0.3, 0.5], [nan, 0.3, 0.6]]
+    choices, default = guard_choices(_folds(clearly_shared, one_fold))
+    assert default == "shared" and choices == ["shared", "shared"]
 
 
 def test_missing_labels_and_dataframe_task_names(planted):
