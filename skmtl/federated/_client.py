@@ -72,6 +72,7 @@ class FederatedClient:
         round_callback.global_state = global_state or None
         round_callback.proximal_mu = float(proximal_mu)
         self.model_.fit(self.X, self.y)
+        _check_common_feature_scale(self.model_)
         loss = float(self.model_.history_[-1, "train_loss"])
         return shared_state(self.model_), self._n_labels(), loss
 
@@ -120,3 +121,28 @@ class FederatedClient:
         """Return the number of observed (non-missing) training labels."""
         y = np.asarray(self.y, dtype=object).ravel()
         return int(sum(value is not None and value == value for value in y))
+
+
+def _check_common_feature_scale(model):
+    """Raise a ValueError when the client's network rescaled its sparse features.
+
+    A neural estimator divides each column of a sparse ``X`` by its largest
+    absolute value in the data it is fitted on (``skmtl.neural._sparse_scale``).
+    Each client would take its own maxima, and the shared first layer would read
+    a feature in different units at different clients. Columns whose largest
+    absolute value is 1 (binary, one-hot) are left as they are, the same at
+    every client, and pass.
+    """
+    scale = getattr(model, "_feature_scale", None)
+    if scale is None or np.all(scale == 1):
+        return
+    columns = np.flatnonzero(scale != 1)
+    raise ValueError(
+        f"This client's sparse X has columns whose largest absolute value is not "
+        f"1 (columns {columns[:5].tolist()}{' ...' if len(columns) > 5 else ''}). "
+        "A neural estimator divides such columns by their largest value in the "
+        "data it is fitted on, so every client would scale them differently and "
+        "the shared layers would read each feature in different units. Put the "
+        "features on a scale agreed between the clients and pass them dense "
+        "(X.toarray()), or as sparse columns whose largest absolute value is 1."
+    )

@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 import torch
+from scipy import sparse
 
 from skmtl import MultiTaskClassifier, MultiTaskRegressor
 from skmtl.datasets import make_multitask_regression
@@ -97,3 +98,20 @@ def test_shared_state_round_trip_and_errors():
     independent = MultiTaskRegressor(**FAST, max_epochs=2, sharing="independent")
     with pytest.raises(ValueError, match="nothing to average"):
         shared_state(independent.fit(X, Y))
+
+
+def test_sparse_features_on_a_client_scale_of_their_own_are_refused():
+    # A sparse X is max-abs scaled by the data a network is fitted on; each
+    # client would divide a feature by its own largest value, and the shared
+    # first layer would read that feature in different units at each client.
+    X, Y = _client_data(0)[:2]
+    tfidf_like = sparse.csr_matrix(np.abs(X) / 10)
+    client = FederatedClient(MultiTaskRegressor(**FAST), tfidf_like, Y)
+    with pytest.raises(ValueError, match="largest absolute value"):
+        client.train(None)
+    # Binary (one-hot-like) columns reach 1 at every client: nothing to rescale.
+    binary = sparse.csr_matrix((X > 0).astype(np.float32))
+    state, n_labels, _ = FederatedClient(MultiTaskRegressor(**FAST), binary, Y).train(
+        None
+    )
+    assert state and n_labels > 0
