@@ -29,12 +29,13 @@ from skmtl import (
 )
 from skmtl.linear_model import PENALTIES
 
-# Enough training for the checks' accuracy and R² thresholds, still fast.
+# Enough training for the checks' accuracy and R² thresholds, still fast (30
+# epochs at lr 0.02: the same checks pass as with 60 at 0.01, in 60% of the time).
 NEURAL_PARAMS = {
     "shared_layers": (32,),
-    "max_epochs": 60,
+    "max_epochs": 30,
     "batch_size": 16,
-    "lr": 0.01,
+    "lr": 0.02,
     "random_state": 0,
     "n_threads": 1,
 }
