@@ -7,9 +7,9 @@ the guarded model ended below the one shared by all tasks on every split. The
 guard therefore starts from the candidate that validated best on average over
 all tasks (the default) and moves a task to another candidate only when that
 candidate's fold-wise gain over the default, for that task, exceeds its
-standard error (the
-one-standard-error rule of Hastie, Tibshirani and Friedman, "The Elements of
-Statistical Learning", 7.10, applied to a paired difference).
+standard error (the one-standard-error rule of Hastie, Tibshirani and
+Friedman, "The Elements of Statistical Learning", 7.10, applied to a paired
+difference).
 """
 
 import numpy as np
@@ -91,9 +91,11 @@ def _significant_gains(folds, default):
     """
     gains = np.full(folds.shape[1], -np.inf)
     for column in range(folds.shape[1]):
+        if column == default:
+            continue
         difference = folds[:, column] - folds[:, default]
         difference = difference[np.isfinite(difference)]
-        if column == default or len(difference) < 2:
+        if len(difference) < 2:
             continue
         gain = difference.mean()
         error = difference.std(ddof=1) / np.sqrt(len(difference))
