@@ -15,7 +15,12 @@ from skmtl._layout import TaskLayout, encode_tasks, read_task_column
 from skmtl._scoring import PerTaskScoreMixin
 from skmtl._values import is_dataframe
 from skmtl.grouping._guard import fold_mean, guard_choices
-from skmtl.grouping._partition import groups_of, nested_partitions, task_similarity
+from skmtl.grouping._partition import (
+    eigengap_groups,
+    groups_of,
+    nested_partitions,
+    task_similarity,
+)
 from skmtl.grouping._scores import SCORINGS, check_scoring
 from skmtl.grouping._tasks import TaskData, assemble_predictions
 from skmtl.utils._doc_link import DocLinkMixin
@@ -41,7 +46,10 @@ class _BaseTaskGrouping(
 
     _parameter_constraints = {
         "estimator": [HasMethods(["fit", "predict", "set_params"]), None],
-        "n_groups": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"})],
+        "n_groups": [
+            Interval(Integral, 1, None, closed="left"),
+            StrOptions({"auto", "eigengap"}),
+        ],
         "affinity": [StrOptions({"lookahead", "gradient"})],
         "affinity_epochs": [Interval(Integral, 1, None, closed="left"), None],
         "guard": ["boolean"],
@@ -102,11 +110,12 @@ class _BaseTaskGrouping(
         self.affinity_ = self._measure(base, X, y)
         self.similarity_ = task_similarity(self.affinity_, self.affinity)
         partitions = nested_partitions(self.similarity_)
-        wanted = (
-            sorted(partitions)
-            if self.n_groups == "auto"
-            else [min(self.n_groups, self.n_tasks_)]
-        )
+        if self.n_groups == "auto":
+            wanted = sorted(partitions)
+        elif self.n_groups == "eigengap":
+            wanted = [eigengap_groups(self.similarity_)]
+        else:
+            wanted = [min(self.n_groups, self.n_tasks_)]
         candidates = sorted(set(wanted) | ({1, self.n_tasks_} if self.guard else set()))
         fold_scores, scores = {}, {}
         if len(candidates) > 1:

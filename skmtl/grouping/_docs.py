@@ -8,10 +8,15 @@ from skmtl.utils._docstrings import FEATURES_PARAMETER
 
 #: The parameters after ``estimator`` (``{scoring}``: filled by :func:`head`).
 PARAMETERS = """\
-n_groups : int or "auto", default="auto"
+n_groups : int, "auto" or "eigengap", default="auto"
     Number of groups (at most the number of tasks). ``"auto"``: the
     partition, among the nested ones for 1 to ``n_tasks`` groups, with the
     best mean inner cross-validated score over tasks (ties: fewer groups).
+    ``"eigengap"``: the number of well separated groups in the affinity
+    itself, where the spectrum of its graph jumps (no inner
+    cross-validation of the number: without ``guard`` only the affinity
+    run and one network per group are fitted); it recovers planted groups
+    that ``"auto"`` merges when the merged partition validates as well.
 affinity : {"lookahead", "gradient"}, default="lookahead"
     The affinity measured by the short training run (see the neural
     estimators' ``task_affinity``): TAG's lookahead affinity, normalised
@@ -59,7 +64,8 @@ affinity_ : ndarray of shape (`n_tasks_`, `n_tasks_`)
     The affinity measured by the short run (``[i, j]``: effect of task
     ``i`` on task ``j``); ``[[1.0]]`` for a single task.
 similarity_ : ndarray of shape (`n_tasks_`, `n_tasks_`)
-    Its symmetric form in ``[-1, 1]`` that the clustering uses.
+    Its symmetric form in ``[-1, 1]``; the clustering reads its positive
+    part (a negative affinity counts as none).
 groups_ : list of list
     The task names of each group.
 group_labels_ : ndarray of shape (`n_tasks_`,)

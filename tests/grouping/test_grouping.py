@@ -18,7 +18,11 @@ from skmtl import (
 )
 from skmtl.datasets import make_grouped_regression, make_multitask_classification
 from skmtl.grouping._guard import guard_choices
-from skmtl.grouping._partition import nested_partitions, task_similarity
+from skmtl.grouping._partition import (
+    eigengap_groups,
+    nested_partitions,
+    task_similarity,
+)
 
 NET = {"shared_layers": (16,), "max_epochs": 15, "batch_size": 32, "random_state": 0}
 
@@ -196,6 +200,53 @@ def test_partitions_are_nested_and_follow_the_affinity():
     assert partitions[2].tolist() == [0, 0, 1, 1]
     assert partitions[3].tolist() == [0, 0, 1, 2]
     assert partitions[4].tolist() == [0, 1, 2, 3]
+
+
+def test_a_negative_pair_does_not_isolate_a_task_from_its_group():
+    # Task 2 has positive affinity to its group (3) and a strongly negative
+    # one to task 0 of the other group; counted as it is, that pair made task
+    # 2 a group of its own and merged the two planted groups.
+    similarity = np.array(
+        [
+            [1.0, 0.3, -0.9, 0.0],
+            [0.3, 1.0, 0.0, 0.0],
+            [-0.9, 0.0, 1.0, 0.2],
+            [0.0, 0.0, 0.2, 1.0],
+        ]
+    )
+    assert nested_partitions(similarity)[2].tolist() == [0, 0, 1, 1]
+
+
+@pytest.mark.parametrize(
+    "sizes, expected", [((4, 4, 4), 3), ((2, 3), 2), ((6,), 1), ((3, 3, 2, 2), 4)]
+)
+def test_eigengap_counts_well_separated_groups(sizes, expected):
+    rng = np.random.default_rng(0)
+    labels = np.repeat(np.arange(len(sizes)), sizes)
+    within = labels[:, None] == labels[None, :]
+    noise = rng.normal(scale=0.02, size=within.shape)
+    similarity = np.where(within, 0.3, 0.0) + (noise + noise.T) / 2
+    np.fill_diagonal(similarity, 1.0)
+    assert eigengap_groups(similarity) == expected
+    assert eigengap_groups(np.ones((1, 1))) == 1
+
+
+def test_eigengap_needs_at_least_the_disconnected_parts():
+    # Two tasks with no positive affinity cannot share a group.
+    assert eigengap_groups(np.array([[1.0, -0.2], [-0.2, 1.0]])) == 2
+    assert eigengap_groups(np.array([[1.0, 0.4], [0.4, 1.0]])) == 1
+
+
+def test_eigengap_number_of_groups_in_the_estimator():
+    X, Y, groups = make_grouped_regression(
+        n_samples=300, n_features=8, group_sizes=(2, 2, 2), noise=0.1, random_state=0
+    )
+    network = MultiTaskRegressor(**{**NET, "max_epochs": 40})
+    model = TaskGroupingRegressor(network, n_groups="eigengap", random_state=0)
+    model.fit(X, Y)
+    assert model.n_groups_ == 3
+    assert adjusted_rand_score(groups, model.group_labels_) == 1.0
+    assert not hasattr(model, "cv_scores_")
 
 
 def test_lookahead_similarity_is_normalised_by_the_diagonal():
