@@ -15,6 +15,7 @@ from skmtl._layout import TaskLayout, encode_tasks, read_task_column
 from skmtl._scoring import PerTaskScoreMixin
 from skmtl._values import is_dataframe
 from skmtl.grouping._guard import fold_mean, guard_choices
+from skmtl.grouping._number import fewest_groups_within_one_se
 from skmtl.grouping._partition import (
     eigengap_groups,
     groups_of,
@@ -117,16 +118,14 @@ class _BaseTaskGrouping(
         else:
             wanted = [min(self.n_groups, self.n_tasks_)]
         candidates = sorted(set(wanted) | ({1, self.n_tasks_} if self.guard else set()))
-        fold_scores, scores = {}, {}
+        fold_scores = {}
         if len(candidates) > 1:
             fold_scores = self._cross_validate(base, data, partitions, candidates, seed)
-            scores = {k: fold_mean(fold_scores[k]) for k in candidates}
-            self.cv_scores_ = scores
+            self.cv_fold_scores_ = fold_scores
+            self.cv_scores_ = {k: fold_mean(fold_scores[k]) for k in candidates}
         k = wanted[0]
         if len(wanted) > 1:
-            # Partitions no fold could score (NaN) are never chosen.
-            means = [_finite_mean(scores[k]) for k in wanted]
-            k = wanted[int(np.argmax(means))]
+            k = fewest_groups_within_one_se({n: fold_scores[n] for n in wanted})
         labels = partitions[k]
         self.group_labels_ = labels
         self.n_groups_ = int(labels.max()) + 1
@@ -292,9 +291,3 @@ class _BaseTaskGrouping(
         # The networks take sparse X; another estimator says for itself.
         sparse = self.estimator is None or get_tags(self.estimator).input_tags.sparse
         return multi_task_tags(super().__sklearn_tags__(), sparse=sparse)
-
-
-def _finite_mean(values):
-    """Return the mean of the finite ``values``, or -inf when there are none."""
-    finite = np.asarray(values)[np.isfinite(values)]
-    return float(finite.mean()) if finite.size else -np.inf

@@ -9,9 +9,11 @@ from skmtl.utils._docstrings import FEATURES_PARAMETER
 #: The parameters after ``estimator`` (``{scoring}``: filled by :func:`head`).
 PARAMETERS = """\
 n_groups : int, "auto" or "eigengap", default="auto"
-    Number of groups (at most the number of tasks). ``"auto"``: the
-    partition, among the nested ones for 1 to ``n_tasks`` groups, with the
-    best mean inner cross-validated score over tasks (ties: fewer groups).
+    Number of groups (at most the number of tasks). ``"auto"``: among the
+    nested partitions for 1 to ``n_tasks`` groups, the fewest groups whose
+    inner cross-validated score (mean over tasks, per fold) falls short of
+    the best partition's by no more than the standard error of that
+    shortfall over the folds (the one-standard-error rule).
     ``"eigengap"``: the number of well separated groups in the affinity
     itself, where the spectrum of its graph jumps (no inner
     cross-validation of the number: without ``guard`` only the affinity
@@ -75,6 +77,9 @@ n_groups_ : int
 cv_scores_ : dict
     Only when the inner cross-validation ran: number of groups -> ndarray
     of each task's mean inner score under that partition.
+cv_fold_scores_ : dict
+    The same per fold: number of groups -> ndarray of shape (`cv`,
+    `n_tasks_`) (NaN: not measured), the evidence of ``n_groups="auto"``.
 guard_scores_ : ndarray of shape (`n_tasks_`, 3)
     With ``guard``: each task's mean inner score under its single-task,
     group and shared network (columns in that order).

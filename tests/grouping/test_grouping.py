@@ -18,6 +18,7 @@ from skmtl import (
 )
 from skmtl.datasets import make_grouped_regression, make_multitask_classification
 from skmtl.grouping._guard import guard_choices
+from skmtl.grouping._number import fewest_groups_within_one_se
 from skmtl.grouping._partition import (
     eigengap_groups,
     nested_partitions,
@@ -52,8 +53,25 @@ def test_auto_number_of_groups_by_inner_cv(planted):
     model = TaskGroupingRegressor(MultiTaskRegressor(**NET), cv=2, random_state=0)
     model.fit(X, Y)
     assert sorted(model.cv_scores_) == [1, 2, 3, 4]
-    means = {k: np.nanmean(v) for k, v in model.cv_scores_.items()}
-    assert model.n_groups_ == max(means, key=means.get)
+    assert model.cv_fold_scores_[2].shape == (2, 4)
+    expected = fewest_groups_within_one_se(model.cv_fold_scores_)
+    assert model.n_groups_ == expected
+
+
+def test_the_number_of_groups_follows_the_one_standard_error_rule():
+    folds = np.array([[0.50, 0.52], [0.60, 0.61], [0.40, 0.45]])
+    # Two groups are better on every fold by more than the spread: chosen.
+    clear = {1: folds[:, :1] - 0.1, 2: folds[:, :1], 3: folds[:, :1] - 0.01}
+    assert fewest_groups_within_one_se(clear) == 2
+    # One group is behind the best by less than the standard error: chosen.
+    noisy = {1: folds[:, :1] + [[0.02], [-0.03], [0.0]], 2: folds[:, :1]}
+    assert fewest_groups_within_one_se(noisy) == 1
+    # A task not measured under every k (NaN) is left out of every fold mean.
+    with_nan = {1: np.c_[folds[:, :1] - 0.1, [np.nan] * 3], 2: folds}
+    assert fewest_groups_within_one_se(with_nan) == 2
+    # No fold measured: the fewest groups.
+    empty = {1: np.full((3, 1), np.nan), 4: np.full((3, 1), np.nan)}
+    assert fewest_groups_within_one_se(empty) == 1
 
 
 def test_guard_records_its_evidence_and_follows_its_rule(planted):
